@@ -1,0 +1,203 @@
+//! The authorisation policy: who may do what.
+//!
+//! Every use case in `larnav-app` asks [`Actor::may`] before it acts, whichever entry point
+//! (web page, JSON API, CLI) called it. Keeping the whole policy in one pure function makes it
+//! readable in one screen and lets a test walk every action × role.
+
+use serde::Serialize;
+
+use crate::Role;
+
+/// One role held in one organisation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Membership {
+    pub organisation_id: i64,
+    pub role: Role,
+}
+
+/// Who is acting: an anonymous visitor, a signed-in person, or the system itself (CLI bootstrap
+/// and demo seeding, which run with the operator's authority on the machine).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub platform_admin: bool,
+    pub system: bool,
+    pub memberships: Vec<Membership>,
+}
+
+/// Something an actor may try to do. Actions on one organisation carry its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Browse SSYK, SUN, SeQF, län and kommuner. Public.
+    ViewReferenceData,
+    /// Create an account as a learner. Open to anonymous visitors.
+    Register,
+    /// See and change one's own account, password, language and API tokens.
+    ManageOwnAccount,
+    /// See an organisation's profile page (name, kind, place). Any signed-in person.
+    ViewOrganisation(i64),
+    /// See the members and pending invitations of an organisation.
+    ViewMembers(i64),
+    /// Invite, change roles of, and remove members; revoke invitations.
+    ManageMembers(i64),
+    /// Change an organisation's name, kind, number and kommun.
+    EditOrganisation(i64),
+    /// Read the audit log of one organisation.
+    ViewOrganisationAudit(i64),
+    /// Create organisations, list all organisations and users, grant platform administration,
+    /// read the whole audit log.
+    AdministerPlatform,
+}
+
+impl Action {
+    /// The organisation this action concerns, if any: refusals are audited against it.
+    pub fn organisation(self) -> Option<i64> {
+        match self {
+            Self::ViewOrganisation(o)
+            | Self::ViewMembers(o)
+            | Self::ManageMembers(o)
+            | Self::EditOrganisation(o)
+            | Self::ViewOrganisationAudit(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    /// A stable name for logs and the audit trail.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::ViewReferenceData => "view_reference_data",
+            Self::Register => "register",
+            Self::ManageOwnAccount => "manage_own_account",
+            Self::ViewOrganisation(_) => "view_organisation",
+            Self::ViewMembers(_) => "view_members",
+            Self::ManageMembers(_) => "manage_members",
+            Self::EditOrganisation(_) => "edit_organisation",
+            Self::ViewOrganisationAudit(_) => "view_organisation_audit",
+            Self::AdministerPlatform => "administer_platform",
+        }
+    }
+}
+
+impl Actor {
+    pub fn anonymous() -> Self {
+        Self::default()
+    }
+
+    pub fn system() -> Self {
+        Self {
+            system: true,
+            ..Self::default()
+        }
+    }
+
+    pub fn is_signed_in(&self) -> bool {
+        self.user_id.is_some()
+    }
+
+    /// The roles this actor holds in `organisation_id`.
+    pub fn roles_in(&self, organisation_id: i64) -> impl Iterator<Item = Role> + '_ {
+        self.memberships
+            .iter()
+            .filter(move |m| m.organisation_id == organisation_id)
+            .map(|m| m.role)
+    }
+
+    pub fn is_member_of(&self, organisation_id: i64) -> bool {
+        self.roles_in(organisation_id).next().is_some()
+    }
+
+    pub fn holds(&self, organisation_id: i64, role: Role) -> bool {
+        self.roles_in(organisation_id).any(|r| r == role)
+    }
+
+    /// Whether the policy allows this actor to perform `action`.
+    pub fn may(&self, action: Action) -> bool {
+        if self.system {
+            return true;
+        }
+        match action {
+            Action::ViewReferenceData => true,
+            Action::Register => !self.is_signed_in(),
+            _ if !self.is_signed_in() => false,
+            _ if self.platform_admin => true,
+            Action::ManageOwnAccount | Action::ViewOrganisation(_) => true,
+            Action::ViewMembers(org) => self.is_member_of(org),
+            Action::ManageMembers(org)
+            | Action::EditOrganisation(org)
+            | Action::ViewOrganisationAudit(org) => self.holds(org, Role::OrganisationAdmin),
+            Action::AdministerPlatform => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ORG: i64 = 7;
+    const OTHER: i64 = 8;
+
+    fn member(role: Role) -> Actor {
+        Actor {
+            user_id: Some(1),
+            memberships: vec![Membership {
+                organisation_id: ORG,
+                role,
+            }],
+            ..Actor::default()
+        }
+    }
+
+    #[test]
+    fn anonymous_visitors_may_only_browse_reference_data_and_register() {
+        let a = Actor::anonymous();
+        assert!(a.may(Action::ViewReferenceData));
+        assert!(a.may(Action::Register));
+        for action in [
+            Action::ManageOwnAccount,
+            Action::ViewOrganisation(ORG),
+            Action::ViewMembers(ORG),
+            Action::ManageMembers(ORG),
+            Action::AdministerPlatform,
+        ] {
+            assert!(!a.may(action), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn an_organisation_admin_manages_only_their_own_organisation() {
+        let a = member(Role::OrganisationAdmin);
+        assert!(a.may(Action::ManageMembers(ORG)));
+        assert!(a.may(Action::EditOrganisation(ORG)));
+        assert!(a.may(Action::ViewOrganisationAudit(ORG)));
+        assert!(!a.may(Action::ManageMembers(OTHER)));
+        assert!(!a.may(Action::ViewMembers(OTHER)));
+        assert!(!a.may(Action::AdministerPlatform));
+    }
+
+    #[test]
+    fn every_other_role_sees_members_but_cannot_manage_them() {
+        for role in Role::ALL
+            .into_iter()
+            .filter(|r| *r != Role::OrganisationAdmin)
+        {
+            let a = member(role);
+            assert!(a.may(Action::ViewMembers(ORG)), "{role:?}");
+            assert!(!a.may(Action::ManageMembers(ORG)), "{role:?}");
+            assert!(!a.may(Action::EditOrganisation(ORG)), "{role:?}");
+            assert!(!a.may(Action::ViewOrganisationAudit(ORG)), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_platform_admin_may_do_everything_but_register_again() {
+        let a = Actor {
+            user_id: Some(1),
+            platform_admin: true,
+            ..Actor::default()
+        };
+        assert!(a.may(Action::AdministerPlatform));
+        assert!(a.may(Action::ManageMembers(OTHER)));
+        assert!(!a.may(Action::Register));
+    }
+}

@@ -1,0 +1,269 @@
+//! Lärnav's persistence: one SQL code path on SQLite and PostgreSQL.
+//!
+//! The backend is chosen at run time by the database URL's scheme. [`Store`] wraps an enum of
+//! the two concrete sqlx pools, and every repository method runs the *same SQL text* on either
+//! (both accept `$1…$N` placeholders and `RETURNING`), written once and expanded for each pool
+//! by [`on_pool!`]. sqlx's `Any` driver is not used: it cannot carry booleans, timestamps and
+//! numeric aggregates across both databases. Where the SQL must differ, both variants sit side
+//! by side in one function.
+//!
+//! Changes that must be audited take an [`AuditRecord`] and write it in the same transaction,
+//! so the audit log can never miss a change that happened or record one that did not.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+mod accounts;
+mod audit;
+mod meta;
+pub mod model;
+mod organisations;
+mod reference;
+pub mod testing;
+
+pub use model::*;
+
+/// Expands `$body` once for each concrete pool, binding the pool to `$pool`.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.pool {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Errors of the storage layer. The app layer turns them into its own errors; nothing above it
+/// sees sqlx.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL scheme {0:?}: use sqlite://PATH or postgres://…")]
+    UnknownScheme(String),
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] sqlx::Error),
+    #[error("cannot create the database directory {path}: {source}")]
+    CreateDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("not found")]
+    NotFound,
+    #[error("conflicts with an existing record ({0})")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => Self::NotFound,
+            sqlx::Error::Database(ref db) if db.is_unique_violation() => {
+                let what = db
+                    .constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| db.message().to_string());
+                Self::Conflict(what)
+            }
+            other => Self::Database(other),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle to the database; cheap to clone (the pools are reference-counted).
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: Pool,
+}
+
+impl Store {
+    /// Opens the database that `url` names. For SQLite the file and its directory are created if
+    /// missing, WAL mode and foreign keys are switched on.
+    ///
+    /// # Errors
+    /// [`StoreError::UnknownScheme`] for anything but `sqlite:` and `postgres:`/`postgresql:`;
+    /// [`StoreError::Connect`] when the database cannot be reached.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self> {
+        let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or("");
+        let pool = match scheme {
+            "sqlite" => {
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(StoreError::Connect)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10));
+                if let Some(dir) = options
+                    .get_filename()
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                        path: dir.display().to_string(),
+                        source,
+                    })?;
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(max_connections)
+                    .connect_with(options)
+                    .await
+                    .map_err(StoreError::Connect)?;
+                Pool::Sqlite(pool)
+            }
+            "postgres" | "postgresql" => {
+                let pool = PgPoolOptions::new()
+                    .max_connections(max_connections)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await
+                    .map_err(StoreError::Connect)?;
+                Pool::Postgres(pool)
+            }
+            other => return Err(StoreError::UnknownScheme(other.to_string())),
+        };
+        Ok(Self { pool })
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every pending migration for this backend. Safe to run from several processes at
+    /// once: sqlx takes a lock (an advisory lock on PostgreSQL).
+    ///
+    /// # Errors
+    /// [`StoreError::Migrate`] when a migration fails or the database has migrations this
+    /// version does not know.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers; for `/readyz`.
+    ///
+    /// # Errors
+    /// The database error when it does not.
+    pub async fn ping(&self) -> Result<()> {
+        on_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    /// The tables and their columns, for the test that both backends' migrations agree.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn schema_columns(&self) -> Result<Vec<(String, String)>> {
+        let rows: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'
+                     ORDER BY m.name, p.name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Pool::Postgres(p) => {
+                sqlx::query_as(
+                    "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'
+                     ORDER BY table_name, column_name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        Ok(rows)
+    }
+
+    /// Closes every connection (used before deleting a test database).
+    pub async fn close(&self) {
+        on_pool!(self, p => p.close().await);
+    }
+}
+
+/// What an audited change writes to the audit log, in the same transaction as the change.
+#[derive(Debug, Clone)]
+pub struct AuditRecord {
+    pub actor_user_id: Option<i64>,
+    pub organisation_id: Option<i64>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+impl AuditRecord {
+    pub fn new(actor_user_id: Option<i64>, action: &str, target: impl Into<String>) -> Self {
+        Self {
+            actor_user_id,
+            organisation_id: None,
+            action: action.to_string(),
+            target: target.into(),
+            detail: String::new(),
+        }
+    }
+
+    pub fn in_organisation(mut self, organisation_id: i64) -> Self {
+        self.organisation_id = Some(organisation_id);
+        self
+    }
+
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// Writes `$audit` (an [`AuditRecord`]) with the executor `$ex`, stamped `$at`.
+macro_rules! write_audit {
+    ($ex:expr, $audit:expr, $at:expr) => {{
+        let a: &$crate::AuditRecord = $audit;
+        sqlx::query(
+            "INSERT INTO audit_event (at, actor_user_id, organisation_id, action, target, detail)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind($at)
+        .bind(a.actor_user_id)
+        .bind(a.organisation_id)
+        .bind(&a.action)
+        .bind(&a.target)
+        .bind(&a.detail)
+        .execute($ex)
+        .await
+    }};
+}
+pub(crate) use write_audit;

@@ -1,0 +1,177 @@
+//! Records as the store returns them.
+
+use chrono::{DateTime, Utc};
+use larnav_domain::{OrganisationKind, Role};
+use serde::Serialize;
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub platform_admin: bool,
+    pub locale: String,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new account. The e-mail must already be normalised (see `larnav_domain::Email`).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub platform_admin: bool,
+    pub locale: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: OrganisationKind,
+    pub organisation_number: Option<String>,
+    pub kommun_code: Option<String>,
+    pub kommun_name: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new organisation or the new values of an existing one.
+#[derive(Debug, Clone)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub kind: OrganisationKind,
+    /// Ten digits, already validated.
+    pub organisation_number: Option<String>,
+    pub kommun_code: Option<String>,
+}
+
+/// One role one person holds in one organisation.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct MembershipRecord {
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+}
+
+/// A member of an organisation with all roles they hold there.
+#[derive(Debug, Clone, Serialize)]
+pub struct Member {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub roles: Vec<Role>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct Invitation {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub email: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    pub invited_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub organisation_id: Option<i64>,
+    pub organisation_name: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub detail: String,
+}
+
+/// Which audit events to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuditFilter {
+    pub organisation_id: Option<i64>,
+    /// Only events with an id below this (for paging backwards in time).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct LanRecord {
+    pub code: String,
+    pub name: String,
+    pub jobtech_id: String,
+    pub nuts3: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct KommunRecord {
+    pub code: String,
+    pub name: String,
+    pub lan_code: String,
+    pub lan_name: String,
+    pub jobtech_id: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct OccupationGroupRecord {
+    pub code: String,
+    pub level: i64,
+    pub name: String,
+    pub definition: String,
+    pub parent_code: Option<String>,
+    pub jobtech_id: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct OccupationNameRecord {
+    pub jobtech_id: String,
+    pub name: String,
+    pub group_code: String,
+    pub group_name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct SkillRecord {
+    pub jobtech_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+pub struct SunRecord {
+    pub code: String,
+    pub level: i64,
+    pub name: String,
+    pub parent_code: Option<String>,
+}
+
+/// Counts of the loaded reference data, for the reference-data overview and start-up log.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReferenceCounts {
+    pub lan: i64,
+    pub kommuner: i64,
+    pub occupation_groups: i64,
+    pub occupation_names: i64,
+    pub skills: i64,
+    pub sun_fields: i64,
+    pub sun_levels: i64,
+}

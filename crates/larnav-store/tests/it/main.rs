@@ -1,0 +1,30 @@
+//! The store conformance suite: every test runs on SQLite and, when
+//! `LARNAV_TEST_DATABASE_URL` is set, on PostgreSQL.
+
+mod accounts;
+mod organisations;
+mod reference;
+mod schema;
+
+use larnav_store::testing::{TestDatabase, backends};
+use larnav_store::{Backend, Store};
+
+/// Runs `test` once per available backend on a fresh, migrated database.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Store, Backend) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for backend in backends() {
+        let db = TestDatabase::create(backend).await;
+        let store = db.store().await;
+        test(store.clone(), backend).await;
+        store.close().await;
+        db.cleanup().await;
+    }
+}
+
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    use chrono::SubsecRound;
+    chrono::Utc::now().trunc_subsecs(0)
+}
