@@ -1,1 +1,136 @@
-//! stub
+//! Lärnav's use cases: the one layer that ties domain, store, ingest and mail together.
+//!
+//! Every entry point — web pages, the JSON API, the CLI — calls the methods of [`App`]. Each
+//! method that acts on behalf of someone takes the [`Actor`], asks the domain policy whether
+//! the action is allowed ([`App::authorize`], which audits refusals), validates its input into
+//! domain types, and performs the change through the store (which audits it in the same
+//! transaction). Nothing above this layer decides who may do what.
+
+use chrono::{DateTime, SubsecRound, Utc};
+use larnav_domain::{Action, Actor};
+use larnav_store::{AuditRecord, Store};
+
+pub mod accounts;
+pub mod admin;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod organisations;
+pub mod reference;
+pub mod security;
+pub mod settings;
+
+pub use error::{AppError, FieldError};
+pub use larnav_domain as domain;
+pub use larnav_store as store;
+pub use settings::Settings;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// The application: configuration, storage and mail, shared by every request.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub settings: Settings,
+    pub store: Store,
+    pub mailer: mail::Mailer,
+    /// The secret that signs CSRF tokens; shared by all instances through the database.
+    csrf_secret: String,
+}
+
+/// What [`App::open`] found and did, for the start-up message.
+#[derive(Debug, Clone)]
+pub struct StartReport {
+    pub reference_data_loaded: bool,
+    pub reference_counts: larnav_store::ReferenceCounts,
+}
+
+/// The current time, whole seconds: timestamps compare the same way on both databases.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+
+impl App {
+    /// Opens the database, applies migrations, loads the embedded reference data on first start
+    /// (or when a release ships a new version of it) and prepares mail.
+    ///
+    /// # Errors
+    /// [`AppError::Store`] or [`AppError::Internal`] describing what failed.
+    pub async fn open(settings: Settings) -> Result<(Self, StartReport)> {
+        let store =
+            Store::connect(&settings.database_url(), settings.database.max_connections).await?;
+        store.migrate().await?;
+        let reference_data_loaded = reference::ensure_loaded(&store).await?;
+        let csrf_secret = store
+            .meta_get_or_insert("csrf_secret", &security::random_token())
+            .await?;
+        let mailer = mail::Mailer::new(
+            settings.mail.smtp_url.expose(),
+            &settings.mail.from,
+            settings.server.data_dir.join("outbox"),
+        )
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let reference_counts = store.reference_counts().await?;
+        Ok((
+            Self {
+                settings,
+                store,
+                mailer,
+                csrf_secret,
+            },
+            StartReport {
+                reference_data_loaded,
+                reference_counts,
+            },
+        ))
+    }
+
+    /// Refuses unless the policy allows `actor` to perform `action`. Refusals of signed-in
+    /// people are written to the audit log (the action and the organisation concerned, no
+    /// personal data beyond the actor's id).
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`] for anonymous visitors, [`AppError::Forbidden`] otherwise.
+    pub async fn authorize(&self, actor: &Actor, action: Action) -> Result<()> {
+        if actor.may(action) {
+            return Ok(());
+        }
+        if !actor.is_signed_in() {
+            return Err(AppError::Unauthenticated);
+        }
+        let target = match action.organisation() {
+            Some(org) => format!("organisation:{org}"),
+            None => String::new(),
+        };
+        let record =
+            AuditRecord::new(actor.user_id, "access.denied", target).with_detail(action.name());
+        if let Err(e) = self.store.audit(&record, now()).await {
+            tracing::error!(error = %e, "could not audit a refused request");
+        }
+        tracing::info!(
+            user_id = actor.user_id,
+            action = action.name(),
+            "access denied"
+        );
+        Err(AppError::Forbidden)
+    }
+
+    pub fn csrf_token(&self, cookie: &str) -> String {
+        security::csrf_token(&self.csrf_secret, cookie)
+    }
+
+    pub fn verify_csrf(&self, cookie: &str, submitted: &str) -> bool {
+        security::verify_csrf(&self.csrf_secret, cookie, submitted)
+    }
+
+    /// Removes expired sessions, reset links and old login failures. Run periodically by
+    /// `larnav serve`; harmless to run from several instances.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn purge_expired(&self) -> Result<u64> {
+        let now = now();
+        let window = chrono::Duration::minutes(self.settings.security.login_window_minutes);
+        Ok(self.store.purge_expired(now, now - window).await?)
+    }
+}

@@ -1,0 +1,174 @@
+//! Demo data: a small, believable region around the real reference data, so that a newcomer
+//! can log in and see Lärnav work. The organisations are fictitious stand-ins named after real
+//! places; their organisation numbers are made up (valid check digits, not real registrations).
+
+use larnav_domain::{Actor, OrganisationKind, Role};
+use larnav_store::{AuditRecord, User};
+
+use crate::admin::NewAccount;
+use crate::organisations::OrganisationForm;
+use crate::{App, Result, now};
+
+/// The password of every demo account. Printed at start-up; a demo is not a real installation.
+pub const DEMO_PASSWORD: &str = "demo-larnav-2026";
+
+/// A demo account and what it is for.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub what: &'static str,
+}
+
+struct DemoOrg {
+    name: &'static str,
+    kind: OrganisationKind,
+    number: &'static str,
+    kommun: &'static str,
+}
+
+const ORGS: [DemoOrg; 5] = [
+    DemoOrg {
+        name: "Region Gävleborg (demo)",
+        kind: OrganisationKind::Region,
+        number: "232100-0990",
+        kommun: "2180",
+    },
+    DemoOrg {
+        name: "Lärcentrum Hudiksvall (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2189",
+        kommun: "2184",
+    },
+    DemoOrg {
+        name: "Högskolan i Gävle (demo)",
+        kind: OrganisationKind::University,
+        number: "202100-3286",
+        kommun: "2180",
+    },
+    DemoOrg {
+        name: "Hälsinge Vård & Omsorg AB (demo)",
+        kind: OrganisationKind::Employer,
+        number: "556900-0127",
+        kommun: "2184",
+    },
+    DemoOrg {
+        name: "Lärcentrum Ljusdal (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2627",
+        kommun: "2161",
+    },
+];
+
+/// (e-mail, name, description, platform admin, [(organisation index, role)])
+type Person = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [(usize, Role)],
+);
+
+const PEOPLE: [Person; 6] = [
+    (
+        "admin@demo.larnav.se",
+        "Alva Administratör",
+        "plattformsadministratör",
+        true,
+        &[],
+    ),
+    (
+        "strateg@demo.larnav.se",
+        "Sara Strateg",
+        "kompetensstrateg, Region Gävleborg",
+        false,
+        &[(0, Role::Analyst), (0, Role::OrganisationAdmin)],
+    ),
+    (
+        "samordnare@demo.larnav.se",
+        "Örjan Östlund",
+        "samordnare och administratör, Lärcentrum Hudiksvall",
+        false,
+        &[(1, Role::OrganisationAdmin), (1, Role::Coordinator)],
+    ),
+    (
+        "utbildare@demo.larnav.se",
+        "Åsa Ågren",
+        "utbildningsanordnare, Högskolan i Gävle",
+        false,
+        &[(2, Role::ProviderStaff), (2, Role::OrganisationAdmin)],
+    ),
+    (
+        "arbetsgivare@demo.larnav.se",
+        "Erik Eriksson",
+        "arbetsgivarkontakt, Hälsinge Vård & Omsorg",
+        false,
+        &[(3, Role::EmployerContact), (3, Role::OrganisationAdmin)],
+    ),
+    (
+        "elev@demo.larnav.se",
+        "Lena Lärande",
+        "vuxenstuderande (ingen organisation)",
+        false,
+        &[],
+    ),
+];
+
+/// The demo accounts, for the start-up message.
+pub fn accounts() -> Vec<DemoAccount> {
+    PEOPLE
+        .iter()
+        .map(|(email, name, what, _, _)| DemoAccount { email, name, what })
+        .collect()
+}
+
+impl App {
+    /// Creates the demo organisations and accounts unless they exist. Idempotent: a restart
+    /// with `--demo` finds them and changes nothing.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn seed_demo(&self) -> Result<bool> {
+        if self.store.find_user_by_email(PEOPLE[0].0).await?.is_some() {
+            return Ok(false);
+        }
+        let system = Actor::system();
+        let mut org_ids = Vec::new();
+        for o in &ORGS {
+            let form = OrganisationForm {
+                name: o.name.into(),
+                kind: o.kind.as_str().into(),
+                organisation_number: o.number.into(),
+                kommun_code: o.kommun.into(),
+            };
+            org_ids.push(self.create_organisation(&system, &form).await?.id);
+        }
+        for (email, name, _, platform_admin, roles) in PEOPLE {
+            let account = NewAccount {
+                email: email.into(),
+                display_name: name.into(),
+                password: DEMO_PASSWORD.into(),
+                platform_admin,
+            };
+            let user: User = self.create_account(&system, &account).await?;
+            for org in org_ids.iter().enumerate().map(|(i, id)| (i, *id)) {
+                let held: Vec<Role> = roles
+                    .iter()
+                    .filter(|(i, _)| *i == org.0)
+                    .map(|(_, r)| *r)
+                    .collect();
+                if !held.is_empty() {
+                    let audit =
+                        AuditRecord::new(None, "member.roles_change", format!("user:{}", user.id))
+                            .in_organisation(org.1)
+                            .with_detail("demo");
+                    self.store
+                        .set_member_roles(org.1, user.id, &held, now(), &audit)
+                        .await?;
+                }
+            }
+        }
+        tracing::info!("demo organisations and accounts created");
+        Ok(true)
+    }
+}

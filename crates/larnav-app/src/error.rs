@@ -1,0 +1,145 @@
+//! The app layer's one error type. It knows nothing of HTTP: the web crate maps each variant
+//! to a status code, and every variant has a stable machine-readable `code` and a translation key.
+
+use larnav_store::StoreError;
+
+/// A problem with one input field: the field's name and a translation key for the message.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message_key: &'static str,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The action needs a signed-in person.
+    #[error("sign-in required")]
+    Unauthenticated,
+    /// The policy refuses the action (already audited).
+    #[error("not allowed")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// Input fields are missing or invalid; nothing was changed.
+    #[error("invalid input: {0:?}")]
+    Validation(Vec<FieldError>),
+    /// The change conflicts with existing data; `code` says how (e.g. `email_taken`).
+    #[error("conflict: {code}")]
+    Conflict {
+        code: &'static str,
+        message_key: &'static str,
+    },
+    #[error("wrong e-mail address or password")]
+    InvalidCredentials,
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: i64 },
+    /// A link (password reset, invitation) that is unknown, used, revoked or expired.
+    #[error("the link is no longer valid")]
+    LinkInvalid,
+    /// The form's CSRF token did not match (checked in the web layer, defined here so that all
+    /// errors share one set of codes).
+    #[error("the form has expired")]
+    CsrfRejected,
+    #[error("storage failure: {0}")]
+    Store(#[from] StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A stable code for API clients (`problem+json`'s `code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::Validation(_) => "validation_failed",
+            Self::Conflict { code, .. } => code,
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::LinkInvalid => "link_invalid",
+            Self::CsrfRejected => "csrf_rejected",
+            Self::Store(_) | Self::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The translation key of the message shown to people. Internal errors get a generic
+    /// message: their detail goes to the log only.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated => "error.unauthenticated",
+            Self::Forbidden => "error.forbidden",
+            Self::NotFound => "error.not_found",
+            Self::Validation(_) => "error.validation",
+            Self::Conflict { message_key, .. } => message_key,
+            Self::InvalidCredentials => "error.invalid_credentials",
+            Self::RateLimited { .. } => "error.rate_limited",
+            Self::LinkInvalid => "error.link_invalid",
+            Self::CsrfRejected => "error.csrf",
+            Self::Store(_) | Self::Internal(_) => "error.internal",
+        }
+    }
+
+    pub fn invalid(field: &'static str, message_key: &'static str) -> Self {
+        Self::Validation(vec![FieldError { field, message_key }])
+    }
+
+    /// Every code an [`AppError`] can carry, so that a test can check each is documented.
+    pub const CODES: &'static [&'static str] = &[
+        "unauthenticated",
+        "forbidden",
+        "not_found",
+        "validation_failed",
+        "invalid_credentials",
+        "rate_limited",
+        "link_invalid",
+        "csrf_rejected",
+        "internal_error",
+        "email_taken",
+        "organisation_number_taken",
+        "already_member",
+        "last_organisation_admin",
+        "last_platform_admin",
+        "invitation_other_address",
+    ];
+}
+
+/// Collects field errors so that a form reports every problem at once, not one per submit.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn fail(&mut self, field: &'static str, message_key: &'static str) {
+        self.0.push(FieldError { field, message_key });
+    }
+
+    /// Runs `parse` and records its failure under `field`.
+    pub fn check<T, E>(
+        &mut self,
+        field: &'static str,
+        message_key: &'static str,
+        parse: Result<T, E>,
+    ) -> Option<T> {
+        match parse {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.fail(field, message_key);
+                None
+            }
+        }
+    }
+
+    /// # Errors
+    /// [`AppError::Validation`] with every recorded problem.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self.0))
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! Translations: Swedish first, English available.
+//!
+//! The texts live in `locales/sv.toml` and `locales/en.toml` (flat `"key" = "text"` tables),
+//! embedded in the binary. The web pages, the e-mails and the error messages all read from here,
+//! so one file holds every Swedish sentence Lärnav says. A test checks that both languages have
+//! the same keys.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use chrono::{FixedOffset, Offset, TimeZone};
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Sv => "sv",
+            Self::En => "en",
+        }
+    }
+
+    /// `sv`/`en` (also `sv-SE`, `en-GB` …); anything else is `None`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.get(..2).map(str::to_ascii_lowercase).as_deref() {
+            Some("sv") => Some(Self::Sv),
+            Some("en") => Some(Self::En),
+            _ => None,
+        }
+    }
+}
+
+type Table = HashMap<String, String>;
+
+fn parse(name: &str, text: &str) -> Table {
+    toml::from_str(text)
+        .unwrap_or_else(|e| panic!("locales/{name}.toml is not a flat TOML table: {e}"))
+}
+
+static SV: LazyLock<Table> = LazyLock::new(|| parse("sv", include_str!("../locales/sv.toml")));
+static EN: LazyLock<Table> = LazyLock::new(|| parse("en", include_str!("../locales/en.toml")));
+
+/// A translator for one language; cheap to copy into every template.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+
+    /// The text for `key`. A missing key shows the key itself (and fails the completeness test),
+    /// never an empty page.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        let table: &'static Table = match self.lang {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        table.get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The text for `key` with `{name}` placeholders filled in.
+    pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (name, value) in args {
+            s = s.replace(&format!("{{{name}}}"), value);
+        }
+        s
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    /// A timestamp in Swedish local time, written the Swedish way (`2026-11-22 14:05`); the ISO
+    /// date format is also what Swedish style guides prescribe, so English uses it too.
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&stockholm_offset(at))
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    pub fn date(&self, at: &DateTime<Utc>) -> String {
+        at.with_timezone(&stockholm_offset(at))
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    /// An integer with the language's digit grouping: `12 345` (narrow no-break space) in
+    /// Swedish, `12,345` in English.
+    pub fn number(&self, n: i64) -> String {
+        let sep = match self.lang {
+            Lang::Sv => "\u{202f}",
+            Lang::En => ",",
+        };
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(sep);
+            }
+            out.push(c);
+        }
+        if n < 0 { format!("−{out}") } else { out }
+    }
+}
+
+/// Sweden's offset at `at`: CET (+1) or, from the last Sunday of March 01:00 UTC to the last
+/// Sunday of October 01:00 UTC, CEST (+2). Hand-written to avoid a time-zone database for one
+/// zone whose rule has been stable since 1996.
+fn stockholm_offset(at: &DateTime<Utc>) -> FixedOffset {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d =
+            NaiveDate::from_ymd_opt(at.year(), month, 31).expect("March and October have 31 days");
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().expect("a valid date");
+        }
+        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("valid time"))
+    };
+    let summer = *at >= last_sunday(3) && *at < last_sunday(10);
+    FixedOffset::east_opt(if summer { 7200 } else { 3600 }).unwrap_or_else(|| Utc.fix())
+}
+
+/// All keys of one language, for the completeness test and the template check.
+pub fn keys(lang: Lang) -> Vec<&'static str> {
+    let table: &'static Table = match lang {
+        Lang::Sv => &SV,
+        Lang::En => &EN,
+    };
+    let mut k: Vec<_> = table.keys().map(String::as_str).collect();
+    k.sort_unstable();
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_and_english_have_the_same_keys() {
+        assert_eq!(keys(Lang::Sv), keys(Lang::En));
+        assert!(keys(Lang::Sv).len() > 50);
+    }
+
+    #[test]
+    fn no_translation_is_empty() {
+        for lang in [Lang::Sv, Lang::En] {
+            for k in keys(lang) {
+                assert!(
+                    !Tr::new(lang).t(k).trim().is_empty(),
+                    "{k} is empty in {lang:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn numbers_and_dates_are_written_the_swedish_way() {
+        let sv = Tr::new(Lang::Sv);
+        assert_eq!(sv.number(697_030), "697\u{202f}030");
+        assert_eq!(sv.number(-1234), "−1\u{202f}234");
+        assert_eq!(sv.number(12), "12");
+        assert_eq!(Tr::new(Lang::En).number(1_234_567), "1,234,567");
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap();
+        let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
+        assert_eq!(sv.datetime(&winter), "2026-01-15 13:00");
+        assert_eq!(sv.datetime(&summer), "2026-07-15 14:00");
+        // Summer time 2026 starts on 29 March at 01:00 UTC.
+        assert_eq!(
+            sv.datetime(&Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap()),
+            "2026-03-29 01:59"
+        );
+        assert_eq!(
+            sv.datetime(&Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap()),
+            "2026-03-29 03:00"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_filled_in() {
+        let tr = Tr::new(Lang::Sv);
+        assert_eq!(
+            tr.fmt(
+                "mail.invitation.subject",
+                &[("organisation", "Lärcentrum Hudiksvall")]
+            ),
+            "Inbjudan till Lärcentrum Hudiksvall i Lärnav"
+        );
+    }
+}
