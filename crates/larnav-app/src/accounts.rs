@@ -11,7 +11,8 @@ use crate::security::{dummy_hash, hash_password, random_token, token_hash, verif
 use crate::{App, AppError, Result, now};
 
 /// A self-registration (learners) or the account part of accepting an invitation.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct Registration {
     pub display_name: String,
     pub email: String,

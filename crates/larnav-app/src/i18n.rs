@@ -73,6 +73,15 @@ impl Tr {
         table.get(key).map(String::as_str).unwrap_or(key)
     }
 
+    /// The text for `key`, if there is one.
+    pub fn get(&self, key: &str) -> Option<&'static str> {
+        let table: &'static Table = match self.lang {
+            Lang::Sv => &SV,
+            Lang::En => &EN,
+        };
+        table.get(key).map(String::as_str)
+    }
+
     /// The text for `key` with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut s = self.t(key).to_string();

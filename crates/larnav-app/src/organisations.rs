@@ -14,7 +14,7 @@ use crate::security::{random_token, token_hash};
 use crate::{App, AppError, Result, now};
 
 /// The fields of an organisation as a form or API request sends them.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct OrganisationForm {
     pub name: String,
     /// One of the organisation kinds' keys, e.g. `learning_centre`.

@@ -29,7 +29,7 @@ pub(crate) async fn ensure_loaded(store: &Store) -> Result<bool> {
 }
 
 /// An occupation group with everything its page shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OccupationGroupView {
     pub group: OccupationGroupRecord,
     /// From level 1 down to the parent.
@@ -40,7 +40,7 @@ pub struct OccupationGroupView {
 }
 
 /// Search-as-you-type hits over occupations and places.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct ReferenceHits {
     pub occupation_groups: Vec<OccupationGroupRecord>,
     pub occupation_names: Vec<OccupationNameRecord>,

@@ -197,7 +197,7 @@ impl Settings {
                 }
                 figment = figment.merge(Toml::file_exact(path));
             }
-            None => figment = figment.merge(Toml::file_exact("larnav.toml").nested()),
+            None => figment = figment.merge(Toml::file("larnav.toml")),
         }
         Self::extract(figment.merge(env_provider()))
     }

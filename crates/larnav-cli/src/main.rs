@@ -1,1 +1,416 @@
-fn main() {}
+//! `larnav`: the one binary. Serves the web application and runs administrative tasks, all
+//! through the same `larnav_app::App` the web uses.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use larnav_app::admin::NewAccount;
+use larnav_app::domain::{Actor, Role};
+use larnav_app::organisations::OrganisationForm;
+use larnav_app::settings::{LogFormat, Settings};
+use larnav_app::{App, AppError, demo};
+
+#[derive(Parser)]
+#[command(
+    name = "larnav",
+    version,
+    about = "Lärnav – regional competence supply and lifelong learning"
+)]
+struct Cli {
+    /// Configuration file (default: ./larnav.toml when present).
+    #[arg(long, global = true, env = "LARNAV_CONFIG")]
+    config: Option<PathBuf>,
+    /// Database URL (sqlite://PATH or postgres://…); overrides the configuration.
+    #[arg(long, global = true)]
+    database: Option<String>,
+    /// Data directory (SQLite database, e-mail outbox); overrides the configuration.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates and loads reference data first).
+    Serve {
+        /// Address and port, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        bind: Option<String>,
+        /// Create demo organisations and accounts (if missing) and print how to log in.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply database migrations and load reference data, then exit.
+    Migrate,
+    /// Create the demo organisations and accounts, then exit.
+    Demo,
+    /// Print a commented configuration file with the defaults.
+    DefaultConfig,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Measure performance figures (see docs/benchmarks.md).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account. The password is read from standard input (one line).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Make the account a platform administrator.
+        #[arg(long)]
+        platform_admin: bool,
+        /// Also make the account a member of this organisation (id) …
+        #[arg(long)]
+        organisation: Option<i64>,
+        /// … with this role (e.g. organisation_admin).
+        #[arg(long, default_value = "organisation_admin")]
+        role: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Register an organisation.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// region, municipality, learning_centre, university, higher_vocational_provider,
+        /// municipal_adult_education, folk_high_school, training_company, employer,
+        /// network_association or school_organiser.
+        #[arg(long)]
+        kind: String,
+        /// Organisation number, NNNNNN-NNNN.
+        #[arg(long, default_value = "")]
+        number: String,
+        /// Kommun code, four digits.
+        #[arg(long, default_value = "")]
+        kommun: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Time the start-up on a fresh SQLite database (with the reference-data load) and warm.
+    Startup {
+        /// How many fresh/warm pairs to run.
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+}
+
+fn settings(cli: &Cli) -> Result<Settings> {
+    let mut s = Settings::load(cli.config.as_deref())?;
+    if let Some(db) = &cli.database {
+        s.database.url.0 = db.clone();
+    }
+    if let Some(dir) = &cli.data_dir {
+        s.server.data_dir = dir.clone();
+    }
+    Ok(s)
+}
+
+fn init_logging(s: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&s.log.level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    match s.log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+/// Explains an app error to an operator: validation errors name their fields.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Validation(fields) => {
+            let tr = larnav_app::i18n::Tr::new(larnav_app::i18n::Lang::En);
+            let lines: Vec<String> = fields
+                .iter()
+                .map(|f| format!("  {}: {}", f.field, tr.t(f.message_key)))
+                .collect();
+            anyhow::anyhow!("invalid input:\n{}", lines.join("\n"))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+async fn open(s: Settings) -> Result<(App, larnav_app::StartReport)> {
+    App::open(s)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot start Lärnav")
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    // Errors are for operators: the message and its causes, never a backtrace.
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
+    let cli = Cli::parse();
+    if let Command::DefaultConfig = cli.command {
+        print!("{}", larnav_app::settings::DEFAULT_CONFIG);
+        return Ok(());
+    }
+    let mut s = settings(&cli)?;
+    match &cli.command {
+        Command::Serve { bind, demo } => {
+            if let Some(b) = bind {
+                s.server.bind = b.clone();
+            }
+            init_logging(&s);
+            serve(s, *demo).await
+        }
+        Command::Migrate => {
+            init_logging(&s);
+            let (_, report) = open(s).await?;
+            println!(
+                "Database migrated; reference data {}.",
+                if report.reference_data_loaded {
+                    "loaded"
+                } else {
+                    "up to date"
+                }
+            );
+            Ok(())
+        }
+        Command::Demo => {
+            init_logging(&s);
+            let (app, _) = open(s).await?;
+            let created = app.seed_demo().await.map_err(explain)?;
+            println!(
+                "{}",
+                if created {
+                    "Demo data created."
+                } else {
+                    "Demo data already present."
+                }
+            );
+            print_demo_accounts();
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    platform_admin,
+                    organisation,
+                    role,
+                },
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let (app, _) = open(s).await?;
+            let account = NewAccount {
+                email: email.clone(),
+                display_name: name.clone(),
+                password,
+                platform_admin: *platform_admin,
+            };
+            let user = app
+                .create_account(&Actor::system(), &account)
+                .await
+                .map_err(explain)?;
+            if let Some(org) = organisation {
+                let role = Role::parse(role).with_context(|| format!("unknown role {role:?}"))?;
+                let audit = larnav_app::store::AuditRecord::new(
+                    None,
+                    "member.roles_change",
+                    format!("user:{}", user.id),
+                )
+                .in_organisation(*org)
+                .with_detail("cli");
+                app.store
+                    .set_member_roles(*org, user.id, &[role], larnav_app::now(), &audit)
+                    .await?;
+            }
+            println!("Created user {} ({}).", user.id, user.email);
+            Ok(())
+        }
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    name,
+                    kind,
+                    number,
+                    kommun,
+                },
+        } => {
+            let (app, _) = open(s).await?;
+            let form = OrganisationForm {
+                name: name.clone(),
+                kind: kind.clone(),
+                organisation_number: number.clone(),
+                kommun_code: kommun.clone(),
+            };
+            let org = app
+                .create_organisation(&Actor::system(), &form)
+                .await
+                .map_err(explain)?;
+            println!("Created organisation {} ({}).", org.id, org.name);
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Startup { runs },
+        } => bench_startup(*runs).await,
+        Command::DefaultConfig => unreachable!("handled above"),
+    }
+}
+
+fn print_demo_accounts() {
+    println!(
+        "\nDemo accounts (password for all: {}):",
+        demo::DEMO_PASSWORD
+    );
+    for a in demo::accounts() {
+        println!("  {:<30} {} – {}", a.email, a.name, a.what);
+    }
+}
+
+async fn serve(s: Settings, with_demo: bool) -> Result<()> {
+    let bind = s.server.bind.clone();
+    // Bind before the (slower) database work so that a taken port fails at once, clearly.
+    let listener = match tokio::net::TcpListener::bind(&bind).await {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            bail!(
+                "cannot listen on {bind}: the port is already in use (is Lärnav already running?). Choose another with --bind 127.0.0.1:PORT or LARNAV_SERVER__BIND."
+            )
+        }
+        Err(e) => bail!("cannot listen on {bind}: {e}"),
+    };
+    let public_url = s.public_url();
+    let database = s.database_url();
+    let (app, report) = open(s).await?;
+    if with_demo {
+        app.seed_demo().await.map_err(explain)?;
+    }
+    let backend = if database.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    println!("\nLärnav is running: open {public_url}/");
+    println!(
+        "Database: {backend}. Reference data: {} occupation groups, {} occupation names, {} kommuner{}.",
+        report.reference_counts.occupation_groups,
+        report.reference_counts.occupation_names,
+        report.reference_counts.kommuner,
+        if report.reference_data_loaded {
+            " (loaded now)"
+        } else {
+            ""
+        }
+    );
+    if let Some(outbox) = &app.mailer.outbox {
+        println!(
+            "E-mail is not configured: messages are written to {}",
+            outbox.display()
+        );
+    }
+    if with_demo {
+        print_demo_accounts();
+    }
+    println!("\nStop with Ctrl-C.");
+    larnav_web::serve(app, listener, shutdown_signal())
+        .await
+        .context("server failed")?;
+    println!("Lärnav stopped.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn bench_startup(runs: u32) -> Result<()> {
+    let mut first = Vec::new();
+    let mut warm = Vec::new();
+    for i in 0..runs {
+        let dir = std::env::temp_dir().join(format!("larnav-bench-{}-{i}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut s = Settings::default();
+        s.server.data_dir = dir.clone();
+        let t = Instant::now();
+        let (app, report) = open(s.clone()).await?;
+        first.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(report.reference_data_loaded);
+        app.store.close().await;
+        let t = Instant::now();
+        let (app, report) = open(s).await?;
+        warm.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert!(!report.reference_data_loaded);
+        app.store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!("startup on SQLite over {runs} runs (median, min, max in ms):");
+    let (f_min, f_max) = (
+        first.iter().copied().fold(f64::MAX, f64::min),
+        first.iter().copied().fold(0.0, f64::max),
+    );
+    let (w_min, w_max) = (
+        warm.iter().copied().fold(f64::MAX, f64::min),
+        warm.iter().copied().fold(0.0, f64::max),
+    );
+    println!(
+        "  first start (migrate + load reference data): {:.0} ms ({f_min:.0}–{f_max:.0})",
+        median(&mut first)
+    );
+    println!(
+        "  warm start (nothing to do):                  {:.0} ms ({w_min:.0}–{w_max:.0})",
+        median(&mut warm)
+    );
+    Ok(())
+}

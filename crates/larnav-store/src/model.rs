@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use larnav_domain::{OrganisationKind, Role};
 use serde::Serialize;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -27,11 +27,12 @@ pub struct NewUser {
     pub locale: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
     pub id: i64,
     pub name: String,
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String, example = "learning_centre")]
     pub kind: OrganisationKind,
     pub organisation_number: Option<String>,
     pub kommun_code: Option<String>,
@@ -50,31 +51,34 @@ pub struct OrganisationInput {
 }
 
 /// One role one person holds in one organisation.
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MembershipRecord {
     pub user_id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String, example = "coordinator")]
     pub role: Role,
 }
 
 /// A member of an organisation with all roles they hold there.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Member {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
+    #[schema(value_type = Vec<String>)]
     pub roles: Vec<Role>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct Invitation {
     pub id: i64,
     pub organisation_id: i64,
     pub organisation_name: String,
     pub email: String,
     #[sqlx(try_from = "String")]
+    #[schema(value_type = String, example = "coordinator")]
     pub role: Role,
     pub invited_by: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -83,7 +87,7 @@ pub struct Invitation {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct ApiToken {
     pub id: i64,
     pub user_id: i64,
@@ -93,7 +97,7 @@ pub struct ApiToken {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct AuditEvent {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -115,7 +119,7 @@ pub struct AuditFilter {
     pub limit: i64,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct LanRecord {
     pub code: String,
     pub name: String,
@@ -123,7 +127,7 @@ pub struct LanRecord {
     pub nuts3: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct KommunRecord {
     pub code: String,
     pub name: String,
@@ -132,7 +136,7 @@ pub struct KommunRecord {
     pub jobtech_id: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct OccupationGroupRecord {
     pub code: String,
     pub level: i64,
@@ -142,7 +146,7 @@ pub struct OccupationGroupRecord {
     pub jobtech_id: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct OccupationNameRecord {
     pub jobtech_id: String,
     pub name: String,
@@ -150,13 +154,13 @@ pub struct OccupationNameRecord {
     pub group_name: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct SkillRecord {
     pub jobtech_id: String,
     pub name: String,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct SunRecord {
     pub code: String,
     pub level: i64,
@@ -165,7 +169,7 @@ pub struct SunRecord {
 }
 
 /// Counts of the loaded reference data, for the reference-data overview and start-up log.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct ReferenceCounts {
     pub lan: i64,
     pub kommuner: i64,

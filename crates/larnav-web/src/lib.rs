@@ -1,1 +1,318 @@
-//! stub
+//! Lärnav's HTTP face: server-rendered pages, the JSON API, sessions and CSRF, assets, health
+//! and metrics. Handlers are thin: they call `larnav_app::App` and render the result. Only this
+//! crate knows HTTP status codes (see [`error::status`]).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Router, middleware};
+use larnav_app::{App, AppError};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+
+pub mod api;
+mod assets;
+pub mod ctx;
+pub mod error;
+pub mod metrics;
+pub mod pages;
+
+use ctx::Ctx;
+use error::WebError;
+use pages::{Base, PageResult, render};
+
+/// The caller's network address, for login rate limiting only (hashed, never logged).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+#[derive(Clone, Default)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let id = &larnav_app::security::random_token()[..16];
+        HeaderValue::from_str(id).ok().map(RequestId::new)
+    }
+}
+
+/// The path as it may appear in logs: secrets in links (reset and invitation tokens) removed.
+fn loggable_path(path: &str) -> String {
+    for prefix in [
+        "/password-reset/",
+        "/invitations/",
+        "/api/v1/password-reset/",
+        "/api/v1/invitations/",
+    ] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest
+                .split_once('/')
+                .map(|(_, t)| format!("/{t}"))
+                .unwrap_or_default();
+            return format!("{prefix}{{token}}{tail}");
+        }
+    }
+    path.to_string()
+}
+
+/// The whole application as one axum router.
+pub fn router(app: App) -> Router {
+    let metrics: metrics::SharedMetrics = Arc::new(metrics::Metrics::default());
+    let pages = Router::new()
+        .route("/", get(pages::home::home))
+        .route(
+            "/login",
+            get(pages::auth::login_page).post(pages::auth::login),
+        )
+        .route("/logout", post(pages::auth::logout))
+        .route(
+            "/register",
+            get(pages::auth::register_page).post(pages::auth::register),
+        )
+        .route(
+            "/password-reset",
+            get(pages::auth::reset_request_page).post(pages::auth::reset_request),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(pages::auth::reset_new_page).post(pages::auth::reset_new),
+        )
+        .route("/language", post(pages::auth::language))
+        .route("/account", get(pages::account::show))
+        .route("/account/profile", post(pages::account::update_profile))
+        .route("/account/password", post(pages::account::change_password))
+        .route("/account/tokens", post(pages::account::create_token))
+        .route(
+            "/account/tokens/{id}/revoke",
+            post(pages::account::revoke_token),
+        )
+        .route("/organisations", get(pages::organisations::mine))
+        .route(
+            "/organisations/{id}",
+            get(pages::organisations::show).post(pages::organisations::update),
+        )
+        .route(
+            "/organisations/{id}/invitations",
+            post(pages::organisations::invite),
+        )
+        .route(
+            "/organisations/{id}/invitations/{invitation}/revoke",
+            post(pages::organisations::revoke_invitation),
+        )
+        .route(
+            "/organisations/{id}/members/{user}/roles",
+            post(pages::organisations::set_roles),
+        )
+        .route(
+            "/organisations/{id}/audit",
+            get(pages::organisations::audit),
+        )
+        .route(
+            "/invitations/{token}",
+            get(pages::organisations::invitation).post(pages::organisations::accept),
+        )
+        .route("/admin", get(pages::admin::index))
+        .route(
+            "/admin/organisations",
+            get(pages::admin::organisations).post(pages::admin::create_organisation),
+        )
+        .route("/admin/users", get(pages::admin::users))
+        .route("/admin/users/{id}", post(pages::admin::set_flags))
+        .route("/admin/audit", get(pages::admin::audit))
+        .route("/reference", get(pages::reference::overview))
+        .route("/reference/search", get(pages::reference::search))
+        .route("/reference/occupations", get(pages::reference::occupations))
+        .route(
+            "/reference/occupations/{code}",
+            get(pages::reference::occupation),
+        )
+        .route("/reference/places", get(pages::reference::places))
+        .route("/reference/places/{lan}", get(pages::reference::lan))
+        .route("/reference/sun", get(pages::reference::sun))
+        .route("/reference/seqf", get(pages::reference::seqf))
+        .route("/api", get(api_docs))
+        .nest("/api/v1", api::router())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        // Panics become a generic 500 that `ctx::context` renders like any other error.
+        .layer(CatchPanicLayer::custom(|_| {
+            WebError(AppError::Internal("handler panicked".into())).into_response()
+        }))
+        .layer(middleware::from_fn_with_state(app.clone(), ctx::context))
+        .with_state(app.clone());
+
+    let security_headers = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+                 form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // Links carry secrets in their paths (reset, invitation): never send them onwards.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ));
+
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .with_state(app.clone())
+        .route("/metrics", get(|State(m): State<metrics::SharedMetrics>| async move { m.render() }))
+        .route("/assets/{file}", get(assets::serve))
+        .with_state(metrics.clone())
+        .merge(pages)
+        .layer(security_headers)
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), RandomRequestId))
+                .layer(TraceLayer::new_for_http().make_span_with(|r: &Request<_>| {
+                    let id = r.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+                    tracing::info_span!("request", id, method = %r.method(), path = %loggable_path(r.uri().path()))
+                }))
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
+                .layer(middleware::from_fn_with_state(metrics, metrics::track)),
+        )
+}
+
+async fn not_found() -> WebError {
+    WebError(AppError::NotFound)
+}
+
+async fn method_not_allowed() -> Response {
+    let mut r = WebError(AppError::NotFound).into_response();
+    *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+    r
+}
+
+async fn readyz(State(app): State<App>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "api_docs.html")]
+struct ApiDocsPage<'a> {
+    base: Base<'a>,
+    operations: Vec<(String, String, String)>,
+}
+
+/// A readable list of the API's operations, generated from the same OpenAPI document.
+async fn api_docs(ctx: Ctx) -> PageResult {
+    let doc = api::ApiDoc::openapi();
+    let mut operations = Vec::new();
+    for (path, item) in &doc.paths.paths {
+        let ops = [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ];
+        for (method, op) in ops {
+            if let Some(op) = op {
+                let summary = op
+                    .summary
+                    .clone()
+                    .or_else(|| op.description.clone())
+                    .unwrap_or_default();
+                operations.push((method.to_string(), path.clone(), summary));
+            }
+        }
+    }
+    render(&ApiDocsPage {
+        base: Base::new(&ctx, ctx.tr.t("api.title")),
+        operations,
+    })
+}
+
+/// Serves `router(app)` on `listener` until `shutdown` resolves.
+///
+/// # Errors
+/// An I/O error from the listener.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let housekeeping = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                every.tick().await;
+                if let Err(e) = app.purge_expired().await {
+                    tracing::warn!(error = %e, "purging expired sessions failed");
+                }
+            }
+        })
+    };
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    housekeeping.abort();
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn secrets_in_link_paths_never_reach_the_log() {
+        assert_eq!(
+            loggable_path("/password-reset/abc123"),
+            "/password-reset/{token}"
+        );
+        assert_eq!(
+            loggable_path("/api/v1/invitations/abc/accept"),
+            "/api/v1/invitations/{token}/accept"
+        );
+        assert_eq!(
+            loggable_path("/reference/occupations/5321"),
+            "/reference/occupations/5321"
+        );
+    }
+}

@@ -1,0 +1,65 @@
+// Lärnav's only script: progressive enhancement. Every page works without it.
+"use strict";
+
+// Search-as-you-type: an input with data-live-search fetches hits from the JSON API and lists
+// them in the live region named by data-results (announced politely to screen readers).
+function liveSearch(input) {
+  const region = document.getElementById(input.dataset.results);
+  if (!region) return;
+  let timer = null;
+  let latest = 0;
+  const item = (href, text, note) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    li.appendChild(a);
+    if (note) {
+      const span = document.createElement("span");
+      span.className = "muted";
+      span.textContent = " " + note;
+      li.appendChild(span);
+    }
+    return li;
+  };
+  const section = (title, items) => {
+    if (items.length === 0) return null;
+    const frag = document.createDocumentFragment();
+    const h = document.createElement("h3");
+    h.textContent = title;
+    const ul = document.createElement("ul");
+    items.forEach((i) => ul.appendChild(i));
+    frag.appendChild(h);
+    frag.appendChild(ul);
+    return frag;
+  };
+  const sv = region.dataset.lang !== "en";
+  const run = async () => {
+    const q = input.value.trim();
+    const mine = ++latest;
+    if (q.length === 0) { region.replaceChildren(); return; }
+    region.textContent = region.dataset.loading;
+    try {
+      const res = await fetch(input.dataset.liveSearch + "?limit=8&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      if (!res.ok || mine !== latest) return;
+      const hits = await res.json();
+      const occ = hits.occupation_groups.map((g) => item("/reference/occupations/" + g.code, g.code + " " + g.name))
+        .concat(hits.occupation_names.map((n) => item("/reference/occupations/" + n.group_code, n.name, n.group_code + " " + n.group_name)));
+      const places = hits.lan.map((l) => item("/reference/places/" + l.code, l.name, l.code))
+        .concat(hits.kommuner.map((k) => item("/reference/places/" + k.lan_code + "#k" + k.code, k.name, k.code + ", " + k.lan_name)));
+      const parts = [section(sv ? "Yrken" : "Occupations", occ), section(sv ? "Platser" : "Places", places)].filter(Boolean);
+      if (parts.length === 0) region.textContent = region.dataset.empty;
+      else region.replaceChildren(...parts);
+    } catch (e) {
+      region.replaceChildren();
+    }
+  };
+  input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
+  // Move focus to an error summary so that keyboard and screen-reader users hear it first.
+  const summary = document.querySelector("[data-autofocus]");
+  if (summary) summary.focus();
+});

@@ -1,0 +1,173 @@
+//! The JSON API under `/api/v1`, described by OpenAPI (utoipa) at `/api/v1/openapi.json`.
+//!
+//! Every endpoint calls the same `App` method as the page that does the same thing. Scripts
+//! authenticate with a personal API token (`Authorization: Bearer lnv_…`); the browser's own
+//! calls use the session cookie and send the CSRF token in `X-CSRF-Token`.
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use larnav_app::{App, AppError};
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::error::WebError;
+
+mod accounts;
+mod admin;
+mod organisations;
+mod reference;
+
+pub type ApiResult<T> = Result<T, WebError>;
+
+/// `Json<T>` whose rejections (wrong content type, malformed or mistyped JSON) become the same
+/// problem+json errors as everything else.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Self(v)),
+            Err(rejection) => {
+                let _: &JsonRejection = &rejection;
+                Err(WebError(AppError::invalid("body", "error.payload")))
+            }
+        }
+    }
+}
+
+/// `201 Created` with a JSON body.
+pub fn created<T: serde::Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lärnav API",
+        description = "Regional competence supply and lifelong learning. Errors are RFC 9457 problem+json documents with a stable `code`.",
+        license(name = "EUPL-1.2")
+    ),
+    paths(
+        accounts::me, accounts::update_me, accounts::change_password, accounts::my_memberships,
+        accounts::list_tokens, accounts::create_token, accounts::revoke_token, accounts::register,
+        accounts::request_reset, accounts::reset_password,
+        organisations::list, organisations::create, organisations::get_one, organisations::update,
+        organisations::members, organisations::set_roles, organisations::remove_member,
+        organisations::invitations, organisations::invite, organisations::revoke_invitation,
+        organisations::invitation, organisations::accept_invitation, organisations::audit,
+        admin::users, admin::user, admin::set_flags, admin::audit,
+        reference::search, reference::occupations, reference::occupation, reference::lan,
+        reference::kommuner, reference::sun_fields, reference::sun_levels, reference::seqf,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("lnv_…")
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+pub fn router() -> Router<App> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/me", get(accounts::me).patch(accounts::update_me))
+        .route("/me/password", post(accounts::change_password))
+        .route("/me/organisations", get(accounts::my_memberships))
+        .route(
+            "/me/tokens",
+            get(accounts::list_tokens).post(accounts::create_token),
+        )
+        .route(
+            "/me/tokens/{id}",
+            axum::routing::delete(accounts::revoke_token),
+        )
+        .route("/register", post(accounts::register))
+        .route("/password-reset", post(accounts::request_reset))
+        .route("/password-reset/{token}", post(accounts::reset_password))
+        .route(
+            "/organisations",
+            get(organisations::list).post(organisations::create),
+        )
+        .route(
+            "/organisations/{id}",
+            get(organisations::get_one).put(organisations::update),
+        )
+        .route("/organisations/{id}/members", get(organisations::members))
+        .route(
+            "/organisations/{id}/members/{user_id}",
+            put(organisations::set_roles).delete(organisations::remove_member),
+        )
+        .route(
+            "/organisations/{id}/invitations",
+            get(organisations::invitations).post(organisations::invite),
+        )
+        .route(
+            "/organisations/{id}/invitations/{invitation_id}",
+            axum::routing::delete(organisations::revoke_invitation),
+        )
+        .route("/organisations/{id}/audit", get(organisations::audit))
+        .route("/invitations/{token}", get(organisations::invitation))
+        .route(
+            "/invitations/{token}/accept",
+            post(organisations::accept_invitation),
+        )
+        .route("/users", get(admin::users))
+        .route("/users/{id}", get(admin::user).patch(admin::set_flags))
+        .route("/audit", get(admin::audit))
+        .route("/reference/search", get(reference::search))
+        .route("/reference/occupations", get(reference::occupations))
+        .route("/reference/occupations/{code}", get(reference::occupation))
+        .route("/reference/lan", get(reference::lan))
+        .route("/reference/kommuner", get(reference::kommuner))
+        .route("/reference/sun/fields", get(reference::sun_fields))
+        .route("/reference/sun/levels", get(reference::sun_levels))
+        .route("/reference/seqf", get(reference::seqf))
+}
+
+/// Paging parameters shared by list endpoints.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct Paging {
+    /// Filter by a case-insensitive substring.
+    #[serde(default)]
+    pub q: String,
+    /// Items per page (1–200, default 50).
+    pub limit: Option<i64>,
+    /// Items to skip.
+    pub offset: Option<i64>,
+}
+
+impl Paging {
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, 200)
+    }
+
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}

@@ -1,0 +1,192 @@
+//! Platform administration pages: organisations, users, the audit log.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
+use larnav_app::domain::{Action, OrganisationKind};
+use larnav_app::organisations::OrganisationForm;
+use larnav_app::store::{Organisation, User};
+use larnav_app::{App, AppError};
+use serde::Deserialize;
+
+use super::organisations::{AUDIT_PAGE, AuditPage, AuditQuery, kind_key};
+use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use crate::ctx::Ctx;
+
+const PAGE: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    page: i64,
+}
+
+pub async fn index(State(app): State<App>, ctx: Ctx) -> PageResult {
+    app.authorize(&ctx.actor, Action::AdministerPlatform)
+        .await?;
+    Ok(Redirect::to("/admin/organisations").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisations.html")]
+struct OrganisationsPage<'a> {
+    base: Base<'a>,
+    organisations: Vec<Organisation>,
+    query: String,
+    page: i64,
+    has_next: bool,
+    edit: FormState,
+    kinds: [OrganisationKind; 11],
+}
+
+impl OrganisationsPage<'_> {
+    fn kind_label(&self, kind: &OrganisationKind) -> &str {
+        self.base.tr.t(kind_key(*kind))
+    }
+}
+
+async fn organisations_page(app: &App, ctx: &Ctx, q: &ListQuery, edit: FormState) -> PageResult {
+    let page = q.page.max(0);
+    let organisations = app
+        .list_organisations(&ctx.actor, Some(&q.q), PAGE + 1, page * PAGE)
+        .await?;
+    let has_next = organisations.len() as i64 > PAGE;
+    render(&OrganisationsPage {
+        base: Base::new(ctx, ctx.tr.t("admin.organisations")),
+        organisations: organisations.into_iter().take(PAGE as usize).collect(),
+        query: q.q.clone(),
+        page,
+        has_next,
+        edit,
+        kinds: OrganisationKind::ALL,
+    })
+}
+
+pub async fn organisations(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> PageResult {
+    organisations_page(
+        &app,
+        &ctx,
+        &q,
+        FormState::with_values(&[("kind", "learning_centre")]),
+    )
+    .await
+}
+
+pub async fn create_organisation(
+    State(app): State<App>,
+    ctx: Ctx,
+    Form(f): Form<OrganisationForm>,
+) -> PageResult {
+    match app.create_organisation(&ctx.actor, &f).await {
+        Ok(org) => Ok(redirect_with(
+            &app,
+            &format!("/organisations/{}", org.id),
+            "admin.organisation_created",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let values = [
+                ("name", f.name.as_str()),
+                ("kind", f.kind.as_str()),
+                ("organisation_number", f.organisation_number.as_str()),
+                ("kommun_code", f.kommun_code.as_str()),
+            ];
+            let form = FormState::failed(&ctx, &e, &values);
+            let q = ListQuery {
+                q: String::new(),
+                page: 0,
+            };
+            shown_again(&e, organisations_page(&app, &ctx, &q, form).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage<'a> {
+    base: Base<'a>,
+    users: Vec<User>,
+    query: String,
+    page: i64,
+    has_next: bool,
+    error: Option<String>,
+}
+
+async fn users_page(app: &App, ctx: &Ctx, q: &ListQuery, error: Option<&AppError>) -> PageResult {
+    let page = q.page.max(0);
+    let users = app
+        .list_users(&ctx.actor, Some(&q.q), PAGE + 1, page * PAGE)
+        .await?;
+    let has_next = users.len() as i64 > PAGE;
+    render(&UsersPage {
+        base: Base::new(ctx, ctx.tr.t("admin.users")),
+        users: users.into_iter().take(PAGE as usize).collect(),
+        query: q.q.clone(),
+        page,
+        has_next,
+        error: error.map(|e| ctx.tr.t(e.message_key()).to_string()),
+    })
+}
+
+pub async fn users(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> PageResult {
+    users_page(&app, &ctx, &q, None).await
+}
+
+#[derive(Deserialize)]
+pub struct FlagsForm {
+    platform_admin: Option<String>,
+    disabled: Option<String>,
+}
+
+pub async fn set_flags(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<FlagsForm>,
+) -> PageResult {
+    match app
+        .set_user_flags(
+            ctx.caller()?,
+            id,
+            f.platform_admin.is_some(),
+            f.disabled.is_some(),
+        )
+        .await
+    {
+        Ok(()) => Ok(redirect_with(&app, "/admin/users", "admin.flags_saved")),
+        Err(e) if is_form_error(&e) => {
+            let q = ListQuery {
+                q: String::new(),
+                page: 0,
+            };
+            shown_again(&e, users_page(&app, &ctx, &q, Some(&e)).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) -> PageResult {
+    let events = app
+        .audit_log(&ctx.actor, None, q.before, AUDIT_PAGE)
+        .await?;
+    let older = (events.len() as i64 == AUDIT_PAGE)
+        .then(|| {
+            events
+                .last()
+                .map(|e| format!("/admin/audit?before={}", e.id))
+        })
+        .flatten();
+    render(&AuditPage {
+        base: Base::new(&ctx, ctx.tr.t("admin.audit")),
+        heading: ctx.tr.t("admin.audit").to_string(),
+        events,
+        older,
+    })
+}

@@ -1,0 +1,48 @@
+//! The start page.
+
+use askama::Template;
+use axum::extract::State;
+use larnav_app::App;
+use larnav_app::store::{MembershipRecord, ReferenceCounts};
+
+use super::{Base, PageResult, render};
+use crate::ctx::Ctx;
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage<'a> {
+    base: Base<'a>,
+    counts: ReferenceCounts,
+    memberships: Vec<MembershipRecord>,
+    query: String,
+}
+
+impl HomePage<'_> {
+    fn counts_text(&self) -> String {
+        let tr = self.base.tr;
+        tr.fmt(
+            "ref.counts",
+            &[
+                ("groups", &tr.number(self.counts.occupation_groups)),
+                ("names", &tr.number(self.counts.occupation_names)),
+                ("skills", &tr.number(self.counts.skills)),
+                ("lan", &tr.number(self.counts.lan)),
+                ("kommuner", &tr.number(self.counts.kommuner)),
+            ],
+        )
+    }
+}
+
+pub async fn home(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let counts = app.store.reference_counts().await?;
+    let memberships = match &ctx.caller {
+        Some(c) => app.my_memberships(c).await?,
+        None => Vec::new(),
+    };
+    render(&HomePage {
+        base: Base::new(&ctx, ctx.tr.t("home.title")),
+        counts,
+        memberships,
+        query: String::new(),
+    })
+}

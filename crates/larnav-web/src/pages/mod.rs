@@ -1,0 +1,199 @@
+//! Server-rendered HTML pages. Handlers are thin: they read the form, call one `App` method,
+//! and render a template or redirect. Texts come from the locale files through `base.tr`.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use larnav_app::{App, AppError};
+
+use crate::ctx::{Ctx, FLASH_COOKIE, make_cookie};
+use crate::error::{WebError, status};
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod organisations;
+pub mod reference;
+
+pub type PageResult = Result<Response, WebError>;
+
+/// What every page's layout needs: the translator, the title, who is signed in, the CSRF token.
+pub struct Base<'a> {
+    pub ctx: &'a Ctx,
+    pub tr: larnav_app::i18n::Tr,
+    pub title: String,
+}
+
+impl<'a> Base<'a> {
+    pub fn new(ctx: &'a Ctx, title: &str) -> Self {
+        Self {
+            ctx,
+            tr: ctx.tr,
+            title: title.to_string(),
+        }
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.ctx.csrf_token
+    }
+
+    pub fn signed_in(&self) -> bool {
+        self.ctx.caller.is_some()
+    }
+
+    pub fn user_name(&self) -> &str {
+        self.ctx
+            .caller
+            .as_ref()
+            .map(|c| c.user.display_name.as_str())
+            .unwrap_or_default()
+    }
+
+    pub fn is_platform_admin(&self) -> bool {
+        self.ctx.actor.platform_admin
+    }
+
+    pub fn has_organisations(&self) -> bool {
+        !self.ctx.actor.memberships.is_empty()
+    }
+
+    /// `aria-current="page"` for the navigation link of the current section.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let here = &self.ctx.path;
+        let matches = if prefix == "/" {
+            here == "/"
+        } else {
+            here.starts_with(prefix)
+        };
+        if matches { "page" } else { "false" }
+    }
+
+    pub fn flash(&self) -> Option<&str> {
+        // Only known message keys are shown: the cookie can never inject text.
+        self.ctx.flash.as_deref().and_then(|k| self.tr.get(k))
+    }
+
+    pub fn lang(&self) -> &'static str {
+        self.tr.code()
+    }
+
+    pub fn path(&self) -> &str {
+        &self.ctx.path
+    }
+}
+
+/// Values and errors of a form being shown again after a failed submit.
+#[derive(Debug, Default, Clone)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: Vec<(String, String)>,
+    /// A message about the whole form (a conflict, wrong credentials …).
+    pub summary: Option<String>,
+}
+
+impl FormState {
+    pub fn with_values(values: &[(&str, &str)]) -> Self {
+        Self {
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The error of a failed submit, with the submitted values (never passwords) kept.
+    pub fn failed(ctx: &Ctx, error: &AppError, values: &[(&str, &str)]) -> Self {
+        let mut form = Self::with_values(values);
+        match error {
+            AppError::Validation(fields) => {
+                form.errors = fields
+                    .iter()
+                    .map(|f| (f.field.to_string(), ctx.tr.t(f.message_key).to_string()))
+                    .collect();
+            }
+            other => form.summary = Some(ctx.tr.t(other.message_key()).to_string()),
+        }
+        form
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.values
+            .get(name)
+            .map(String::as_str)
+            .unwrap_or_default()
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.summary.is_some()
+    }
+}
+
+/// Whether an error belongs on the form (shown beside its fields) rather than on an error page.
+pub fn is_form_error(e: &AppError) -> bool {
+    matches!(
+        e,
+        AppError::Validation(_)
+            | AppError::Conflict { .. }
+            | AppError::InvalidCredentials
+            | AppError::RateLimited { .. }
+    )
+}
+
+/// Renders a template with status 200.
+pub fn render(t: &impl Template) -> PageResult {
+    render_status(StatusCode::OK, t)
+}
+
+/// Renders a template with a status (e.g. 422 for a form shown again with errors).
+pub fn render_status(status: StatusCode, t: &impl Template) -> PageResult {
+    let html = t
+        .render()
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((status, Html(html)).into_response())
+}
+
+/// A form page rendered again after `error`, with the error's status (422, 409, 401 …).
+/// Handlers use it as `Err(e) if is_form_error(&e) => shown_again(&e, page(&e).await)`.
+pub fn shown_again(error: &AppError, page: PageResult) -> PageResult {
+    let mut r = page?;
+    *r.status_mut() = status(error);
+    Ok(r)
+}
+
+/// Redirects after a successful POST, with a message key to show once on the next page.
+pub fn redirect_with(app: &App, to: &str, flash_key: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        make_cookie(app, FLASH_COOKIE, flash_key.to_string(), Some(60)),
+    );
+    r
+}
+
+/// A `Location` header value for a path we built ourselves.
+pub fn location(path: &str) -> HeaderValue {
+    HeaderValue::from_str(path).unwrap_or_else(|_| HeaderValue::from_static("/"))
+}
+
+/// Keeps redirects on this site: only absolute paths (not `//host`) are followed.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
