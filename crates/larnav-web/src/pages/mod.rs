@@ -172,6 +172,10 @@ pub fn render_status(status: StatusCode, t: &impl Template) -> PageResult {
 pub fn shown_again(error: &AppError, page: PageResult) -> PageResult {
     let mut r = page?;
     *r.status_mut() = status(error);
+    if let AppError::RateLimited { retry_after_secs } = error {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+    }
     Ok(r)
 }
 

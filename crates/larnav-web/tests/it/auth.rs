@@ -1,0 +1,345 @@
+use crate::helpers::{PASSWORD, each_backend, location, new_client};
+
+#[tokio::test]
+async fn a_person_logs_in_sees_their_account_and_logs_out() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna Åberg", false).await;
+        let r = t.login("Anna@Example.se ", PASSWORD).await;
+        assert_eq!(r.status(), 303, "redirect after login");
+        assert_eq!(location(&r), "/");
+        let (status, html) = t.get_text("/account").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Anna Åberg"));
+        assert!(
+            html.contains("Du är inloggad."),
+            "the flash message shows once"
+        );
+        let (_, again) = t.get_text("/account").await;
+        assert!(!again.contains("Du är inloggad."));
+
+        let r = t.post_form("/logout", &[]).await;
+        assert_eq!(r.status(), 303);
+        let (status, html) = t.get_text("/account").await;
+        assert_eq!(status, 401);
+        assert!(html.contains("Du behöver logga in"));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_a_swedish_message_and_no_session() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        let r = t.login("anna@example.se", "fel lösenord!").await;
+        assert_eq!(r.status(), 401);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Fel e-postadress eller lösenord."));
+        assert!(
+            html.contains("value=\"anna@example.se\""),
+            "the address is kept"
+        );
+        assert!(
+            !html.contains("fel lösenord!"),
+            "the password is never echoed"
+        );
+        // Unknown addresses get exactly the same answer.
+        let r = t.login("nobody@example.se", "whatever-long").await;
+        assert_eq!(r.status(), 401);
+        assert_eq!(t.get("/account").await.status(), 401);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn login_is_rate_limited_after_five_failures_even_with_the_right_password() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        for _ in 0..5 {
+            assert_eq!(
+                t.login("anna@example.se", "wrong password").await.status(),
+                401
+            );
+        }
+        let r = t.login("anna@example.se", PASSWORD).await;
+        assert_eq!(r.status(), 429);
+        assert!(r.headers().contains_key("retry-after"));
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("För många misslyckade försök")
+        );
+        // Another account from another address is not affected.
+        t.create_user("bo@example.se", "Bo", false).await;
+        assert_eq!(t.login("bo@example.se", PASSWORD).await.status(), 303);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_registers_and_bad_input_is_reported_per_field() {
+    each_backend(|t| async move {
+        let r = t
+            .post_form(
+                "/register",
+                &[
+                    ("display_name", ""),
+                    ("email", "inte-en-adress"),
+                    ("password", "kort"),
+                    ("password_confirm", "kort"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Fältet måste fyllas i."));
+        assert!(html.contains("Skriv en e-postadress"));
+        assert!(html.contains("minst 10 tecken"));
+        assert!(html.contains("aria-invalid=\"true\""));
+        assert!(
+            html.contains("href=\"#f-email\""),
+            "the summary links to the field"
+        );
+
+        let fields = [
+            ("display_name", "Lena Lärande"),
+            ("email", "lena@example.se"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ];
+        let r = t.post_form("/register", &fields).await;
+        assert_eq!(r.status(), 303);
+        assert!(t.get_text("/account").await.1.contains("Lena Lärande"));
+        assert!(
+            t.outbox()
+                .iter()
+                .any(|m| m.contains("Ditt konto i Lärnav är skapat"))
+        );
+
+        // The same address again, from another browser: a clear conflict.
+        let other = t.another_browser();
+        let r = other.post_form("/register", &fields).await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Det finns redan ett konto med den e-postadressen")
+        );
+        other
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        let r = t
+            .post_form("/password-reset", &[("email", "anna@example.se")])
+            .await;
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Om adressen har ett konto")
+        );
+        // The same answer for an unknown address, and no mail.
+        let r = t
+            .post_form("/password-reset", &[("email", "okand@example.se")])
+            .await;
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Om adressen har ett konto")
+        );
+        assert!(!t.outbox().iter().any(|m| m.contains("okand@example.se")));
+
+        let link = t.link_in_mail("anna@example.se", "/password-reset/");
+        assert_eq!(t.get(&link).await.status(), 200);
+        let r = t
+            .post_form(
+                &link,
+                &[
+                    ("password", "nytt lösenord 2026"),
+                    ("password_confirm", "annat"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "mismatch");
+        let r = t
+            .post_form(
+                &link,
+                &[
+                    ("password", "nytt lösenord 2026"),
+                    ("password_confirm", "nytt lösenord 2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(
+            t.login("anna@example.se", PASSWORD).await.status(),
+            401,
+            "the old password is gone"
+        );
+        assert_eq!(
+            t.login("anna@example.se", "nytt lösenord 2026")
+                .await
+                .status(),
+            303
+        );
+
+        let (status, html) = t.get_text(&link).await;
+        assert_eq!(status, 410, "a used link is gone");
+        assert!(html.contains("Länken fungerar inte längre"));
+        let r = t
+            .post_form(
+                &link,
+                &[
+                    ("password", "tredje lösenordet"),
+                    ("password_confirm", "tredje lösenordet"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 410);
+        assert_eq!(
+            t.get("/password-reset/not-a-real-token").await.status(),
+            410
+        );
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions_but_not_this_one() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        t.login("anna@example.se", PASSWORD).await;
+        let first_browser = t.client.clone();
+        let t = t.another_browser();
+        t.login("anna@example.se", PASSWORD).await;
+        let r = t
+            .post_form(
+                "/account/password",
+                &[
+                    ("current_password", "wrong one!"),
+                    ("password", "nytt lösenord 2026"),
+                    ("password_confirm", "nytt lösenord 2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Det nuvarande lösenordet stämmer inte.")
+        );
+        let r = t
+            .post_form(
+                "/account/password",
+                &[
+                    ("current_password", PASSWORD),
+                    ("password", "nytt lösenord 2026"),
+                    ("password_confirm", "nytt lösenord 2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(t.get("/account").await.status(), 200, "this session stays");
+        let elsewhere = first_browser.get(t.url("/account")).send().await.unwrap();
+        assert_eq!(elsewhere.status(), 401, "the other session ended");
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_form_without_or_with_a_forged_csrf_token_is_refused_and_changes_nothing() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        t.login("anna@example.se", PASSWORD).await;
+        let url = t.url("/account/profile");
+        let r = t
+            .client
+            .post(&url)
+            .form(&[("display_name", "Hacked"), ("locale", "sv")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        assert!(r.text().await.unwrap().contains("Formuläret har gått ut"));
+        let forged = [
+            ("csrf", "00".repeat(32)),
+            ("display_name", "Hacked".into()),
+            ("locale", "sv".into()),
+        ];
+        let r = t.client.post(&url).form(&forged).send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        // A token from another browser does not work either.
+        let stranger = new_client();
+        let (_, html) = (
+            200,
+            stranger
+                .get(t.url("/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap(),
+        );
+        let foreign = crate::helpers::extract_csrf(&html);
+        let r = t
+            .client
+            .post(&url)
+            .form(&[
+                ("csrf", foreign.as_str()),
+                ("display_name", "Hacked"),
+                ("locale", "sv"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        assert!(!t.get_text("/account").await.1.contains("Hacked"));
+        // Login itself is protected (against login CSRF).
+        let r = new_client()
+            .post(t.url("/login"))
+            .form(&[("email", "anna@example.se"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_language_can_be_switched_to_english_and_back() {
+    each_backend(|t| async move {
+        assert!(t.get_text("/").await.1.contains("lang=\"sv\""));
+        let r = t
+            .post_form("/language", &[("lang", "en"), ("back", "/reference")])
+            .await;
+        assert_eq!(location(&r), "/reference");
+        let (_, html) = t.get_text("/").await;
+        assert!(html.contains("lang=\"en\""));
+        assert!(html.contains("Welcome to Lärnav"));
+        // Redirects stay on this site.
+        let r = t
+            .post_form("/language", &[("lang", "sv"), ("back", "//evil.example")])
+            .await;
+        assert_eq!(location(&r), "/");
+        assert!(t.get_text("/").await.1.contains("Välkommen till Lärnav"));
+        t
+    })
+    .await;
+}

@@ -1,0 +1,404 @@
+//! Every endpoint × every role: allowed or refused, as the policy table below says.
+
+use std::collections::BTreeSet;
+
+use larnav_app::domain::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::each_backend;
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum May {
+    Everyone,
+    OnlyAnonymous,
+    SignedIn,
+    MembersOfA,
+    AdminsOfA,
+    PlatformAdmins,
+}
+
+struct Who {
+    name: String,
+    token: Option<String>,
+    platform: bool,
+    role_in_a: Option<Role>,
+}
+
+impl Who {
+    fn may(&self, may: May) -> bool {
+        match may {
+            May::Everyone => true,
+            May::OnlyAnonymous => self.token.is_none(),
+            May::SignedIn => self.token.is_some(),
+            May::MembersOfA => self.platform || self.role_in_a.is_some(),
+            May::AdminsOfA => self.platform || self.role_in_a == Some(Role::OrganisationAdmin),
+            May::PlatformAdmins => self.platform,
+        }
+    }
+}
+
+/// (method, path, JSON body, who may)
+fn endpoints(
+    a: i64,
+    target: i64,
+    invitation: i64,
+    spare_token: i64,
+    flagged: i64,
+) -> Vec<(&'static str, String, Option<Value>, May)> {
+    use May::*;
+    let org_body = json!({"name": "Lärcentrum A", "kind": "learning_centre", "organisation_number": "", "kommun_code": "2184"});
+    vec![
+        ("GET", "/api/v1/openapi.json".into(), None, Everyone),
+        ("GET", "/api/v1/me".into(), None, SignedIn),
+        (
+            "PATCH",
+            "/api/v1/me".into(),
+            Some(json!({"display_name": "Namn", "locale": "sv"})),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/me/password".into(),
+            Some(json!({"current_password": "x", "password": "y", "password_confirm": "y"})),
+            SignedIn,
+        ),
+        ("GET", "/api/v1/me/organisations".into(), None, SignedIn),
+        ("GET", "/api/v1/me/tokens".into(), None, SignedIn),
+        (
+            "POST",
+            "/api/v1/me/tokens".into(),
+            Some(json!({"name": "script"})),
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/me/tokens/{spare_token}"),
+            None,
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/register".into(),
+            Some(
+                json!({"display_name": "Ny", "email": "ny@x.se", "password": "långt lösenord", "password_confirm": "långt lösenord"}),
+            ),
+            OnlyAnonymous,
+        ),
+        (
+            "POST",
+            "/api/v1/password-reset".into(),
+            Some(json!({"email": "nobody@x.se"})),
+            Everyone,
+        ),
+        (
+            "POST",
+            "/api/v1/password-reset/bogus".into(),
+            Some(json!({"password": "långt lösenord", "password_confirm": "långt lösenord"})),
+            Everyone,
+        ),
+        ("GET", "/api/v1/organisations".into(), None, PlatformAdmins),
+        (
+            "POST",
+            "/api/v1/organisations".into(),
+            Some(json!({"name": "Ny", "kind": "employer"})),
+            PlatformAdmins,
+        ),
+        ("GET", format!("/api/v1/organisations/{a}"), None, SignedIn),
+        (
+            "PUT",
+            format!("/api/v1/organisations/{a}"),
+            Some(org_body),
+            AdminsOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/members"),
+            None,
+            MembersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/organisations/{a}/members/{target}"),
+            Some(json!({"roles": ["learner"]})),
+            AdminsOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/organisations/{a}/members/{target}"),
+            None,
+            AdminsOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/invitations"),
+            None,
+            AdminsOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/invitations"),
+            Some(json!({"email": "inv@x.se", "role": "learner"})),
+            AdminsOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/organisations/{a}/invitations/{invitation}"),
+            None,
+            AdminsOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/audit"),
+            None,
+            AdminsOfA,
+        ),
+        ("GET", "/api/v1/invitations/bogus".into(), None, Everyone),
+        (
+            "POST",
+            "/api/v1/invitations/bogus/accept".into(),
+            Some(json!({})),
+            Everyone,
+        ),
+        ("GET", "/api/v1/users".into(), None, PlatformAdmins),
+        (
+            "GET",
+            format!("/api/v1/users/{flagged}"),
+            None,
+            PlatformAdmins,
+        ),
+        (
+            "PATCH",
+            format!("/api/v1/users/{flagged}"),
+            Some(json!({"platform_admin": false, "disabled": false})),
+            PlatformAdmins,
+        ),
+        ("GET", "/api/v1/audit".into(), None, PlatformAdmins),
+        (
+            "GET",
+            "/api/v1/reference/search?q=sk".into(),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            "/api/v1/reference/occupations".into(),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            "/api/v1/reference/occupations/5321".into(),
+            None,
+            Everyone,
+        ),
+        ("GET", "/api/v1/reference/lan".into(), None, Everyone),
+        (
+            "GET",
+            "/api/v1/reference/kommuner?lan=21".into(),
+            None,
+            Everyone,
+        ),
+        ("GET", "/api/v1/reference/sun/fields".into(), None, Everyone),
+        ("GET", "/api/v1/reference/sun/levels".into(), None, Everyone),
+        ("GET", "/api/v1/reference/seqf".into(), None, Everyone),
+        // The pages, which call the same use cases.
+        ("GET", "/".into(), None, Everyone),
+        ("GET", "/account".into(), None, SignedIn),
+        ("GET", "/organisations".into(), None, SignedIn),
+        ("GET", format!("/organisations/{a}"), None, SignedIn),
+        ("GET", format!("/organisations/{a}/audit"), None, AdminsOfA),
+        ("GET", "/admin".into(), None, PlatformAdmins),
+        ("GET", "/admin/organisations".into(), None, PlatformAdmins),
+        ("GET", "/admin/users".into(), None, PlatformAdmins),
+        ("GET", "/admin/audit".into(), None, PlatformAdmins),
+        ("GET", "/reference".into(), None, Everyone),
+        ("GET", "/reference/occupations/5321".into(), None, Everyone),
+        ("GET", "/api".into(), None, Everyone),
+    ]
+}
+
+#[tokio::test]
+async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
+    each_backend(|t| async move {
+        let a = t.create_org("Lärcentrum A").await;
+        let b = t.create_org("Lärcentrum B").await;
+        let mut people = vec![Who {
+            name: "anonymous".into(),
+            token: None,
+            platform: false,
+            role_in_a: None,
+        }];
+        let admin = t.create_user("platform@x.se", "Platform", true).await;
+        people.push(Who {
+            name: "platform admin".into(),
+            token: Some(t.token_for(admin).await),
+            platform: true,
+            role_in_a: None,
+        });
+        let learner = t.create_user("learner@x.se", "Learner", false).await;
+        people.push(Who {
+            name: "learner without organisation".into(),
+            token: Some(t.token_for(learner).await),
+            platform: false,
+            role_in_a: None,
+        });
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            let u = t
+                .create_user(&format!("a{i}@x.se"), &format!("A{i}"), false)
+                .await;
+            t.grant(a, u, &[role]).await;
+            people.push(Who {
+                name: format!("{role:?} of A"),
+                token: Some(t.token_for(u).await),
+                platform: false,
+                role_in_a: Some(role),
+            });
+        }
+        let admin_b = t.create_user("adminb@x.se", "Admin B", false).await;
+        t.grant(b, admin_b, &[Role::OrganisationAdmin]).await;
+        people.push(Who {
+            name: "admin of B".into(),
+            token: Some(t.token_for(admin_b).await),
+            platform: false,
+            role_in_a: None,
+        });
+
+        let target = t.create_user("target@x.se", "Target", false).await;
+        t.grant(a, target, &[Role::Learner]).await;
+        let flagged = t.create_user("flagged@x.se", "Flagged", false).await;
+        let spare_token = {
+            let user = t.app.store.get_user(learner).await.unwrap();
+            let caller = larnav_app::accounts::Caller {
+                actor: t.app.actor_for(&user).await.unwrap(),
+                user,
+            };
+            t.app.create_api_token(&caller, "spare").await.unwrap().0.id
+        };
+        let a_admin = t
+            .app
+            .store
+            .list_members(a)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|m| m.roles.contains(&Role::OrganisationAdmin))
+            .unwrap();
+        let caller = {
+            let user = t.app.store.get_user(a_admin.user_id).await.unwrap();
+            larnav_app::accounts::Caller {
+                actor: t.app.actor_for(&user).await.unwrap(),
+                user,
+            }
+        };
+        let invitation = t
+            .app
+            .invite(&caller, a, "pending@x.se", "learner")
+            .await
+            .unwrap()
+            .id;
+
+        let client = reqwest::Client::new();
+        let mut failures = Vec::new();
+        let list = endpoints(a, target, invitation, spare_token, flagged);
+        for (method, path, body, may) in &list {
+            for who in &people {
+                let mut req = client.request(method.parse().unwrap(), t.url(path));
+                if let Some(token) = &who.token {
+                    req = req.bearer_auth(token);
+                }
+                if let Some(body) = body {
+                    req = req.json(body);
+                }
+                let status = req.send().await.unwrap().status().as_u16();
+                let refused = status == 401 || status == 403;
+                let expected_refusal = if who.token.is_none() { 401 } else { 403 };
+                if who.may(*may) == refused || (refused && status != expected_refusal) {
+                    failures.push(format!(
+                        "{method} {path} as {}: {status} (policy: {may:?})",
+                        who.name
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "authorisation mismatches:\n{}",
+            failures.join("\n")
+        );
+
+        // The table covers every operation of the API.
+        let doc: Value = t.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let mut documented = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for method in item.as_object().unwrap().keys() {
+                documented.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+        let tested: BTreeSet<String> = list
+            .iter()
+            .filter(|(_, p, _, _)| p.starts_with("/api/v1/"))
+            .map(|(m, p, _, _)| {
+                format!(
+                    "{m} {}",
+                    generalise(p, &[a, target, invitation, spare_token, flagged])
+                )
+            })
+            .collect();
+        let missing: Vec<_> = documented
+            .iter()
+            .filter(|d| !tested.iter().any(|x| same_shape(x, d)))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "endpoints missing from the authorisation table: {missing:?}"
+        );
+
+        // Refusals of signed-in people are audited.
+        let denied = t
+            .app
+            .store
+            .list_audit_events(larnav_store::AuditFilter {
+                limit: 500,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            denied
+                .iter()
+                .any(|e| e.action == "access.denied" && e.detail == "administer_platform")
+        );
+        t
+    })
+    .await;
+}
+
+/// Replaces concrete ids and tokens in a tested path with `*`.
+fn generalise(path: &str, ids: &[i64]) -> String {
+    let path = path.split('?').next().unwrap_or(path);
+    path.split('/')
+        .map(|seg| {
+            if ids.iter().any(|i| i.to_string() == seg) || seg == "bogus" || seg == "5321" {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether a generalised tested path matches a documented template (`{x}` segments).
+fn same_shape(tested: &str, documented: &str) -> bool {
+    let (tm, tp) = tested.split_once(' ').unwrap();
+    let (dm, dp) = documented.split_once(' ').unwrap();
+    let ts: Vec<_> = tp.split('/').collect();
+    let ds: Vec<_> = dp.split('/').collect();
+    tm == dm
+        && ts.len() == ds.len()
+        && ts
+            .iter()
+            .zip(&ds)
+            .all(|(t, d)| t == d || (*t == "*" && d.starts_with('{')))
+}

@@ -1,0 +1,11 @@
+//! Lärnav's HTTP suite: a real server on a free port with a fresh database per test, driven by
+//! a real HTTP client. Every test runs on SQLite and, when `LARNAV_TEST_DATABASE_URL` is set,
+//! on PostgreSQL too.
+
+mod api;
+mod auth;
+mod authz;
+mod helpers;
+mod organisations;
+mod pages;
+mod reference;

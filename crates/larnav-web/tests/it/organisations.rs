@@ -1,0 +1,248 @@
+use larnav_app::domain::Role;
+
+use crate::helpers::{PASSWORD, each_backend, location};
+
+#[tokio::test]
+async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a_new_role() {
+    each_backend(|t| async move {
+        let org = t.create_org("Lärcentrum Hudiksvall").await;
+        let admin = t.create_user("admin@lc.se", "Örjan Östlund", false).await;
+        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        t.login("admin@lc.se", PASSWORD).await;
+
+        let page = format!("/organisations/{org}");
+        let (status, html) = t.get_text(&page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Bjud in en medlem"));
+
+        let r = t
+            .post_form(
+                &format!("{page}/invitations"),
+                &[("email", "inte en adress"), ("role", "coordinator")],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Skriv en e-postadress"));
+
+        let r = t
+            .post_form(
+                &format!("{page}/invitations"),
+                &[("email", "Ny.Person@Example.se"), ("role", "coordinator")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("Inbjudan är skickad."));
+        assert!(html.contains("ny.person@example.se"), "listed as pending");
+
+        let link = t.link_in_mail("ny.person@example.se", "/invitations/");
+        let mail = t.outbox().into_iter().last().unwrap();
+        assert!(mail.contains("Subject: Inbjudan till"), "{mail}");
+        assert!(
+            mail.contains(
+                "har bjudit in dig till Lärcentrum Hudiksvall i Lärnav med rollen Samordnare"
+            ),
+            "{mail}"
+        );
+
+        // The invitee, in their own browser, creates an account and is a member.
+        let invitee = t.another_browser();
+        let (status, html) = invitee.get_text(&link).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Du är inbjuden till Lärcentrum Hudiksvall med rollen Samordnare."));
+        let r = invitee
+            .post_form(
+                &link,
+                &[
+                    ("display_name", "Ny Person"),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(location(&r), page);
+        let (status, html) = invitee.get_text(&page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Välkommen! Du är nu medlem i organisationen."));
+        assert!(html.contains("Ny Person"));
+        assert_eq!(
+            invitee.get(&link).await.status(),
+            410,
+            "an invitation is used once"
+        );
+
+        // Back as the admin: give the new member the analyst role too.
+        let admin_view = invitee.another_browser();
+        admin_view.login("admin@lc.se", PASSWORD).await;
+        let members = admin_view.app.store.list_members(org).await.unwrap();
+        let new_member = members
+            .iter()
+            .find(|m| m.email == "ny.person@example.se")
+            .unwrap()
+            .user_id;
+        let r = admin_view
+            .post_form(
+                &format!("{page}/members/{new_member}/roles"),
+                &[("roles", "coordinator"), ("roles", "analyst")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let members = admin_view.app.store.list_members(org).await.unwrap();
+        let m = members.iter().find(|m| m.user_id == new_member).unwrap();
+        assert_eq!(m.roles, [Role::Coordinator, Role::Analyst]);
+
+        // The audit log shows who did what.
+        let (_, audit) = admin_view.get_text(&format!("{page}/audit")).await;
+        for action in [
+            "invitation.create",
+            "invitation.accept",
+            "member.roles_change",
+        ] {
+            assert!(audit.contains(action), "{action} in the audit log");
+        }
+        admin_view
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_last_organisation_admin_cannot_be_removed() {
+    each_backend(|t| async move {
+        let org = t.create_org("Lärcentrum").await;
+        let admin = t.create_user("admin@lc.se", "Admin", false).await;
+        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        t.login("admin@lc.se", PASSWORD).await;
+        let r = t
+            .post_form(
+                &format!("/organisations/{org}/members/{admin}/roles"),
+                &[("remove", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Organisationen måste ha minst en administratör")
+        );
+        assert_eq!(t.app.store.list_members(org).await.unwrap().len(), 1);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invitation_for_another_address_cannot_be_accepted_by_a_signed_in_person() {
+    each_backend(|t| async move {
+        let org = t.create_org("Lärcentrum").await;
+        let admin = t.create_user("admin@lc.se", "Admin", false).await;
+        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        t.create_user("someone@else.se", "Someone", false).await;
+        t.login("admin@lc.se", PASSWORD).await;
+        t.post_form(
+            &format!("/organisations/{org}/invitations"),
+            &[("email", "invited@lc.se"), ("role", "reviewer")],
+        )
+        .await;
+        let link = t.link_in_mail("invited@lc.se", "/invitations/");
+        let other = t.another_browser();
+        other.login("someone@else.se", PASSWORD).await;
+        assert!(
+            other
+                .get_text(&link)
+                .await
+                .1
+                .contains("Inbjudan gäller en annan e-postadress")
+        );
+        let r = other.post_form(&link, &[]).await;
+        assert_eq!(r.status(), 409);
+        assert_eq!(other.app.store.list_members(org).await.unwrap().len(), 1);
+        other
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organisation_details_are_validated_field_by_field_in_swedish() {
+    each_backend(|t| async move {
+        let admin = t.create_user("admin@x.se", "Admin", true).await;
+        let _ = admin;
+        t.login("admin@x.se", PASSWORD).await;
+        let r = t
+            .post_form(
+                "/admin/organisations",
+                &[
+                    ("name", "Ny skola"),
+                    ("kind", "university"),
+                    ("organisation_number", "556036-0794"),
+                    ("kommun_code", "9999"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("kontrollsiffran stämmer inte"));
+        assert!(html.contains("Det finns ingen kommun med den koden."));
+        assert!(html.contains("value=\"Ny skola\""), "input is kept");
+        let r = t
+            .post_form(
+                "/admin/organisations",
+                &[
+                    ("name", "Ny skola"),
+                    ("kind", "university"),
+                    ("organisation_number", "811218-9876"),
+                    ("kommun_code", "21a4"),
+                ],
+            )
+            .await;
+        let html = r.text().await.unwrap();
+        assert!(html.contains("ser ut som ett personnummer"));
+        assert!(html.contains("En kommunkod har fyra siffror"));
+        assert!(
+            t.app
+                .store
+                .list_organisations(None, 10, 0)
+                .await
+                .unwrap()
+                .is_empty(),
+            "nothing was created"
+        );
+
+        let r = t
+            .post_form(
+                "/admin/organisations",
+                &[
+                    ("name", "Ny skola"),
+                    ("kind", "university"),
+                    ("organisation_number", "5560360793"),
+                    ("kommun_code", "2184"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&location(&r)).await;
+        assert!(html.contains("556036-0793"));
+        assert!(html.contains("Hudiksvall"));
+        let r = t
+            .post_form(
+                "/admin/organisations",
+                &[
+                    ("name", "Kopia"),
+                    ("kind", "university"),
+                    ("organisation_number", "556036-0793"),
+                    ("kommun_code", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("En organisation med det organisationsnumret finns redan.")
+        );
+        t
+    })
+    .await;
+}

@@ -1,0 +1,128 @@
+use serde_json::Value;
+
+use crate::helpers::each_backend;
+
+#[tokio::test]
+async fn an_occupation_page_shows_its_group_names_and_skills_from_the_real_data() {
+    each_backend(|t| async move {
+        let (status, html) = t.get_text("/reference/occupations/5321").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering")
+        );
+        assert!(
+            html.contains("href=\"/reference/occupations/532\""),
+            "the parent group in the breadcrumb"
+        );
+        assert!(html.contains("Omsorgsyrken"), "the grandparent too");
+        assert!(html.contains("Yrkesbenämningar"));
+        assert!(html.contains("Kompetenser"));
+        let api: Value = t
+            .get("/api/v1/reference/occupations/5321")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["group"]["level"], 4);
+        assert_eq!(api["ancestors"].as_array().unwrap().len(), 3);
+        assert!(
+            api["names"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|n| n["name"].as_str().unwrap().starts_with("Undersköterska"))
+        );
+        assert!(!api["skills"].as_array().unwrap().is_empty());
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn search_as_you_type_folds_swedish_case_and_keeps_a_ring_apart_from_a() {
+    each_backend(|t| async move {
+        let hits: Value = t
+            .get("/api/v1/reference/search?q=%C3%96STERSUND")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(hits["kommuner"][0]["name"], "Östersund");
+        assert_eq!(hits["kommuner"][0]["lan_name"], "Jämtlands län");
+        let hits: Value = t
+            .get("/api/v1/reference/search?q=ostersund")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            hits["kommuner"].as_array().unwrap().is_empty(),
+            "o is not ö"
+        );
+        let hits: Value = t
+            .get("/api/v1/reference/search?q=underskot")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(hits["occupation_names"].as_array().unwrap().is_empty());
+        let hits: Value = t
+            .get("/api/v1/reference/search?q=undersk%C3%B6t")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            hits["occupation_names"][0]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("Undersköterska")
+        );
+        let hits: Value = t
+            .get("/api/v1/reference/search?q=Gävleborg")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(hits["lan"][0]["code"], "21");
+        // Odd input is harmless.
+        for q in ["%25", "%27%22%3B--", "%F0%9F%98%80", &"x".repeat(10_000)] {
+            let r = t.get(&format!("/api/v1/reference/search?q={q}")).await;
+            assert_eq!(r.status(), 200, "{q}");
+        }
+        let (status, html) = t.get_text("/reference/search?q=hudiksvall").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Hudiksvall"));
+        assert!(html.contains("2184"));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn places_are_listed_in_swedish_order_with_official_codes() {
+    each_backend(|t| async move {
+        let lan: Value = t.get("/api/v1/reference/lan").await.json().await.unwrap();
+        let names: Vec<&str> = lan
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.len(), 21);
+        assert_eq!(names.last().unwrap(), &"Östergötlands län");
+        let pos = |n: &str| names.iter().position(|x| *x == n).unwrap();
+        assert!(pos("Västra Götalands län") < pos("Örebro län"));
+        let kommuner: Value = t
+            .get("/api/v1/reference/kommuner?lan=21")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(kommuner.as_array().unwrap().len(), 10);
+        let (_, html) = t.get_text("/reference/places/21").await;
+        assert!(html.contains("Hudiksvall") && html.contains("2184"));
+        t
+    })
+    .await;
+}
