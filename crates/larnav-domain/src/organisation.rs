@@ -124,6 +124,21 @@ pub fn check_password(password: &str) -> Result<(), PasswordError> {
     }
 }
 
+/// Stored keys become enums when read back; an unknown key is a data error.
+impl TryFrom<String> for OrganisationKind {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).ok_or_else(|| format!("unknown organisation kind {value:?}"))
+    }
+}
+
+impl TryFrom<String> for Role {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value).ok_or_else(|| format!("unknown role {value:?}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,20 +162,5 @@ mod tests {
             check_password(&"x".repeat(257)),
             Err(PasswordError::TooLong)
         );
-    }
-}
-
-/// Stored keys become enums when read back; an unknown key is a data error.
-impl TryFrom<String> for OrganisationKind {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value).ok_or_else(|| format!("unknown organisation kind {value:?}"))
-    }
-}
-
-impl TryFrom<String> for Role {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value).ok_or_else(|| format!("unknown role {value:?}"))
     }
 }
