@@ -246,3 +246,81 @@ async fn organisation_details_are_validated_field_by_field_in_swedish() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn someone_with_an_account_logs_in_from_the_invitation_and_accepts_it() {
+    each_backend(|t| async move {
+        let org = t.create_org("Högskolan").await;
+        let admin = t.create_user("admin@hig.se", "Admin", false).await;
+        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        t.create_user("lärare@hig.se", "Lärare", false).await;
+        t.login("admin@hig.se", PASSWORD).await;
+        t.post_form(
+            &format!("/organisations/{org}/invitations"),
+            &[("email", "LÄRARE@hig.se"), ("role", "provider_staff")],
+        )
+        .await;
+        let link = t.link_in_mail("lärare@hig.se", "/invitations/");
+
+        let invitee = t.another_browser();
+        let (_, html) = invitee.get_text(&link).await;
+        assert!(html.contains("Du har redan ett konto."));
+        let r = invitee
+            .post_form(
+                "/login",
+                &[
+                    ("email", "lärare@hig.se"),
+                    ("password", PASSWORD),
+                    ("next", &link),
+                ],
+            )
+            .await;
+        assert_eq!(
+            location(&r),
+            link,
+            "back to the invitation after logging in"
+        );
+        let r = invitee.post_form(&link, &[]).await;
+        assert_eq!(r.status(), 303);
+        let members = invitee.app.store.list_members(org).await.unwrap();
+        assert!(
+            members
+                .iter()
+                .any(|m| m.email == "lärare@hig.se" && m.roles == [Role::ProviderStaff])
+        );
+        invitee
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_platform_admin_disables_an_account_but_cannot_lock_themselves_out() {
+    each_backend(|t| async move {
+        let admin = t.create_user("admin@x.se", "Admin", true).await;
+        let user = t.create_user("user@x.se", "User", false).await;
+        t.login("admin@x.se", PASSWORD).await;
+        let r = t
+            .post_form(&format!("/admin/users/{user}"), &[("disabled", "1")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let other = t.another_browser();
+        assert_eq!(
+            other.login("user@x.se", PASSWORD).await.status(),
+            401,
+            "a disabled account cannot log in"
+        );
+        let t = other.another_browser();
+        t.login("admin@x.se", PASSWORD).await;
+        let r = t.post_form(&format!("/admin/users/{admin}"), &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Du kan inte ta bort din egen")
+        );
+        assert!(t.app.store.get_user(admin).await.unwrap().platform_admin);
+        t
+    })
+    .await;
+}
