@@ -21,7 +21,7 @@ use tower_http::request_id::{
 };
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use utoipa::OpenApi;
 
 pub mod api;
@@ -204,7 +204,7 @@ pub fn router(app: App) -> Router {
                 .layer(TraceLayer::new_for_http().make_span_with(|r: &Request<_>| {
                     let id = r.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
                     tracing::info_span!("request", id, method = %r.method(), path = %loggable_path(r.uri().path()))
-                }))
+                }).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
                 .layer(PropagateRequestIdLayer::new(request_id))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
                 .layer(middleware::from_fn_with_state(metrics, metrics::track)),

@@ -19,17 +19,7 @@ struct HomePage<'a> {
 
 impl HomePage<'_> {
     fn counts_text(&self) -> String {
-        let tr = self.base.tr;
-        tr.fmt(
-            "ref.counts",
-            &[
-                ("groups", &tr.number(self.counts.occupation_groups)),
-                ("names", &tr.number(self.counts.occupation_names)),
-                ("skills", &tr.number(self.counts.skills)),
-                ("lan", &tr.number(self.counts.lan)),
-                ("kommuner", &tr.number(self.counts.kommuner)),
-            ],
-        )
+        super::reference_counts_text(self.base.tr, &self.counts)
     }
 }
 

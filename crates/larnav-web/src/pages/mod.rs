@@ -201,3 +201,20 @@ pub fn safe_next(next: Option<&str>) -> String {
         _ => "/".to_string(),
     }
 }
+
+/// "603 yrkesgrupper, 2 412 yrkesbenämningar, …" for the start and reference pages.
+pub fn reference_counts_text(
+    tr: larnav_app::i18n::Tr,
+    c: &larnav_app::store::ReferenceCounts,
+) -> String {
+    tr.fmt(
+        "ref.counts",
+        &[
+            ("groups", &tr.number(c.occupation_groups)),
+            ("names", &tr.number(c.occupation_names)),
+            ("skills", &tr.number(c.skills)),
+            ("lan", &tr.number(c.lan)),
+            ("kommuner", &tr.number(c.kommuner)),
+        ],
+    )
+}
