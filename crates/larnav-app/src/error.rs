@@ -143,3 +143,58 @@ impl Checks {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_in_use_is_listed_in_codes() {
+        let variants = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::Validation(vec![]),
+            AppError::InvalidCredentials,
+            AppError::RateLimited {
+                retry_after_secs: 1,
+            },
+            AppError::LinkInvalid,
+            AppError::CsrfRejected,
+            AppError::Internal(String::new()),
+        ];
+        for v in &variants {
+            assert!(
+                AppError::CODES.contains(&v.code()),
+                "{} is not in CODES",
+                v.code()
+            );
+        }
+        // Conflict codes are chosen where the conflict is detected: find them in the sources.
+        let sources = [
+            include_str!("accounts.rs"),
+            include_str!("organisations.rs"),
+            include_str!("admin.rs"),
+        ];
+        let mut found = 0;
+        for src in sources {
+            for part in src.split("code: \"").skip(1) {
+                let code = part.split('"').next().unwrap();
+                assert!(
+                    AppError::CODES.contains(&code),
+                    "conflict code {code} is not in CODES"
+                );
+                found += 1;
+            }
+        }
+        assert!(found >= 5, "the conflict codes were found in the sources");
+        // And every listed code is produced somewhere.
+        for code in AppError::CODES {
+            let produced = variants.iter().any(|v| v.code() == *code)
+                || sources
+                    .iter()
+                    .any(|s| s.contains(&format!("code: \"{code}\"")));
+            assert!(produced, "{code} is listed but never produced");
+        }
+    }
+}

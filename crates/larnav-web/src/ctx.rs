@@ -22,6 +22,8 @@ pub const SESSION_COOKIE: &str = "larnav_session";
 pub const CSRF_COOKIE: &str = "larnav_csrf";
 pub const LANG_COOKIE: &str = "larnav_lang";
 pub const FLASH_COOKIE: &str = "larnav_flash";
+/// Lifetime of the CSRF and language cookies: they grant nothing by themselves.
+pub const YEAR_SECS: i64 = 365 * 24 * 3600;
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -229,7 +231,7 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
     let mut response = finish(&ctx, response);
     if existing_csrf.is_none() {
         // A year: the cookie only binds forms to this browser, it grants nothing by itself.
-        let c = make_cookie(&app, CSRF_COOKIE, csrf_cookie, Some(365 * 24 * 3600));
+        let c = make_cookie(&app, CSRF_COOKIE, csrf_cookie, Some(YEAR_SECS));
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     if flash.is_some() && !response.headers().contains_key(header::LOCATION) {

@@ -236,6 +236,7 @@ async fn readyz(State(app): State<App>) -> Response {
 struct ApiDocsPage<'a> {
     base: Base<'a>,
     operations: Vec<(String, String, String)>,
+    codes: &'static [&'static str],
 }
 
 /// A readable list of the API's operations, generated from the same OpenAPI document.
@@ -264,6 +265,7 @@ async fn api_docs(ctx: Ctx) -> PageResult {
     render(&ApiDocsPage {
         base: Base::new(&ctx, ctx.tr.t("api.title")),
         operations,
+        codes: AppError::CODES,
     })
 }
 

@@ -98,7 +98,7 @@ pub async fn update_profile(
                     &app,
                     crate::ctx::LANG_COOKIE,
                     lang.code().to_string(),
-                    Some(365 * 24 * 3600),
+                    Some(crate::ctx::YEAR_SECS),
                 ),
             );
             Ok(r)

@@ -40,6 +40,7 @@ struct OrganisationsPage<'a> {
     has_next: bool,
     edit: FormState,
     kinds: [OrganisationKind; 11],
+    kommun_groups: super::KommunGroups,
 }
 
 impl OrganisationsPage<'_> {
@@ -62,6 +63,7 @@ async fn organisations_page(app: &App, ctx: &Ctx, q: &ListQuery, edit: FormState
         has_next,
         edit,
         kinds: OrganisationKind::ALL,
+        kommun_groups: super::kommun_groups(app, ctx).await?,
     })
 }
 

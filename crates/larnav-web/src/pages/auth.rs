@@ -14,7 +14,7 @@ use super::{
     Base, FormState, PageResult, is_form_error, redirect_with, render, safe_next, shown_again,
 };
 use crate::ClientAddr;
-use crate::ctx::{Ctx, LANG_COOKIE, SESSION_COOKIE, make_cookie};
+use crate::ctx::{CSRF_COOKIE, Ctx, LANG_COOKIE, SESSION_COOKIE, YEAR_SECS, make_cookie};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -46,12 +46,19 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-/// Sets the session cookie of a new login (for the configured session length).
+/// Sets the session cookie of a new login (for the configured session length) and a fresh CSRF
+/// cookie, so that nothing planted before the login carries over into the session.
 pub fn with_session(app: &App, mut response: Response, token: String) -> Response {
     let secs = app.settings.security.session_hours * 3600;
-    response.headers_mut().append(
+    let csrf = larnav_app::security::random_token();
+    let headers = response.headers_mut();
+    headers.append(
         header::SET_COOKIE,
         make_cookie(app, SESSION_COOKIE, token, Some(secs)),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        make_cookie(app, CSRF_COOKIE, csrf, Some(YEAR_SECS)),
     );
     response
 }
@@ -253,12 +260,7 @@ pub async fn language(State(app): State<App>, Form(f): Form<LanguageForm>) -> Re
     let mut r = Redirect::to(&safe_next(f.back.as_deref())).into_response();
     r.headers_mut().append(
         header::SET_COOKIE,
-        make_cookie(
-            &app,
-            LANG_COOKIE,
-            lang.code().to_string(),
-            Some(365 * 24 * 3600),
-        ),
+        make_cookie(&app, LANG_COOKIE, lang.code().to_string(), Some(YEAR_SECS)),
     );
     r
 }

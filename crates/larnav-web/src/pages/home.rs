@@ -3,7 +3,8 @@
 use askama::Template;
 use axum::extract::State;
 use larnav_app::App;
-use larnav_app::store::{MembershipRecord, ReferenceCounts};
+use larnav_app::domain::Role;
+use larnav_app::store::ReferenceCounts;
 
 use super::{Base, PageResult, render};
 use crate::ctx::Ctx;
@@ -13,7 +14,7 @@ use crate::ctx::Ctx;
 struct HomePage<'a> {
     base: Base<'a>,
     counts: ReferenceCounts,
-    memberships: Vec<MembershipRecord>,
+    memberships: Vec<(i64, String, Vec<Role>)>,
     query: String,
 }
 
@@ -26,7 +27,7 @@ impl HomePage<'_> {
 pub async fn home(State(app): State<App>, ctx: Ctx) -> PageResult {
     let counts = app.store.reference_counts().await?;
     let memberships = match &ctx.caller {
-        Some(c) => app.my_memberships(c).await?,
+        Some(c) => super::organisations::group_memberships(app.my_memberships(c).await?),
         None => Vec::new(),
     };
     render(&HomePage {

@@ -189,11 +189,6 @@ pub fn redirect_with(app: &App, to: &str, flash_key: &str) -> Response {
     r
 }
 
-/// A `Location` header value for a path we built ourselves.
-pub fn location(path: &str) -> HeaderValue {
-    HeaderValue::from_str(path).unwrap_or_else(|_| HeaderValue::from_static("/"))
-}
-
 /// Keeps redirects on this site: only absolute paths (not `//host`) are followed.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
@@ -217,4 +212,25 @@ pub fn reference_counts_text(
             ("kommuner", &tr.number(c.kommuner)),
         ],
     )
+}
+
+/// Kommuner grouped by län (both in Swedish order), for the kommun choice on forms.
+pub type KommunGroups = Vec<(String, Vec<larnav_app::store::KommunRecord>)>;
+
+/// # Errors
+/// A store error.
+pub async fn kommun_groups(app: &App, ctx: &Ctx) -> Result<KommunGroups, AppError> {
+    let lan = app.lan(&ctx.actor).await?;
+    let kommuner = app.kommuner(&ctx.actor, None).await?;
+    Ok(lan
+        .into_iter()
+        .map(|l| {
+            let members = kommuner
+                .iter()
+                .filter(|k| k.lan_code == l.code)
+                .cloned()
+                .collect();
+            (l.name, members)
+        })
+        .collect())
 }

@@ -59,6 +59,7 @@ struct OrganisationPage<'a> {
     kinds: [OrganisationKind; 11],
     member_error: Option<String>,
     invitation_days: i64,
+    kommun_groups: super::KommunGroups,
 }
 
 impl OrganisationPage<'_> {
@@ -84,6 +85,24 @@ impl OrganisationPage<'_> {
             .map(|n| n.to_string())
             .unwrap_or_default()
     }
+}
+
+/// One entry per organisation with all roles held there (the records come sorted by organisation).
+pub fn group_memberships(records: Vec<MembershipRecord>) -> Vec<(i64, String, Vec<Role>)> {
+    let mut grouped: Vec<(i64, String, Vec<Role>)> = Vec::new();
+    for MembershipRecord {
+        organisation_id,
+        organisation_name,
+        role,
+        ..
+    } in records
+    {
+        match grouped.last_mut() {
+            Some(last) if last.0 == organisation_id => last.2.push(role),
+            _ => grouped.push((organisation_id, organisation_name, vec![role])),
+        }
+    }
+    grouped
 }
 
 pub fn role_key(role: Role) -> &'static str {
@@ -139,7 +158,12 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
     let edit_values = OrganisationForm {
         name: org.name.clone(),
         kind: org.kind.as_str().to_string(),
-        organisation_number: org.organisation_number.clone().unwrap_or_default(),
+        organisation_number: org
+            .organisation_number
+            .as_deref()
+            .and_then(|n| larnav_app::domain::OrganisationNumber::parse(n).ok())
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         kommun_code: org.kommun_code.clone().unwrap_or_default(),
     };
     let form_values = |f: &OrganisationForm| {
@@ -180,6 +204,7 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
         kinds: OrganisationKind::ALL,
         member_error,
         invitation_days: app.settings.security.invitation_days,
+        kommun_groups: super::kommun_groups(app, ctx).await?,
     })
 }
 
