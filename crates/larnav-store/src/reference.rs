@@ -46,11 +46,27 @@ impl Store {
     /// old set or the new one. Organisations keep their kommun codes: the kommun table is
     /// upserted, never emptied.
     ///
+    /// Instances starting together take turns: the first write of the transaction locks a meta
+    /// row (on SQLite, the whole database), and the version is read again under that lock, so
+    /// the second instance finds the data loaded and returns `false` without touching it.
+    ///
     /// # Errors
     /// A database error; nothing is changed then.
-    pub async fn replace_reference_data(&self, data: &ReferenceData, version: &str) -> Result<()> {
+    pub async fn replace_reference_data(
+        &self,
+        data: &ReferenceData,
+        version: &str,
+    ) -> Result<bool> {
+        self.meta_get_or_insert("reference_data_lock", "").await?;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
+            sqlx::query("UPDATE meta SET value = '' WHERE key = 'reference_data_lock'").execute(&mut *tx).await?;
+            let current: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = 'reference_data_version'")
+                .fetch_optional(&mut *tx).await?;
+            if current.is_some_and(|(v,)| v == version) {
+                tx.commit().await?;
+                return Ok(false);
+            }
             for table in ["occupation_group_skill", "skill", "occupation_name", "sun_field", "sun_level"] {
                 sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}"))).execute(&mut *tx).await?;
             }
@@ -96,7 +112,7 @@ impl Store {
                          ON CONFLICT (key) DO UPDATE SET value = excluded.value")
                 .bind(version).execute(&mut *tx).await?;
             tx.commit().await?;
-            Ok::<_, crate::StoreError>(())
+            Ok::<_, crate::StoreError>(true)
         })
     }
 

@@ -134,8 +134,9 @@ async fn reference_data_loads_in_one_go_and_reads_back() {
             Err(larnav_store::StoreError::NotFound)
         ));
 
-        // Loading again replaces, never duplicates.
-        store.replace_reference_data(&sample(), "v2").await.unwrap();
+        // The same version again is a no-op; a new version replaces, never duplicates.
+        assert!(!store.replace_reference_data(&sample(), "v1").await.unwrap());
+        assert!(store.replace_reference_data(&sample(), "v2").await.unwrap());
         assert_eq!(store.reference_counts().await.unwrap().occupation_names, 2);
     })
     .await;
@@ -186,6 +187,36 @@ async fn search_folds_swedish_case_and_treats_wildcards_literally() {
             groups.iter().map(|g| g.code.as_str()).collect::<Vec<_>>(),
             ["5321", "532"]
         );
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn instances_starting_together_load_the_reference_data_once() {
+    each_backend(|store, _| async move {
+        // Enough rows that the loads overlap in time.
+        let mut data = sample();
+        data.skills = (0..20_000)
+            .map(|i| Skill {
+                jobtech_id: format!("s{i}"),
+                name: format!("Kompetens {i}"),
+            })
+            .collect();
+        let loads = (0..4).map(|_| {
+            let store = store.clone();
+            let data = data.clone();
+            tokio::spawn(async move { store.replace_reference_data(&data, "v1").await })
+        });
+        // Spawn all before awaiting any.
+        let loads: Vec<_> = loads.collect();
+        let mut loaded = 0;
+        for handle in loads {
+            if handle.await.unwrap().expect("no instance fails") {
+                loaded += 1;
+            }
+        }
+        assert_eq!(loaded, 1, "exactly one instance loaded");
+        assert_eq!(store.reference_counts().await.unwrap().kommuner, 5);
     })
     .await;
 }
