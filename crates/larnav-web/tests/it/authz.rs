@@ -38,6 +38,144 @@ impl Who {
     }
 }
 
+/// A form body for the pages.
+type FormBody = Vec<(&'static str, String)>;
+
+fn form(fields: &[(&'static str, &str)]) -> Option<FormBody> {
+    Some(fields.iter().map(|(k, v)| (*k, v.to_string())).collect())
+}
+
+/// A request body: JSON for the API, a form for the pages.
+enum Body {
+    Json(Value),
+    Form(FormBody),
+}
+
+/// The pages' state-changing endpoints: (method, path, form, who may). API tokens stand in for
+/// the session, so no CSRF token is needed here (CSRF has its own tests).
+fn form_endpoints(
+    a: i64,
+    target: i64,
+    invitation: i64,
+    spare_token: i64,
+    flagged: i64,
+) -> Vec<(&'static str, String, Option<FormBody>, May)> {
+    use May::*;
+    let pw = "långt lösenord";
+    vec![
+        ("GET", "/password-reset/bogus".into(), None, Everyone),
+        ("GET", "/invitations/bogus".into(), None, Everyone),
+        (
+            "POST",
+            "/login".into(),
+            form(&[
+                ("email", "flagged@x.se"),
+                ("password", crate::helpers::PASSWORD),
+            ]),
+            Everyone,
+        ),
+        ("POST", "/logout".into(), None, Everyone),
+        (
+            "POST",
+            "/register".into(),
+            form(&[
+                ("display_name", "Ny"),
+                ("email", "ny2@x.se"),
+                ("password", pw),
+                ("password_confirm", pw),
+            ]),
+            OnlyAnonymous,
+        ),
+        (
+            "POST",
+            "/password-reset".into(),
+            form(&[("email", "nobody@x.se")]),
+            Everyone,
+        ),
+        (
+            "POST",
+            "/password-reset/bogus".into(),
+            form(&[("password", pw), ("password_confirm", pw)]),
+            Everyone,
+        ),
+        (
+            "POST",
+            "/language".into(),
+            form(&[("lang", "sv")]),
+            Everyone,
+        ),
+        (
+            "POST",
+            "/account/profile".into(),
+            form(&[("display_name", "Namn"), ("locale", "sv")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/account/password".into(),
+            form(&[
+                ("current_password", "x"),
+                ("password", "y"),
+                ("password_confirm", "y"),
+            ]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/account/tokens".into(),
+            form(&[("name", "skript")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/account/tokens/{spare_token}/revoke"),
+            None,
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}"),
+            form(&[
+                ("name", "Lärcentrum A"),
+                ("kind", "learning_centre"),
+                ("kommun_code", "2184"),
+            ]),
+            AdminsOfA,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}/invitations"),
+            form(&[("email", "inv2@x.se"), ("role", "learner")]),
+            AdminsOfA,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}/invitations/{invitation}/revoke"),
+            None,
+            AdminsOfA,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}/members/{target}/roles"),
+            form(&[("roles", "learner")]),
+            AdminsOfA,
+        ),
+        ("POST", "/invitations/bogus".into(), None, Everyone),
+        (
+            "POST",
+            "/admin/organisations".into(),
+            form(&[("name", "Ny"), ("kind", "employer")]),
+            PlatformAdmins,
+        ),
+        (
+            "POST",
+            format!("/admin/users/{flagged}"),
+            form(&[("keep", "as is")]),
+            PlatformAdmins,
+        ),
+    ]
+}
+
 /// (method, path, JSON body, who may)
 fn endpoints(
     a: i64,
@@ -301,15 +439,51 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
         let client = reqwest::Client::new();
         let mut failures = Vec::new();
         let list = endpoints(a, target, invitation, spare_token, flagged);
-        for (method, path, body, may) in &list {
+        let mut all: Vec<(&str, String, Option<Body>, May)> = list
+            .iter()
+            .map(|(m, p, b, may)| (*m, p.clone(), b.clone().map(Body::Json), *may))
+            .collect();
+        let forms = form_endpoints(a, target, invitation, spare_token, flagged);
+        all.extend(
+            forms
+                .into_iter()
+                .map(|(m, p, f, may)| (m, p, f.map(Body::Form), may)),
+        );
+        for (method, path, body, may) in &all {
             for who in &people {
-                let mut req = client.request(method.parse().unwrap(), t.url(path));
+                // Anonymous visitors post forms as a new browser does: with a CSRF cookie and token.
+                let anonymous_form =
+                    who.token.is_none() && *method != "GET" && !path.starts_with("/api/");
+                let browser = crate::helpers::new_client();
+                let csrf = if anonymous_form {
+                    let page = browser
+                        .get(t.url("/login"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .text()
+                        .await
+                        .unwrap();
+                    crate::helpers::extract_csrf(&page)
+                } else {
+                    String::new()
+                };
+                let mut req = if anonymous_form { &browser } else { &client }
+                    .request(method.parse().unwrap(), t.url(path));
                 if let Some(token) = &who.token {
                     req = req.bearer_auth(token);
                 }
-                if let Some(body) = body {
-                    req = req.json(body);
-                }
+                req = match body {
+                    Some(Body::Json(json)) => req.json(json),
+                    Some(Body::Form(fields)) if anonymous_form => {
+                        let mut fields = fields.clone();
+                        fields.push(("csrf", csrf.clone()));
+                        req.form(&fields)
+                    }
+                    Some(Body::Form(fields)) => req.form(fields),
+                    None if anonymous_form => req.form(&[("csrf", csrf.as_str())]),
+                    None => req,
+                };
                 let status = req.send().await.unwrap().status().as_u16();
                 let refused = status == 401 || status == 403;
                 let expected_refusal = if who.token.is_none() { 401 } else { 403 };
