@@ -9,6 +9,7 @@ pub mod codes;
 pub mod organisation;
 pub mod policy;
 pub mod reference;
+pub mod signals;
 pub mod text;
 
 pub use codes::{CodeError, Email, KommunCode, LanCode, OrganisationNumber, SeqfLevel, SsykCode};

@@ -47,6 +47,8 @@ pub enum Action {
     /// Create organisations, list all organisations and users, grant platform administration,
     /// read the whole audit log.
     AdministerPlatform,
+    /// Import labour-market signals (forecasts, ad counts): analysts of any organisation.
+    ImportSignals,
 }
 
 impl Action {
@@ -74,6 +76,7 @@ impl Action {
             Self::EditOrganisation(_) => "edit_organisation",
             Self::ViewOrganisationAudit(_) => "view_organisation_audit",
             Self::AdministerPlatform => "administer_platform",
+            Self::ImportSignals => "import_signals",
         }
     }
 }
@@ -125,6 +128,7 @@ impl Actor {
             Action::ManageMembers(org)
             | Action::EditOrganisation(org)
             | Action::ViewOrganisationAudit(org) => self.holds(org, Role::OrganisationAdmin),
+            Action::ImportSignals => self.memberships.iter().any(|m| m.role == Role::Analyst),
             Action::AdministerPlatform => false,
         }
     }
@@ -187,6 +191,15 @@ mod tests {
             assert!(!a.may(Action::EditOrganisation(ORG)), "{role:?}");
             assert!(!a.may(Action::ViewOrganisationAudit(ORG)), "{role:?}");
         }
+    }
+
+    #[test]
+    fn only_analysts_and_platform_admins_import_signals() {
+        assert!(member(Role::Analyst).may(Action::ImportSignals));
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Analyst) {
+            assert!(!member(role).may(Action::ImportSignals), "{role:?}");
+        }
+        assert!(!Actor::anonymous().may(Action::ImportSignals));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Writing to the store is the app layer's job.
 
 pub mod reference;
+pub mod signals;
 
 /// Why an input could not be read. Every variant names the file and, where there is one, the
 /// line and field, so that the message can be shown to the person who supplied the file.

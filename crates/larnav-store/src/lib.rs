@@ -24,6 +24,7 @@ mod meta;
 pub mod model;
 mod organisations;
 mod reference;
+mod signals;
 pub mod testing;
 
 pub use model::*;
@@ -267,3 +268,38 @@ macro_rules! write_audit {
     }};
 }
 pub(crate) use write_audit;
+
+/// Rows per multi-row INSERT: well below both databases' bind-parameter limits.
+pub(crate) const CHUNK: usize = 400;
+
+/// Inserts `$rows` into `$table` with multi-row `VALUES` lists, binding each row with `$bind`.
+macro_rules! bulk_insert {
+    ($tx:expr, $table:literal, [$($col:literal),+], $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
+        let cols: &[&str] = &[$($col),+];
+        for chunk in $rows.chunks($crate::CHUNK) {
+            let mut sql = format!("INSERT INTO {} ({}) VALUES ", $table, cols.join(", "));
+            let mut n = 0;
+            for i in 0..chunk.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push('(');
+                for c in 0..cols.len() {
+                    n += 1;
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("${n}"));
+                }
+                sql.push(')');
+            }
+            // Only placeholders and fixed identifiers are interpolated: safe.
+            let mut $q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for $r in chunk {
+                $q = $bind;
+            }
+            $q.execute(&mut *$tx).await?;
+        }
+    }};
+}
+pub(crate) use bulk_insert;

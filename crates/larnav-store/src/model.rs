@@ -179,3 +179,70 @@ pub struct ReferenceCounts {
     pub sun_fields: i64,
     pub sun_levels: i64,
 }
+
+/// An imported set of signal figures: what, whose, which period, when and by whom.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct SignalSource {
+    pub id: i64,
+    /// `forecast` or `ads`.
+    pub kind: String,
+    pub name: String,
+    pub publisher: String,
+    /// The period the figures describe, e.g. `2024` or `2025-10`.
+    pub period: String,
+    pub row_count: i64,
+    pub imported_at: DateTime<Utc>,
+    pub imported_by: Option<i64>,
+}
+
+/// The description of a source being imported.
+#[derive(Debug, Clone)]
+pub struct NewSignalSource {
+    pub kind: String,
+    pub name: String,
+    pub publisher: String,
+    pub period: String,
+    pub imported_by: Option<i64>,
+}
+
+/// A forecast to store (job chances and outlook are the domain enums' stored keys).
+#[derive(Debug, Clone)]
+pub struct NewForecast {
+    pub barometer_id: String,
+    pub barometer_name: String,
+    pub ssyk_code: String,
+    pub area_code: String,
+    pub job_chances: String,
+    pub outlook: String,
+}
+
+/// An ad count to store.
+#[derive(Debug, Clone)]
+pub struct NewAdCount {
+    pub ssyk_code: String,
+    pub kommun_code: String,
+    pub period: String,
+    pub ads: i64,
+}
+
+/// A forecast for one occupation group in one area, with the area's name and its source.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct ForecastRecord {
+    pub area_code: String,
+    /// `Riket` for the whole country, otherwise the län's name.
+    pub area_name: String,
+    pub barometer_name: String,
+    pub job_chances: String,
+    pub outlook: String,
+    pub source_id: i64,
+}
+
+/// Ads for one occupation group summed over a län (or the whole country).
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct AdsByArea {
+    pub area_code: String,
+    pub area_name: String,
+    pub period: String,
+    pub ads: i64,
+    pub source_id: i64,
+}

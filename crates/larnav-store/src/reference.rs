@@ -4,42 +4,10 @@ use larnav_domain::reference::ReferenceData;
 use larnav_domain::text::{escape_like, fold, swedish_sort_key};
 use sqlx::AssertSqlSafe;
 
+use crate::bulk_insert;
+
 use crate::model::*;
 use crate::{Result, Store, on_pool};
-
-/// Rows per multi-row INSERT: well below both databases' bind-parameter limits.
-const CHUNK: usize = 400;
-
-/// Inserts `$rows` into `$table` with multi-row `VALUES` lists, binding each row with `$bind`.
-macro_rules! bulk_insert {
-    ($tx:expr, $table:literal, [$($col:literal),+], $rows:expr, |$q:ident, $r:ident| $bind:expr) => {{
-        let cols: &[&str] = &[$($col),+];
-        for chunk in $rows.chunks(CHUNK) {
-            let mut sql = format!("INSERT INTO {} ({}) VALUES ", $table, cols.join(", "));
-            let mut n = 0;
-            for i in 0..chunk.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push('(');
-                for c in 0..cols.len() {
-                    n += 1;
-                    if c > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!("${n}"));
-                }
-                sql.push(')');
-            }
-            // Only placeholders and fixed identifiers are interpolated: safe.
-            let mut $q = sqlx::query(AssertSqlSafe(sql));
-            for $r in chunk {
-                $q = $bind;
-            }
-            $q.execute(&mut *$tx).await?;
-        }
-    }};
-}
 
 impl Store {
     /// Replaces all reference data with `data` in one transaction, so a reader sees either the

@@ -5,6 +5,7 @@ mod accounts;
 mod organisations;
 mod reference;
 mod schema;
+mod signals;
 
 use larnav_store::testing::{TestDatabase, backends};
 use larnav_store::{Backend, Store};
