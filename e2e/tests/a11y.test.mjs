@@ -23,6 +23,7 @@ const PUBLIC_PAGES = [
   "/reference/places/21",
   "/reference/sun",
   "/reference/seqf",
+  "/signals",
   "/api",
   "/finns-inte",
 ];
@@ -55,6 +56,7 @@ test("every signed-in page passes axe", async () => {
     orgHref,
     `${orgHref}/audit`,
     "/reference/occupations/5321",
+    "/signals",
   ];
   for (const path of paths) {
     await page.goto(`${BASE}${path}`);

@@ -123,12 +123,16 @@ pub fn accounts() -> Vec<DemoAccount> {
 }
 
 impl App {
-    /// Creates the demo organisations and accounts unless they exist. Idempotent: a restart
-    /// with `--demo` finds them and changes nothing.
+    /// Creates the demo organisations and accounts unless they exist, and imports the real
+    /// labour-market signals if none are there. Idempotent: a restart with `--demo` finds them
+    /// and changes nothing.
     ///
     /// # Errors
     /// A store error.
     pub async fn seed_demo(&self) -> Result<bool> {
+        if !self.has_signals().await? {
+            self.import_signals(&Actor::system()).await?;
+        }
         if self.store.find_user_by_email(PEOPLE[0].0).await?.is_some() {
             return Ok(false);
         }

@@ -111,7 +111,8 @@ impl Tr {
 
     /// An integer with the language's digit grouping: `12 345` (narrow no-break space) in
     /// Swedish, `12,345` in English.
-    pub fn number(&self, n: i64) -> String {
+    pub fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {
+        let n = *n.borrow();
         let sep = match self.lang {
             Lang::Sv => "\u{202f}",
             Lang::En => ",",

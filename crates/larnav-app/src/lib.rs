@@ -20,6 +20,7 @@ pub mod organisations;
 pub mod reference;
 pub mod security;
 pub mod settings;
+pub mod signals;
 
 pub use error::{AppError, FieldError};
 pub use larnav_domain as domain;

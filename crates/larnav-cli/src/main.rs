@@ -60,6 +60,11 @@ enum Command {
         #[command(subcommand)]
         command: OrgCommand,
     },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Measure performance figures (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -105,6 +110,13 @@ enum OrgCommand {
         #[arg(long, default_value = "")]
         kommun: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import the labour-market signals shipped with Lärnav: Yrkesbarometer forecasts and the
+    /// 2024 job ads per occupation group and kommun (replacing an earlier import of each).
+    Signals,
 }
 
 #[derive(Subcommand)]
@@ -281,6 +293,26 @@ async fn run() -> Result<()> {
                 .await
                 .map_err(explain)?;
             println!("Created organisation {} ({}).", org.id, org.name);
+            Ok(())
+        }
+        Command::Import {
+            command: ImportCommand::Signals,
+        } => {
+            let (app, _) = open(s).await?;
+            let report = app
+                .import_signals(&Actor::system())
+                .await
+                .map_err(explain)?;
+            println!(
+                "Imported {} forecast rows and {} ad-count rows.",
+                report.forecasts, report.ad_counts
+            );
+            if !report.skipped.is_empty() {
+                println!("Not used ({}):", report.skipped.len());
+                for s in &report.skipped {
+                    println!("  {s}");
+                }
+            }
             Ok(())
         }
         Command::Bench {

@@ -157,6 +157,19 @@ impl Store {
             .bind(parent).fetch_all(p).await)?)
     }
 
+    /// Every group at one SSYK level, by code.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn list_occupation_groups_at_level(
+        &self,
+        level: i64,
+    ) -> Result<Vec<OccupationGroupRecord>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT code, level, name, definition, parent_code, jobtech_id FROM occupation_group WHERE level = $1 ORDER BY code")
+            .bind(level).fetch_all(p).await)?)
+    }
+
     /// The occupation names under an SSYK-4 group, unordered (the caller sorts in Swedish).
     ///
     /// # Errors

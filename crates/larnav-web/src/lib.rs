@@ -155,6 +155,8 @@ pub fn router(app: App) -> Router {
         .route("/reference/places/{lan}", get(pages::reference::lan))
         .route("/reference/sun", get(pages::reference::sun))
         .route("/reference/seqf", get(pages::reference::seqf))
+        .route("/signals", get(pages::signals::show))
+        .route("/signals/import", post(pages::signals::import))
         .route("/api", get(api_docs))
         .nest("/api/v1", api::router())
         .fallback(not_found)

@@ -136,3 +136,21 @@ fn migrate_creates_the_database_and_org_create_validates_input() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created organisation 1 (Skola)"));
 }
+
+#[test]
+fn import_signals_reports_what_it_imported_and_what_it_could_not_use() {
+    let dir = temp_dir("signals");
+    let out = larnav(&["import", "signals"], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Imported")
+            && text.contains("forecast rows")
+            && text.contains("ad-count rows"),
+        "{text}"
+    );
+    assert!(
+        text.contains("has no forecasts"),
+        "the barometer occupations without figures are listed: {text}"
+    );
+}

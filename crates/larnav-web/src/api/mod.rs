@@ -21,6 +21,7 @@ mod accounts;
 mod admin;
 mod organisations;
 mod reference;
+mod signals;
 
 pub type ApiResult<T> = Result<T, WebError>;
 
@@ -65,6 +66,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         admin::users, admin::user, admin::set_flags, admin::audit,
         reference::search, reference::occupations, reference::occupation, reference::lan,
         reference::kommuner, reference::sun_fields, reference::sun_levels, reference::seqf,
+        signals::sources, signals::import, signals::occupation,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -148,6 +150,9 @@ pub fn router() -> Router<App> {
         .route("/reference/sun/fields", get(reference::sun_fields))
         .route("/reference/sun/levels", get(reference::sun_levels))
         .route("/reference/seqf", get(reference::seqf))
+        .route("/signals/sources", get(signals::sources))
+        .route("/signals/import", post(signals::import))
+        .route("/signals/occupations/{code}", get(signals::occupation))
 }
 
 /// Paging parameters shared by list endpoints.

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod home;
 pub mod organisations;
 pub mod reference;
+pub mod signals;
 
 pub type PageResult = Result<Response, WebError>;
 

@@ -5,8 +5,9 @@ use axum::extract::{Path, Query, State};
 use larnav_app::App;
 use larnav_app::domain::reference::{SEQF_LEVELS, SeqfLevelInfo};
 use larnav_app::reference::{OccupationGroupView, ReferenceHits};
+use larnav_app::signals::OccupationSignals;
 use larnav_app::store::{
-    KommunRecord, LanRecord, OccupationGroupRecord, ReferenceCounts, SunRecord,
+    KommunRecord, LanRecord, OccupationGroupRecord, ReferenceCounts, SignalSource, SunRecord,
 };
 use serde::Deserialize;
 
@@ -89,9 +90,39 @@ pub async fn occupations(State(app): State<App>, ctx: Ctx) -> PageResult {
 struct OccupationPage<'a> {
     base: Base<'a>,
     view: OccupationGroupView,
+    signals: Option<OccupationSignals>,
 }
 
 impl OccupationPage<'_> {
+    fn chances(&self, key: &str) -> &str {
+        self.base.tr.t(match key {
+            "small" => "chances.small",
+            "medium" => "chances.medium",
+            _ => "chances.large",
+        })
+    }
+
+    fn outlook(&self, key: &str) -> &str {
+        self.base.tr.t(match key {
+            "decrease" => "outlook.decrease",
+            "unchanged" => "outlook.unchanged",
+            _ => "outlook.increase",
+        })
+    }
+
+    fn source_line(&self, s: &SignalSource) -> String {
+        let tr = self.base.tr;
+        tr.fmt(
+            "signals.source_line",
+            &[
+                ("name", &s.name),
+                ("publisher", &s.publisher),
+                ("period", &s.period),
+                ("date", &tr.date(&s.imported_at)),
+            ],
+        )
+    }
+
     fn level_text(&self) -> String {
         self.base.tr.fmt(
             "ref.group_level",
@@ -102,10 +133,16 @@ impl OccupationPage<'_> {
 
 pub async fn occupation(State(app): State<App>, ctx: Ctx, Path(code): Path<String>) -> PageResult {
     let view = app.occupation_group(&ctx.actor, &code).await?;
+    let signals = if view.group.level == 4 {
+        Some(app.occupation_signals(&ctx.actor, &code).await?)
+    } else {
+        None
+    };
     let title = format!("{} {}", view.group.code, view.group.name);
     render(&OccupationPage {
         base: Base::new(&ctx, &title),
         view,
+        signals,
     })
 }
 

@@ -15,6 +15,7 @@ enum May {
     SignedIn,
     MembersOfA,
     AdminsOfA,
+    Analysts,
     PlatformAdmins,
 }
 
@@ -33,6 +34,7 @@ impl Who {
             May::SignedIn => self.token.is_some(),
             May::MembersOfA => self.platform || self.role_in_a.is_some(),
             May::AdminsOfA => self.platform || self.role_in_a == Some(Role::OrganisationAdmin),
+            May::Analysts => self.platform || self.role_in_a == Some(Role::Analyst),
             May::PlatformAdmins => self.platform,
         }
     }
@@ -161,6 +163,8 @@ fn form_endpoints(
             AdminsOfA,
         ),
         ("POST", "/invitations/bogus".into(), None, Everyone),
+        ("GET", "/signals".into(), None, Everyone),
+        ("POST", "/signals/import".into(), None, Analysts),
         (
             "POST",
             "/admin/organisations".into(),
@@ -340,6 +344,14 @@ fn endpoints(
         ("GET", "/api/v1/reference/sun/fields".into(), None, Everyone),
         ("GET", "/api/v1/reference/sun/levels".into(), None, Everyone),
         ("GET", "/api/v1/reference/seqf".into(), None, Everyone),
+        ("GET", "/api/v1/signals/sources".into(), None, Everyone),
+        ("POST", "/api/v1/signals/import".into(), None, Analysts),
+        (
+            "GET",
+            "/api/v1/signals/occupations/5321".into(),
+            None,
+            Everyone,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/account".into(), None, SignedIn),

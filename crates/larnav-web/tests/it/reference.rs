@@ -126,3 +126,67 @@ async fn places_are_listed_in_swedish_order_with_official_codes() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_analyst_imports_the_real_signals_and_an_occupation_page_shows_them_with_sources() {
+    each_backend(|t| async move {
+        let org = t.create_org("Region Gävleborg").await;
+        let analyst = t.create_user("analys@region.se", "Analytiker", false).await;
+        t.grant(org, analyst, &[larnav_app::domain::Role::Analyst])
+            .await;
+        let (_, html) = t.get_text("/reference/occupations/5321").await;
+        assert!(
+            html.contains("Yrkesbarometern har ingen prognos"),
+            "nothing before the import"
+        );
+
+        t.login("analys@region.se", crate::helpers::PASSWORD).await;
+        let (_, html) = t.get_text("/signals").await;
+        assert!(html.contains("Läs in Arbetsförmedlingens data"));
+        let r = t.post_form("/signals/import", &[]).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Inläst:"), "the import reports what it did");
+        assert!(
+            html.contains("Yrkesbarometer")
+                && html.contains("Platsannonser per yrkesgrupp och kommun")
+        );
+
+        let (_, html) = t.get_text("/reference/occupations/5321").await;
+        assert!(
+            html.contains("Jobbmöjligheter") && html.contains("Gävleborgs län"),
+            "forecasts per län"
+        );
+        assert!(html.contains("Riket"));
+        assert!(html.contains("Källor") && html.contains("Arbetsförmedlingen, period 2024"));
+
+        let api: Value = t
+            .get("/api/v1/signals/occupations/5321")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["forecasts"][0]["area_code"], "SE", "riket first");
+        let ads = api["ads"].as_array().unwrap();
+        let riket = ads[0]["ads"].as_i64().unwrap();
+        let lan_sum: i64 = ads[1..].iter().map(|a| a["ads"].as_i64().unwrap()).sum();
+        assert!(riket > 1000, "undersköterskor had many ads in 2024");
+        assert_eq!(riket, lan_sum, "the län add up to riket");
+        assert_eq!(api["sources"].as_array().unwrap().len(), 2);
+
+        // A second import replaces the first: still two sources, the same figures.
+        let r = t.post_form("/signals/import", &[]).await;
+        assert_eq!(r.status(), 200);
+        let sources: Value = t.get("/api/v1/signals/sources").await.json().await.unwrap();
+        assert_eq!(sources.as_array().unwrap().len(), 2);
+        let again: Value = t
+            .get("/api/v1/signals/occupations/5321")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(again["ads"][0]["ads"].as_i64().unwrap(), riket);
+        t
+    })
+    .await;
+}
