@@ -238,12 +238,10 @@ mod tests {
     use super::*;
     use crate::reference::load_embedded;
 
-    fn lookups() -> (
-        HashMap<String, String>,
-        HashMap<String, String>,
-        HashMap<String, String>,
-        HashSet<String>,
-    ) {
+    type Ids = HashMap<String, String>;
+
+    /// (län, kommun and SSYK-4 ids → codes; the SSYK-4 codes.)
+    fn lookups() -> (Ids, Ids, Ids, HashSet<String>) {
         let r = load_embedded().unwrap();
         let lan = r
             .lan
