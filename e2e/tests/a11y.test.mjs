@@ -55,6 +55,8 @@ test("every signed-in page passes axe", async () => {
     "/admin/audit",
     orgHref,
     `${orgHref}/audit`,
+    "/organisations/1/areas",
+    "/areas/1",
     "/reference/occupations/5321",
     "/signals",
   ];

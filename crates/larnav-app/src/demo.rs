@@ -172,6 +172,20 @@ impl App {
                 }
             }
         }
+        // Region Gävleborg's two historical landscapes as labour-market areas.
+        for (name, kommuner) in [
+            (
+                "Hälsingland",
+                &["2183", "2184", "2161", "2132", "2121", "2182"][..],
+            ),
+            ("Gästrikland", &["2180", "2104", "2101", "2181"][..]),
+        ] {
+            let form = crate::areas::AreaForm {
+                name: name.into(),
+                kommuner: kommuner.iter().map(|k| k.to_string()).collect(),
+            };
+            self.create_area(&system, org_ids[0], &form).await?;
+        }
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }

@@ -101,6 +101,7 @@ impl AppError {
         "last_organisation_admin",
         "last_platform_admin",
         "invitation_other_address",
+        "area_name_taken",
     ];
 }
 
@@ -175,6 +176,7 @@ mod tests {
             include_str!("accounts.rs"),
             include_str!("organisations.rs"),
             include_str!("admin.rs"),
+            include_str!("areas.rs"),
         ];
         let mut found = 0;
         for src in sources {

@@ -12,6 +12,7 @@ use larnav_store::{AuditRecord, Store};
 
 pub mod accounts;
 pub mod admin;
+pub mod areas;
 pub mod demo;
 pub mod error;
 pub mod i18n;

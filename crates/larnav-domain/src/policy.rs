@@ -49,6 +49,9 @@ pub enum Action {
     AdministerPlatform,
     /// Import labour-market signals (forecasts, ad counts): analysts of any organisation.
     ImportSignals,
+    /// Define, change and remove an organisation's own labour-market areas: its analysts and
+    /// administrators.
+    ManageAreas(i64),
 }
 
 impl Action {
@@ -59,7 +62,8 @@ impl Action {
             | Self::ViewMembers(o)
             | Self::ManageMembers(o)
             | Self::EditOrganisation(o)
-            | Self::ViewOrganisationAudit(o) => Some(o),
+            | Self::ViewOrganisationAudit(o)
+            | Self::ManageAreas(o) => Some(o),
             _ => None,
         }
     }
@@ -77,6 +81,7 @@ impl Action {
             Self::ViewOrganisationAudit(_) => "view_organisation_audit",
             Self::AdministerPlatform => "administer_platform",
             Self::ImportSignals => "import_signals",
+            Self::ManageAreas(_) => "manage_areas",
         }
     }
 }
@@ -129,6 +134,9 @@ impl Actor {
             | Action::EditOrganisation(org)
             | Action::ViewOrganisationAudit(org) => self.holds(org, Role::OrganisationAdmin),
             Action::ImportSignals => self.memberships.iter().any(|m| m.role == Role::Analyst),
+            Action::ManageAreas(org) => {
+                self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)
+            }
             Action::AdministerPlatform => false,
         }
     }
@@ -200,6 +208,14 @@ mod tests {
             assert!(!member(role).may(Action::ImportSignals), "{role:?}");
         }
         assert!(!Actor::anonymous().may(Action::ImportSignals));
+    }
+
+    #[test]
+    fn areas_are_managed_by_the_organisations_analysts_and_admins_only() {
+        assert!(member(Role::Analyst).may(Action::ManageAreas(ORG)));
+        assert!(member(Role::OrganisationAdmin).may(Action::ManageAreas(ORG)));
+        assert!(!member(Role::Analyst).may(Action::ManageAreas(OTHER)));
+        assert!(!member(Role::Coordinator).may(Action::ManageAreas(ORG)));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use sqlx::sqlite::{
 };
 
 mod accounts;
+mod areas;
 mod audit;
 mod meta;
 pub mod model;

@@ -246,3 +246,15 @@ pub struct AdsByArea {
     pub ads: i64,
     pub source_id: i64,
 }
+
+/// A labour-market area an organisation defined, with its kommuner.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Area {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub name: String,
+    /// The kommuner of the area, in Swedish order.
+    pub kommuner: Vec<KommunRecord>,
+    pub created_at: DateTime<Utc>,
+}

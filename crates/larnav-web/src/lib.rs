@@ -133,6 +133,15 @@ pub fn router(app: App) -> Router {
             get(pages::organisations::audit),
         )
         .route(
+            "/organisations/{id}/areas",
+            get(pages::areas::list).post(pages::areas::create),
+        )
+        .route(
+            "/areas/{id}",
+            get(pages::areas::show).post(pages::areas::update),
+        )
+        .route("/areas/{id}/delete", post(pages::areas::delete))
+        .route(
             "/invitations/{token}",
             get(pages::organisations::invitation).post(pages::organisations::accept),
         )

@@ -2,6 +2,7 @@
 //! `LARNAV_TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod areas;
 mod organisations;
 mod reference;
 mod schema;

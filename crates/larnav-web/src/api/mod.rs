@@ -19,6 +19,7 @@ use crate::error::WebError;
 
 mod accounts;
 mod admin;
+mod areas;
 mod organisations;
 mod reference;
 mod signals;
@@ -67,6 +68,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         reference::search, reference::occupations, reference::occupation, reference::lan,
         reference::kommuner, reference::sun_fields, reference::sun_levels, reference::seqf,
         signals::sources, signals::import, signals::occupation,
+        areas::list, areas::get_one, areas::create, areas::update, areas::delete,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -150,6 +152,12 @@ pub fn router() -> Router<App> {
         .route("/reference/sun/fields", get(reference::sun_fields))
         .route("/reference/sun/levels", get(reference::sun_levels))
         .route("/reference/seqf", get(reference::seqf))
+        .route("/areas", get(areas::list))
+        .route(
+            "/areas/{id}",
+            get(areas::get_one).put(areas::update).delete(areas::delete),
+        )
+        .route("/organisations/{id}/areas", post(areas::create))
         .route("/signals/sources", get(signals::sources))
         .route("/signals/import", post(signals::import))
         .route("/signals/occupations/{code}", get(signals::occupation))

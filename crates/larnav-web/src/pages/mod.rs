@@ -13,6 +13,7 @@ use crate::error::{WebError, status};
 
 pub mod account;
 pub mod admin;
+pub mod areas;
 pub mod auth;
 pub mod home;
 pub mod organisations;

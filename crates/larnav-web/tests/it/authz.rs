@@ -16,6 +16,7 @@ enum May {
     MembersOfA,
     AdminsOfA,
     Analysts,
+    AreaManagersOfA,
     PlatformAdmins,
 }
 
@@ -35,6 +36,13 @@ impl Who {
             May::MembersOfA => self.platform || self.role_in_a.is_some(),
             May::AdminsOfA => self.platform || self.role_in_a == Some(Role::OrganisationAdmin),
             May::Analysts => self.platform || self.role_in_a == Some(Role::Analyst),
+            May::AreaManagersOfA => {
+                self.platform
+                    || matches!(
+                        self.role_in_a,
+                        Some(Role::Analyst | Role::OrganisationAdmin)
+                    )
+            }
             May::PlatformAdmins => self.platform,
         }
     }
@@ -56,6 +64,7 @@ enum Body {
 /// The pages' state-changing endpoints: (method, path, form, who may). API tokens stand in for
 /// the session, so no CSRF token is needed here (CSRF has its own tests).
 fn form_endpoints(
+    areas: [i64; 3],
     a: i64,
     target: i64,
     invitation: i64,
@@ -164,6 +173,26 @@ fn form_endpoints(
         ),
         ("POST", "/invitations/bogus".into(), None, Everyone),
         ("GET", "/signals".into(), None, Everyone),
+        ("GET", format!("/organisations/{a}/areas"), None, Everyone),
+        (
+            "POST",
+            format!("/organisations/{a}/areas"),
+            form(&[("name", "Område"), ("kommuner", "2184")]),
+            AreaManagersOfA,
+        ),
+        ("GET", format!("/areas/{}", areas[0]), None, Everyone),
+        (
+            "POST",
+            format!("/areas/{}", areas[0]),
+            form(&[("name", "Hälsingland"), ("kommuner", "2184")]),
+            AreaManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/areas/{}/delete", areas[2]),
+            None,
+            AreaManagersOfA,
+        ),
         ("POST", "/signals/import".into(), None, Analysts),
         (
             "POST",
@@ -182,6 +211,7 @@ fn form_endpoints(
 
 /// (method, path, JSON body, who may)
 fn endpoints(
+    areas: [i64; 3],
     a: i64,
     target: i64,
     invitation: i64,
@@ -345,6 +375,26 @@ fn endpoints(
         ("GET", "/api/v1/reference/sun/levels".into(), None, Everyone),
         ("GET", "/api/v1/reference/seqf".into(), None, Everyone),
         ("GET", "/api/v1/signals/sources".into(), None, Everyone),
+        ("GET", "/api/v1/areas".into(), None, Everyone),
+        ("GET", format!("/api/v1/areas/{}", areas[0]), None, Everyone),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/areas"),
+            Some(json!({"name": "Område", "kommuner": ["2184"]})),
+            AreaManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/areas/{}", areas[0]),
+            Some(json!({"name": "Hälsingland", "kommuner": ["2184", "2132"]})),
+            AreaManagersOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/areas/{}", areas[1]),
+            None,
+            AreaManagersOfA,
+        ),
         ("POST", "/api/v1/signals/import".into(), None, Analysts),
         (
             "GET",
@@ -448,21 +498,37 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             .unwrap()
             .id;
 
+        let mut areas = [0; 3];
+        for (i, name) in ["Hälsingland", "Att ta bort via API", "Att ta bort via sida"]
+            .into_iter()
+            .enumerate()
+        {
+            let audit = larnav_store::AuditRecord::new(None, "area.create", "");
+            areas[i] = t
+                .app
+                .store
+                .create_area(a, name, &["2184".to_string()], larnav_app::now(), &audit)
+                .await
+                .unwrap();
+        }
         let client = reqwest::Client::new();
         let mut failures = Vec::new();
-        let list = endpoints(a, target, invitation, spare_token, flagged);
+        let list = endpoints(areas, a, target, invitation, spare_token, flagged);
         let mut all: Vec<(&str, String, Option<Body>, May)> = list
             .iter()
             .map(|(m, p, b, may)| (*m, p.clone(), b.clone().map(Body::Json), *may))
             .collect();
-        let forms = form_endpoints(a, target, invitation, spare_token, flagged);
+        let forms = form_endpoints(areas, a, target, invitation, spare_token, flagged);
         all.extend(
             forms
                 .into_iter()
                 .map(|(m, p, f, may)| (m, p, f.map(Body::Form), may)),
         );
         for (method, path, body, may) in &all {
-            for who in &people {
+            // Refusals first: an allowed caller may delete what the others are tested on.
+            let mut order: Vec<&Who> = people.iter().collect();
+            order.sort_by_key(|who| who.may(*may));
+            for who in order {
                 // Anonymous visitors post forms as a new browser does: with a CSRF cookie and token.
                 let anonymous_form =
                     who.token.is_none() && *method != "GET" && !path.starts_with("/api/");
@@ -527,7 +593,19 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             .map(|(m, p, _, _)| {
                 format!(
                     "{m} {}",
-                    generalise(p, &[a, target, invitation, spare_token, flagged])
+                    generalise(
+                        p,
+                        &[
+                            a,
+                            target,
+                            invitation,
+                            spare_token,
+                            flagged,
+                            areas[0],
+                            areas[1],
+                            areas[2]
+                        ]
+                    )
                 )
             })
             .collect();

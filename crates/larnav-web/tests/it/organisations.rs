@@ -324,3 +324,77 @@ async fn a_platform_admin_disables_an_account_but_cannot_lock_themselves_out() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_analyst_defines_a_labour_market_area_and_bad_input_is_explained() {
+    each_backend(|t| async move {
+        let org = t.create_org("Region Gävleborg").await;
+        let analyst = t.create_user("analys@region.se", "Analytiker", false).await;
+        t.grant(org, analyst, &[Role::Analyst]).await;
+        t.login("analys@region.se", PASSWORD).await;
+        let page = format!("/organisations/{org}/areas");
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("Skapa område") && html.contains("Gävleborgs län"));
+
+        let r = t.post_form(&page, &[("name", "")]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Fältet måste fyllas i.") && html.contains("Välj minst en kommun."));
+
+        let r = t
+            .post_form(
+                &page,
+                &[
+                    ("name", "Hälsingland"),
+                    ("kommuner", "2184"),
+                    ("kommuner", "2132"),
+                    ("kommuner", "2161"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let area_page = location(&r);
+        let (_, html) = t.get_text(&area_page).await;
+        assert!(
+            html.contains("Området är skapat.")
+                && html.contains("Hudiksvall")
+                && html.contains("Ljusdal")
+        );
+        assert!(
+            html.contains("checked"),
+            "the kommuner are ticked in the edit form"
+        );
+
+        let r = t
+            .post_form(&page, &[("name", "Hälsingland"), ("kommuner", "2180")])
+            .await;
+        assert_eq!(r.status(), 409, "one name per organisation");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("har redan ett område med det namnet")
+        );
+        let r = t
+            .post_form(&area_page, &[("name", "Hälsingland"), ("kommuner", "9999")])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Det finns ingen kommun med den koden.")
+        );
+
+        let r = t.post_form(&format!("{area_page}/delete"), &[]).await;
+        assert_eq!(location(&r), page);
+        assert!(
+            t.get_text(&page)
+                .await
+                .1
+                .contains("Inga egna områden ännu.")
+        );
+        t
+    })
+    .await;
+}
