@@ -143,9 +143,14 @@ async fn the_browser_api_calls_need_the_csrf_header_when_a_session_cookie_is_sen
 #[tokio::test]
 async fn an_invitation_round_trip_works_through_the_api() {
     each_backend(|t| async move {
-        let org = t.create_org("Lärcentrum").await;
-        let admin = t.create_user("admin@lc.se", "Admin", false).await;
-        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        let (org, admin) = t
+            .org_with(
+                "Lärcentrum",
+                "admin@lc.se",
+                "Admin",
+                Role::OrganisationAdmin,
+            )
+            .await;
         let token = t.token_for(admin).await;
         let c = reqwest::Client::new();
         let r = c

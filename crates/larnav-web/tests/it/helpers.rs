@@ -157,6 +157,20 @@ impl TestApp {
             .id
     }
 
+    /// A new organisation with a new person holding `role` in it: (organisation, person).
+    pub async fn org_with(
+        &self,
+        org_name: &str,
+        email: &str,
+        name: &str,
+        role: Role,
+    ) -> (i64, i64) {
+        let org = self.create_org(org_name).await;
+        let user = self.create_user(email, name, false).await;
+        self.grant(org, user, &[role]).await;
+        (org, user)
+    }
+
     pub async fn grant(&self, org: i64, user: i64, roles: &[Role]) {
         let audit = AuditRecord::new(None, "member.roles_change", "test");
         self.app

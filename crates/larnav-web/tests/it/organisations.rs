@@ -5,9 +5,14 @@ use crate::helpers::{PASSWORD, each_backend, location};
 #[tokio::test]
 async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a_new_role() {
     each_backend(|t| async move {
-        let org = t.create_org("Lärcentrum Hudiksvall").await;
-        let admin = t.create_user("admin@lc.se", "Örjan Östlund", false).await;
-        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        let (org, _) = t
+            .org_with(
+                "Lärcentrum Hudiksvall",
+                "admin@lc.se",
+                "Örjan Östlund",
+                Role::OrganisationAdmin,
+            )
+            .await;
         t.login("admin@lc.se", PASSWORD).await;
 
         let page = format!("/organisations/{org}");
@@ -109,9 +114,14 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
 #[tokio::test]
 async fn the_last_organisation_admin_cannot_be_removed() {
     each_backend(|t| async move {
-        let org = t.create_org("Lärcentrum").await;
-        let admin = t.create_user("admin@lc.se", "Admin", false).await;
-        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        let (org, admin) = t
+            .org_with(
+                "Lärcentrum",
+                "admin@lc.se",
+                "Admin",
+                Role::OrganisationAdmin,
+            )
+            .await;
         t.login("admin@lc.se", PASSWORD).await;
         let r = t
             .post_form(
@@ -135,9 +145,14 @@ async fn the_last_organisation_admin_cannot_be_removed() {
 #[tokio::test]
 async fn an_invitation_for_another_address_cannot_be_accepted_by_a_signed_in_person() {
     each_backend(|t| async move {
-        let org = t.create_org("Lärcentrum").await;
-        let admin = t.create_user("admin@lc.se", "Admin", false).await;
-        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        let (org, _) = t
+            .org_with(
+                "Lärcentrum",
+                "admin@lc.se",
+                "Admin",
+                Role::OrganisationAdmin,
+            )
+            .await;
         t.create_user("someone@else.se", "Someone", false).await;
         t.login("admin@lc.se", PASSWORD).await;
         t.post_form(
@@ -250,9 +265,14 @@ async fn organisation_details_are_validated_field_by_field_in_swedish() {
 #[tokio::test]
 async fn someone_with_an_account_logs_in_from_the_invitation_and_accepts_it() {
     each_backend(|t| async move {
-        let org = t.create_org("Högskolan").await;
-        let admin = t.create_user("admin@hig.se", "Admin", false).await;
-        t.grant(org, admin, &[Role::OrganisationAdmin]).await;
+        let (org, _) = t
+            .org_with(
+                "Högskolan",
+                "admin@hig.se",
+                "Admin",
+                Role::OrganisationAdmin,
+            )
+            .await;
         t.create_user("lärare@hig.se", "Lärare", false).await;
         t.login("admin@hig.se", PASSWORD).await;
         t.post_form(
@@ -328,9 +348,14 @@ async fn a_platform_admin_disables_an_account_but_cannot_lock_themselves_out() {
 #[tokio::test]
 async fn an_analyst_defines_a_labour_market_area_and_bad_input_is_explained() {
     each_backend(|t| async move {
-        let org = t.create_org("Region Gävleborg").await;
-        let analyst = t.create_user("analys@region.se", "Analytiker", false).await;
-        t.grant(org, analyst, &[Role::Analyst]).await;
+        let (org, _) = t
+            .org_with(
+                "Region Gävleborg",
+                "analys@region.se",
+                "Analytiker",
+                Role::Analyst,
+            )
+            .await;
         t.login("analys@region.se", PASSWORD).await;
         let page = format!("/organisations/{org}/areas");
         let (_, html) = t.get_text(&page).await;
