@@ -9,6 +9,8 @@ pub mod codes;
 pub mod organisation;
 pub mod policy;
 pub mod reference;
+pub mod score;
+pub mod semaforen;
 pub mod signals;
 pub mod text;
 

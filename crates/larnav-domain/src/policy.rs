@@ -52,6 +52,18 @@ pub enum Action {
     /// Define, change and remove an organisation's own labour-market areas: its analysts and
     /// administrators.
     ManageAreas(i64),
+    /// File employer need reports for the organisation: its employer contacts, and the
+    /// competence brokers (coordinators, analysts) who file on behalf of employers they met.
+    ReportNeeds(i64),
+    /// Read the need reports an organisation filed: its members.
+    ViewNeedReports(i64),
+    /// Read every need report, link education supply to occupations and start imports:
+    /// analysts of any organisation.
+    AnalyseSignals,
+    /// Create an organisation's priority lists, set weights and overrides, publish: its analysts.
+    ManagePriorityLists(i64),
+    /// See an organisation's working (unpublished) lists: its members.
+    ViewPriorityLists(i64),
 }
 
 impl Action {
@@ -63,7 +75,11 @@ impl Action {
             | Self::ManageMembers(o)
             | Self::EditOrganisation(o)
             | Self::ViewOrganisationAudit(o)
-            | Self::ManageAreas(o) => Some(o),
+            | Self::ManageAreas(o)
+            | Self::ReportNeeds(o)
+            | Self::ViewNeedReports(o)
+            | Self::ManagePriorityLists(o)
+            | Self::ViewPriorityLists(o) => Some(o),
             _ => None,
         }
     }
@@ -82,6 +98,11 @@ impl Action {
             Self::AdministerPlatform => "administer_platform",
             Self::ImportSignals => "import_signals",
             Self::ManageAreas(_) => "manage_areas",
+            Self::ReportNeeds(_) => "report_needs",
+            Self::ViewNeedReports(_) => "view_need_reports",
+            Self::AnalyseSignals => "analyse_signals",
+            Self::ManagePriorityLists(_) => "manage_priority_lists",
+            Self::ViewPriorityLists(_) => "view_priority_lists",
         }
     }
 }
@@ -133,7 +154,19 @@ impl Actor {
             Action::ManageMembers(org)
             | Action::EditOrganisation(org)
             | Action::ViewOrganisationAudit(org) => self.holds(org, Role::OrganisationAdmin),
-            Action::ImportSignals => self.memberships.iter().any(|m| m.role == Role::Analyst),
+            Action::ImportSignals | Action::AnalyseSignals => {
+                self.memberships.iter().any(|m| m.role == Role::Analyst)
+            }
+            Action::ReportNeeds(org) => self.roles_in(org).any(|r| {
+                matches!(
+                    r,
+                    Role::EmployerContact | Role::Coordinator | Role::Analyst
+                )
+            }),
+            Action::ViewNeedReports(org) | Action::ViewPriorityLists(org) => {
+                self.is_member_of(org)
+            }
+            Action::ManagePriorityLists(org) => self.holds(org, Role::Analyst),
             Action::ManageAreas(org) => {
                 self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)
             }
@@ -216,6 +249,23 @@ mod tests {
         assert!(member(Role::OrganisationAdmin).may(Action::ManageAreas(ORG)));
         assert!(!member(Role::Analyst).may(Action::ManageAreas(OTHER)));
         assert!(!member(Role::Coordinator).may(Action::ManageAreas(ORG)));
+    }
+
+    #[test]
+    fn employers_and_brokers_report_needs_and_only_analysts_manage_lists() {
+        for role in [Role::EmployerContact, Role::Coordinator, Role::Analyst] {
+            assert!(member(role).may(Action::ReportNeeds(ORG)), "{role:?}");
+            assert!(!member(role).may(Action::ReportNeeds(OTHER)), "{role:?}");
+        }
+        for role in [Role::Learner, Role::Reviewer, Role::ProviderStaff] {
+            assert!(!member(role).may(Action::ReportNeeds(ORG)), "{role:?}");
+        }
+        assert!(member(Role::Analyst).may(Action::ManagePriorityLists(ORG)));
+        assert!(!member(Role::Analyst).may(Action::ManagePriorityLists(OTHER)));
+        assert!(!member(Role::OrganisationAdmin).may(Action::ManagePriorityLists(ORG)));
+        assert!(member(Role::Learner).may(Action::ViewPriorityLists(ORG)));
+        assert!(!member(Role::Learner).may(Action::ViewPriorityLists(OTHER)));
+        assert!(!member(Role::Coordinator).may(Action::AnalyseSignals));
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Yrkesbarometer's job chances for a job seeker in an occupation and area. Large chances for
 /// job seekers mean employers find it hard to recruit: a shortage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum JobChances {
     Small,
@@ -39,7 +39,7 @@ impl JobChances {
 }
 
 /// Yrkesbarometer's five-year outlook for demand in an occupation and area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outlook {
     Decrease,
@@ -77,9 +77,54 @@ impl Outlook {
 /// kommuner their four-digit codes).
 pub const RIKET: &str = "SE";
 
+/// Which area a list or score is for, as it appears in URLs and the API: `SE` for riket, two
+/// digits for a län, four for a kommun, `A` and an id for a labour-market area.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum AreaKey {
+    Riket,
+    Lan(String),
+    Kommun(String),
+    Area(i64),
+}
+
+impl AreaKey {
+    /// Parses the key's form only; whether the län, kommun or area exists is the caller's check.
+    pub fn parse(s: &str) -> Option<Self> {
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        match s {
+            RIKET => Some(Self::Riket),
+            _ if s.len() == 2 && digits(s) => Some(Self::Lan(s.into())),
+            _ if s.len() == 4 && digits(s) => Some(Self::Kommun(s.into())),
+            _ => s
+                .strip_prefix('A')
+                .filter(|id| digits(id) && id.len() < 18)
+                .and_then(|id| id.parse().ok())
+                .map(Self::Area),
+        }
+    }
+
+    pub fn key(&self) -> String {
+        match self {
+            Self::Riket => RIKET.into(),
+            Self::Lan(c) | Self::Kommun(c) => c.clone(),
+            Self::Area(id) => format!("A{id}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn area_keys_round_trip_and_refuse_other_shapes() {
+        for key in ["SE", "21", "2184", "A12"] {
+            assert_eq!(AreaKey::parse(key).unwrap().key(), key);
+        }
+        for bad in ["", "S", "123", "21845", "A", "Ax", "A-1", "2l"] {
+            assert_eq!(AreaKey::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn published_swedish_values_parse_and_round_trip_through_stored_keys() {

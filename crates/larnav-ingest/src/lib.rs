@@ -7,6 +7,7 @@
 
 pub mod reference;
 pub mod signals;
+pub mod tabular;
 
 /// Why an input could not be read. Every variant names the file and, where there is one, the
 /// line and field, so that the message can be shown to the person who supplied the file.

@@ -34,6 +34,37 @@ const ADS_2024: (&str, &str) = (
     )),
 );
 
+const FIELDS: (&str, &str) = (
+    "occupation_fields.csv",
+    include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/signals/occupation_fields.csv"
+    )),
+);
+
+/// Each SSYK-4 group's occupation field (yrkesområde), from the vendored derived table.
+///
+/// # Errors
+/// [`IngestError::Csv`] if the vendored file is malformed.
+pub fn occupation_fields() -> Result<HashMap<String, String>, IngestError> {
+    #[derive(Deserialize)]
+    struct Row {
+        ssyk4: String,
+        occupation_field: String,
+    }
+    let mut reader = csv::Reader::from_reader(FIELDS.1.as_bytes());
+    let mut fields = HashMap::new();
+    for (i, row) in reader.deserialize::<Row>().enumerate() {
+        let row = row.map_err(|source| IngestError::Csv {
+            file: FIELDS.0,
+            line: i as u64 + 2,
+            source,
+        })?;
+        fields.insert(row.ssyk4, row.occupation_field);
+    }
+    Ok(fields)
+}
+
 /// The JobTech concept id of Sweden as a whole in the sources.
 pub const RIKET_JOBTECH_ID: &str = "i46j_HmG_v64";
 
@@ -301,6 +332,15 @@ mod tests {
         let skipped_total: usize = parsed.skipped.len();
         assert_eq!(skipped_total, 0, "{:?}", parsed.skipped.first());
         assert_eq!(total, 697_030);
+    }
+
+    #[test]
+    fn every_ssyk4_group_has_one_of_the_21_occupation_fields() {
+        let fields = occupation_fields().unwrap();
+        assert_eq!(fields.len(), 400);
+        let distinct: HashSet<&String> = fields.values().collect();
+        assert_eq!(distinct.len(), 21);
+        assert_eq!(fields["5321"], "Hälso- och sjukvård");
     }
 
     #[test]

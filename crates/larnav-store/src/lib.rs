@@ -25,6 +25,7 @@ mod meta;
 pub mod model;
 mod organisations;
 mod reference;
+mod semaforen;
 mod signals;
 pub mod testing;
 

@@ -258,3 +258,136 @@ pub struct Area {
     pub kommuner: Vec<KommunRecord>,
     pub created_at: DateTime<Utc>,
 }
+
+/// A need an employer reported, with the names of its codes.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct NeedReport {
+    pub id: i64,
+    /// The organisation that filed it (the employer itself, or the broker's organisation).
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub employer_name: String,
+    /// Filed by a competence broker on behalf of the employer.
+    pub on_behalf: bool,
+    pub ssyk_code: String,
+    pub occupation_name: String,
+    pub kommun_code: String,
+    pub kommun_name: String,
+    pub needed_now: i64,
+    pub needed_1y: i64,
+    pub needed_3y: i64,
+    /// Recruitment difficulty, 1 (easy) to 5 (very hard).
+    pub difficulty: i64,
+    pub comment: String,
+    pub reported_at: DateTime<Utc>,
+}
+
+/// A validated need report to store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewNeedReport {
+    pub employer_name: String,
+    pub on_behalf: bool,
+    pub ssyk_code: String,
+    pub kommun_code: String,
+    pub needed_now: i64,
+    pub needed_1y: i64,
+    pub needed_3y: i64,
+    pub difficulty: i64,
+    pub comment: String,
+}
+
+/// One need report as the score uses it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct NeedRow {
+    pub ssyk_code: String,
+    pub kommun_code: String,
+    pub needed_now: i64,
+    pub needed_1y: i64,
+    pub needed_3y: i64,
+    pub difficulty: i64,
+}
+
+/// Ads of one source for one group in one kommun in one year.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdYearRow {
+    pub source_id: i64,
+    pub ssyk_code: String,
+    pub kommun_code: String,
+    pub year: String,
+    pub ads: i64,
+}
+
+/// An organisation's working priority list for one area and year.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct PriorityList {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    /// `SE`, a län code, a kommun code, or `A<id>` for a labour-market area.
+    pub area_key: String,
+    pub year: i64,
+    pub title: String,
+    /// The score weights as JSON.
+    #[serde(skip)]
+    pub weights: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// An analyst's decision about one occupation on a list.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct PriorityOverride {
+    pub ssyk_code: String,
+    /// The light the analyst chose, if it differs from the computed one.
+    pub light: Option<String>,
+    /// The SeQF band the analyst chose (`4`, `5-6`, `6-8`).
+    pub band: Option<String>,
+    pub reason: String,
+    pub changed_by_name: Option<String>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A published, immutable version of a priority list.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct PublishedList {
+    pub id: i64,
+    pub list_id: i64,
+    pub version: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub title: String,
+    pub area_key: String,
+    pub area_name: String,
+    pub year: i64,
+    /// The weights used, as JSON.
+    pub weights: String,
+    /// The signal sources the scores came from, as text.
+    pub sources: String,
+    pub published_at: DateTime<Utc>,
+}
+
+/// One occupation on a published list, in list order.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct PublishedEntry {
+    pub position: i64,
+    pub ssyk_code: String,
+    pub occupation_name: String,
+    /// The occupation field (yrkesområde, Arbetsförmedlingen's 21 fields) the list is grouped by.
+    pub field_name: String,
+    pub band: String,
+    pub light: String,
+    pub computed_light: String,
+    pub score: f64,
+    /// The analyst's written reason, when they overrode the computed light or band.
+    pub reason: Option<String>,
+}
+
+/// What publishing stores besides the entries.
+#[derive(Debug, Clone)]
+pub struct NewPublication {
+    pub title: String,
+    pub area_name: String,
+    pub weights: String,
+    pub sources: String,
+    pub published_by: Option<i64>,
+}

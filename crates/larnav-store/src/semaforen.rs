@@ -1,0 +1,340 @@
+//! Semaforen: employer need reports, the rows the score is computed from, and the priority
+//! lists with their overrides and immutable published versions.
+
+use chrono::{DateTime, Utc};
+
+use crate::model::*;
+use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
+
+const NEED_SELECT: &str = "SELECT n.id, n.organisation_id, o.name AS organisation_name, n.employer_name, n.on_behalf,
+        n.ssyk_code, g.name AS occupation_name, n.kommun_code, k.name AS kommun_name,
+        n.needed_now, n.needed_1y, n.needed_3y, n.difficulty, n.comment, n.reported_at
+     FROM need_report n JOIN organisation o ON o.id = n.organisation_id
+     JOIN occupation_group g ON g.code = n.ssyk_code JOIN kommun k ON k.code = n.kommun_code";
+
+const LIST_SELECT: &str = "SELECT l.id, l.organisation_id, o.name AS organisation_name, l.area_key, l.year, l.title,
+        l.weights, l.created_at, l.updated_at
+     FROM priority_list l JOIN organisation o ON o.id = l.organisation_id";
+
+const PUBLISHED_SELECT: &str = "SELECT p.id, p.list_id, p.version, p.organisation_id, o.name AS organisation_name,
+        p.title, p.area_key, p.area_name, p.year, p.weights, p.sources, p.published_at
+     FROM published_list p JOIN organisation o ON o.id = p.organisation_id";
+
+impl Store {
+    /// Stores need reports filed by one organisation, all or none.
+    ///
+    /// # Errors
+    /// A database error (an unknown code, a negative number); nothing is stored.
+    pub async fn create_need_reports(
+        &self,
+        organisation_id: i64,
+        reports: &[NewNeedReport],
+        reported_by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            bulk_insert!(tx, "need_report",
+                ["organisation_id", "employer_name", "on_behalf", "ssyk_code", "kommun_code", "needed_now",
+                 "needed_1y", "needed_3y", "difficulty", "comment", "reported_by", "reported_at"],
+                reports,
+                |q, r| q.bind(organisation_id).bind(&r.employer_name).bind(r.on_behalf).bind(&r.ssyk_code)
+                    .bind(&r.kommun_code).bind(r.needed_now).bind(r.needed_1y).bind(r.needed_3y)
+                    .bind(r.difficulty).bind(&r.comment).bind(reported_by).bind(now));
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Need reports, newest first: of one filing organisation, or all.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn list_need_reports(&self, organisation_id: Option<i64>) -> Result<Vec<NeedReport>> {
+        let sql = format!(
+            "{NEED_SELECT} WHERE $1 IS NULL OR n.organisation_id = $1 ORDER BY n.reported_at DESC, n.id DESC"
+        );
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(organisation_id).fetch_all(p).await)?)
+    }
+
+    /// Need reports about one occupation group in the given kommuner, newest first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn need_reports_for(&self, ssyk_code: &str) -> Result<Vec<NeedReport>> {
+        let sql =
+            format!("{NEED_SELECT} WHERE n.ssyk_code = $1 ORDER BY n.reported_at DESC, n.id DESC");
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(ssyk_code).fetch_all(p).await)?)
+    }
+
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn get_need_report(&self, id: i64) -> Result<NeedReport> {
+        let sql = format!("{NEED_SELECT} WHERE n.id = $1");
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?)
+    }
+
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn delete_need_report(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let r = sqlx::query("DELETE FROM need_report WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Need reports since `since`, as the score uses them.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn need_rows(&self, since: DateTime<Utc>) -> Result<Vec<NeedRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT ssyk_code, kommun_code, needed_now, needed_1y, needed_3y, difficulty
+             FROM need_report WHERE reported_at >= $1")
+            .bind(since).fetch_all(p).await)?)
+    }
+
+    /// Ads per source, group, kommun and year (the first four characters of the period).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn ad_year_rows(&self) -> Result<Vec<AdYearRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT source_id, ssyk_code, kommun_code, SUBSTR(period, 1, 4) AS year, CAST(SUM(ads) AS BIGINT) AS ads
+             FROM ad_count GROUP BY source_id, ssyk_code, kommun_code, SUBSTR(period, 1, 4)")
+            .fetch_all(p).await)?)
+    }
+
+    /// The forecasts of the newest forecast source: group, area, chances, outlook.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn latest_forecast_rows(&self) -> Result<Vec<(String, String, String, String)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT ssyk_code, area_code, job_chances, outlook FROM forecast
+             WHERE source_id = (SELECT id FROM signal_source WHERE kind = 'forecast'
+                                ORDER BY period DESC, imported_at DESC LIMIT 1)")
+            .fetch_all(p).await)?)
+    }
+
+    /// Education places whose occupation link an analyst confirmed: group, kommun, places.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn confirmed_places(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT ssyk_code, kommun_code, CAST(SUM(places) AS BIGINT) FROM supply_place
+             WHERE ssyk_code IS NOT NULL GROUP BY ssyk_code, kommun_code")
+            .fetch_all(p).await)?)
+    }
+
+    /// Creates an organisation's list for an area and year.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when the organisation already has a list for that area and year.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_priority_list(
+        &self,
+        organisation_id: i64,
+        area_key: &str,
+        year: i64,
+        title: &str,
+        weights: &str,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<i64> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO priority_list (organisation_id, area_key, year, title, weights, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
+                .bind(organisation_id).bind(area_key).bind(year).bind(title).bind(weights).bind(now)
+                .fetch_one(&mut *tx).await?;
+            let audit = AuditRecord { target: format!("priority_list:{id}"), ..audit.clone() };
+            write_audit!(&mut *tx, &audit, now)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn get_priority_list(&self, id: i64) -> Result<PriorityList> {
+        let sql = format!("{LIST_SELECT} WHERE l.id = $1");
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?)
+    }
+
+    /// Lists of one organisation or all, newest year first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn list_priority_lists(
+        &self,
+        organisation_id: Option<i64>,
+    ) -> Result<Vec<PriorityList>> {
+        let sql = format!(
+            "{LIST_SELECT} WHERE $1 IS NULL OR l.organisation_id = $1 ORDER BY l.year DESC, l.title"
+        );
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(organisation_id).fetch_all(p).await)?)
+    }
+
+    /// Changes a list's title and weights.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn update_priority_list(
+        &self,
+        id: i64,
+        title: &str,
+        weights: &str,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let r = sqlx::query("UPDATE priority_list SET title = $1, weights = $2, updated_at = $3 WHERE id = $4")
+                .bind(title).bind(weights).bind(now).bind(id).execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Sets (or with `None`, removes) the override of one occupation on a list.
+    ///
+    /// # Errors
+    /// A database error (an unknown SSYK code).
+    pub async fn set_priority_override(
+        &self,
+        list_id: i64,
+        ssyk_code: &str,
+        value: Option<(Option<&str>, Option<&str>, &str)>,
+        changed_by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE priority_list SET updated_at = $1 WHERE id = $2")
+                .bind(now).bind(list_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM priority_override WHERE list_id = $1 AND ssyk_code = $2")
+                .bind(list_id).bind(ssyk_code).execute(&mut *tx).await?;
+            if let Some((light, band, reason)) = value {
+                sqlx::query(
+                    "INSERT INTO priority_override (list_id, ssyk_code, light, band, reason, changed_by, changed_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(list_id).bind(ssyk_code).bind(light).bind(band).bind(reason).bind(changed_by).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// # Errors
+    /// A database error.
+    pub async fn priority_overrides(&self, list_id: i64) -> Result<Vec<PriorityOverride>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT v.ssyk_code, v.light, v.band, v.reason, u.display_name AS changed_by_name, v.changed_at
+             FROM priority_override v LEFT JOIN app_user u ON u.id = v.changed_by
+             WHERE v.list_id = $1 ORDER BY v.ssyk_code")
+            .bind(list_id).fetch_all(p).await)?)
+    }
+
+    /// Publishes the next version of a list with its entries; returns the published id.
+    ///
+    /// # Errors
+    /// A database error; nothing is published.
+    pub async fn publish_priority_list(
+        &self,
+        list: &PriorityList,
+        publication: &NewPublication,
+        entries: &[PublishedEntry],
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<i64> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            // Writing first takes SQLite's write lock, so two publishers cannot pick one version.
+            sqlx::query("UPDATE priority_list SET updated_at = $1 WHERE id = $2")
+                .bind(now).bind(list.id).execute(&mut *tx).await?;
+            let (version,): (i64,) = sqlx::query_as(
+                "SELECT COALESCE(MAX(version), 0) + 1 FROM published_list WHERE list_id = $1")
+                .bind(list.id).fetch_one(&mut *tx).await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO published_list (list_id, version, organisation_id, title, area_key, area_name, year,
+                                             weights, sources, published_at, published_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id")
+                .bind(list.id).bind(version).bind(list.organisation_id).bind(&publication.title)
+                .bind(&list.area_key).bind(&publication.area_name).bind(list.year).bind(&publication.weights)
+                .bind(&publication.sources).bind(now).bind(publication.published_by)
+                .fetch_one(&mut *tx).await?;
+            bulk_insert!(tx, "published_entry",
+                ["published_id", "position", "ssyk_code", "occupation_name", "field_name",
+                 "band", "light", "computed_light", "score", "reason"],
+                entries,
+                |q, e| q.bind(id).bind(e.position).bind(&e.ssyk_code).bind(&e.occupation_name)
+                    .bind(&e.field_name).bind(&e.band).bind(&e.light)
+                    .bind(&e.computed_light).bind(e.score).bind(&e.reason));
+            let audit = AuditRecord {
+                target: format!("published_list:{id}"),
+                detail: format!("{} v{version}", publication.title),
+                ..audit.clone()
+            };
+            write_audit!(&mut *tx, &audit, now)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Published lists, newest first: of one working list, or all.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn list_published(&self, list_id: Option<i64>) -> Result<Vec<PublishedList>> {
+        let sql = format!(
+            "{PUBLISHED_SELECT} WHERE $1 IS NULL OR p.list_id = $1 ORDER BY p.published_at DESC, p.id DESC"
+        );
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(list_id).fetch_all(p).await)?)
+    }
+
+    /// A published list and its entries in list order.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn get_published(&self, id: i64) -> Result<(PublishedList, Vec<PublishedEntry>)> {
+        let sql = format!("{PUBLISHED_SELECT} WHERE p.id = $1");
+        on_pool!(self, p => {
+            let list: PublishedList = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_one(p).await?;
+            let entries = sqlx::query_as(
+                "SELECT position, ssyk_code, occupation_name, field_name, band, light, computed_light,
+                        score, reason
+                 FROM published_entry WHERE published_id = $1 ORDER BY position")
+                .bind(id).fetch_all(p).await?;
+            Ok((list, entries))
+        })
+    }
+}
