@@ -10,6 +10,16 @@ pub struct FieldError {
     pub message_key: &'static str,
 }
 
+/// One problem in an imported file: where, what was there, and what was expected (a
+/// translation key whose text may use `{value}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportProblem {
+    pub line: u64,
+    pub field: String,
+    pub value: String,
+    pub expected_key: &'static str,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The action needs a signed-in person.
@@ -40,6 +50,9 @@ pub enum AppError {
     /// errors share one set of codes).
     #[error("the form has expired")]
     CsrfRejected,
+    /// An imported file had problems; nothing from it was stored.
+    #[error("import rejected: {} problems", .0.len())]
+    ImportRejected(Vec<ImportProblem>),
     #[error("storage failure: {0}")]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -59,6 +72,7 @@ impl AppError {
             Self::RateLimited { .. } => "rate_limited",
             Self::LinkInvalid => "link_invalid",
             Self::CsrfRejected => "csrf_rejected",
+            Self::ImportRejected(_) => "import_rejected",
             Self::Store(_) | Self::Internal(_) => "internal_error",
         }
     }
@@ -76,6 +90,7 @@ impl AppError {
             Self::RateLimited { .. } => "error.rate_limited",
             Self::LinkInvalid => "error.link_invalid",
             Self::CsrfRejected => "error.csrf",
+            Self::ImportRejected(_) => "error.import_rejected",
             Self::Store(_) | Self::Internal(_) => "error.internal",
         }
     }
@@ -102,6 +117,8 @@ impl AppError {
         "last_platform_admin",
         "invitation_other_address",
         "area_name_taken",
+        "import_rejected",
+        "list_exists",
     ];
 }
 

@@ -21,9 +21,11 @@ pub mod organisations;
 pub mod reference;
 pub mod security;
 pub mod settings;
+pub mod needs;
+pub mod semaforen;
 pub mod signals;
 
-pub use error::{AppError, FieldError};
+pub use error::{AppError, FieldError, ImportProblem};
 pub use larnav_domain as domain;
 pub use larnav_store as store;
 pub use settings::Settings;

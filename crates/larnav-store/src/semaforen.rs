@@ -338,3 +338,15 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Ads for one group per source, kommun and period.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn ad_periods_for(&self, ssyk_code: &str) -> Result<Vec<(i64, String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT source_id, kommun_code, period, ads FROM ad_count WHERE ssyk_code = $1")
+            .bind(ssyk_code).fetch_all(p).await)?)
+    }
+}

@@ -9,7 +9,7 @@
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use larnav_app::{AppError, FieldError};
+use larnav_app::{AppError, FieldError, ImportProblem};
 use serde::Serialize;
 
 use crate::ctx::Ctx;
@@ -37,6 +37,7 @@ pub struct ErrorInfo {
     pub code: &'static str,
     pub message_key: &'static str,
     pub fields: Vec<FieldError>,
+    pub problems: Vec<ImportProblem>,
 }
 
 /// The HTTP status of each error: the only such match in Lärnav.
@@ -45,7 +46,7 @@ pub fn status(e: &AppError) -> StatusCode {
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
         AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
         AppError::NotFound => StatusCode::NOT_FOUND,
-        AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Validation(_) | AppError::ImportRejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Conflict { .. } => StatusCode::CONFLICT,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::LinkInvalid => StatusCode::GONE,
@@ -66,6 +67,10 @@ impl IntoResponse for WebError {
             message_key: e.message_key(),
             fields: match &e {
                 AppError::Validation(f) => f.clone(),
+                _ => Vec::new(),
+            },
+            problems: match &e {
+                AppError::ImportRejected(p) => p.clone(),
                 _ => Vec::new(),
             },
         };
@@ -96,6 +101,31 @@ pub struct Problem {
     /// For `validation_failed`: each invalid field with its message.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For `import_rejected`: each problem with its line, field and value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<ProblemLine>,
+}
+
+/// One problem in an imported file.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemLine {
+    pub line: u64,
+    pub field: String,
+    pub value: String,
+    pub message: String,
+}
+
+/// Import problems in the request's language.
+pub fn problem_lines(tr: larnav_app::i18n::Tr, problems: &[ImportProblem]) -> Vec<ProblemLine> {
+    problems
+        .iter()
+        .map(|p| ProblemLine {
+            line: p.line,
+            field: p.field.clone(),
+            value: p.value.clone(),
+            message: tr.fmt(p.expected_key, &[("value", &p.value)]),
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -111,6 +141,7 @@ struct ErrorPage<'a> {
     status: u16,
     message: &'a str,
     fields: Vec<ProblemField>,
+    lines: Vec<ProblemLine>,
     show_login: bool,
 }
 
@@ -143,6 +174,7 @@ pub fn finish(ctx: &Ctx, response: Response) -> Response {
             code: info.code,
             instance: ctx.request_id.clone(),
             errors: fields,
+            lines: problem_lines(tr, &info.problems),
         };
         let mut r = (status, axum::Json(problem)).into_response();
         r.headers_mut().insert(
@@ -156,6 +188,7 @@ pub fn finish(ctx: &Ctx, response: Response) -> Response {
             status: status.as_u16(),
             message: tr.t(info.message_key),
             fields,
+            lines: problem_lines(tr, &info.problems),
             show_login: status == StatusCode::UNAUTHORIZED && ctx.caller.is_none(),
         };
         match page.render() {

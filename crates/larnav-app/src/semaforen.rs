@@ -1,0 +1,694 @@
+//! Semaforen: the computed shortage list of any area, the explanation of every figure, and the
+//! priority lists analysts review, override and publish.
+//!
+//! Scores are computed on request from the stored signals (see `larnav_domain::score`), never
+//! stored: a new import or need report shows at once, and two instances always agree. Only a
+//! published list is stored, as an immutable copy of what was computed and decided.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use chrono::Datelike;
+use larnav_domain::score::{Light, Score, ScoreInputs, SeqfBand, Weights, score_area};
+use larnav_domain::semaforen::SignalTable;
+use larnav_domain::signals::{AreaKey, JobChances, Outlook, RIKET};
+use larnav_domain::text::compare_swedish;
+use larnav_domain::{Action, Actor};
+use larnav_store::{
+    AuditRecord, NeedReport, NewPublication, PriorityList, PriorityOverride, PublishedEntry,
+    PublishedList, SignalSource, StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::not_found;
+use crate::error::Checks;
+use crate::{App, AppError, Result, now};
+
+/// Need reports older than this no longer count in the score.
+pub const NEED_MONTHS: i64 = 24;
+
+/// An area resolved to its kommuner.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AreaInfo {
+    /// `SE`, a län code, a kommun code, or `A<id>`.
+    pub key: String,
+    pub name: String,
+    /// `riket`, `lan`, `kommun` or `area`.
+    pub kind: &'static str,
+    /// Four-digit codes of the kommuner in the area.
+    pub kommuner: Vec<String>,
+    /// Where the area's forecasts come from: its län, or `SE` when it spans several.
+    pub forecast_area: String,
+    /// The organisation that defined a labour-market area.
+    pub organisation_id: Option<i64>,
+}
+
+/// One occupation on a computed list.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShortageRow {
+    pub ssyk_code: String,
+    pub occupation_name: String,
+    pub field_name: String,
+    /// The band shown: the analyst's choice or the computed one.
+    pub band: SeqfBand,
+    pub computed_band: SeqfBand,
+    /// The light shown: the analyst's choice or the computed one.
+    pub light: Light,
+    pub score: Score,
+    #[schema(value_type = Object)]
+    pub inputs: ScoreInputs,
+    /// `SE` or the län code whose forecast was used.
+    pub forecast_area: Option<String>,
+    #[serde(rename = "override")]
+    pub override_: Option<PriorityOverride>,
+}
+
+/// The computed list of an area: red first, then yellow, then green, by score.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShortageList {
+    pub area: AreaInfo,
+    pub weights: Weights,
+    /// The year whose ads the list uses.
+    pub ads_year: Option<String>,
+    pub rows: Vec<ShortageRow>,
+    /// The sources the figures come from.
+    pub sources: Vec<SignalSource>,
+}
+
+impl ShortageList {
+    pub fn count(&self, light: Light) -> usize {
+        self.rows.iter().filter(|r| r.light == light).count()
+    }
+
+    /// Occupations with demand (red or yellow) and no education place in the area.
+    pub fn gaps(&self) -> impl Iterator<Item = &ShortageRow> {
+        self.rows
+            .iter()
+            .filter(|r| r.light != Light::Green && r.inputs.places == 0)
+    }
+}
+
+/// Everything behind one occupation's figures in one area.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Explanation {
+    pub area: AreaInfo,
+    pub row: ShortageRow,
+    pub weights: Weights,
+    pub ads_year: Option<String>,
+    /// Ads in the area per period, oldest first.
+    pub ads_by_period: Vec<(String, i64)>,
+    /// The need reports about the occupation from the area's kommuner, newest first.
+    pub need_reports: Vec<NeedReport>,
+    pub sources: Vec<SignalSource>,
+}
+
+/// What an analyst sends to start a list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct NewListForm {
+    pub area: String,
+    pub year: String,
+    /// Defaults to "Prioriterade bristyrken i {area} {year}".
+    pub title: String,
+}
+
+/// An analyst's change of one occupation on a list. An empty light and band removes the
+/// override.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct OverrideForm {
+    pub ssyk_code: String,
+    /// `red`, `yellow`, `green` or empty for the computed light.
+    pub light: String,
+    /// `4`, `5-6`, `6-8` or empty for the computed band.
+    pub band: String,
+    pub reason: String,
+}
+
+/// A priority list with what is decided on it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PriorityListView {
+    pub list: PriorityList,
+    pub weights: Weights,
+    pub computed: ShortageList,
+    pub published: Vec<PublishedList>,
+}
+
+/// Occupation names and fields, read once per process.
+fn fields() -> &'static HashMap<String, String> {
+    static FIELDS: OnceLock<HashMap<String, String>> = OnceLock::new();
+    FIELDS.get_or_init(|| larnav_ingest::signals::occupation_fields().unwrap_or_default())
+}
+
+fn light_order(l: Light) -> u8 {
+    l as u8
+}
+
+impl App {
+    /// Resolves an area key to its name and kommuner.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] for an unknown key.
+    pub async fn resolve_area(&self, key: &str) -> Result<AreaInfo> {
+        let parsed = AreaKey::parse(key).ok_or(AppError::NotFound)?;
+        let kommuner = self.store.list_kommuner(None).await?;
+        let info = |name: String, kind, codes: Vec<String>, forecast_area: String| AreaInfo {
+            key: parsed.key(),
+            name,
+            kind,
+            kommuner: codes,
+            forecast_area,
+            organisation_id: None,
+        };
+        Ok(match &parsed {
+            AreaKey::Riket => info(
+                "Riket".into(),
+                "riket",
+                kommuner.into_iter().map(|k| k.code).collect(),
+                RIKET.into(),
+            ),
+            AreaKey::Lan(code) => {
+                let lan = self.store.list_lan().await?;
+                let l = lan
+                    .into_iter()
+                    .find(|l| &l.code == code)
+                    .ok_or(AppError::NotFound)?;
+                let codes = kommuner
+                    .into_iter()
+                    .filter(|k| &k.lan_code == code)
+                    .map(|k| k.code)
+                    .collect();
+                info(l.name, "lan", codes, l.code)
+            }
+            AreaKey::Kommun(code) => {
+                let k = kommuner
+                    .into_iter()
+                    .find(|k| &k.code == code)
+                    .ok_or(AppError::NotFound)?;
+                info(k.name, "kommun", vec![k.code], k.lan_code)
+            }
+            AreaKey::Area(id) => {
+                let a = self.store.get_area(*id).await.map_err(not_found)?;
+                let lans: HashSet<&str> = a.kommuner.iter().map(|k| k.lan_code.as_str()).collect();
+                let forecast = match lans.iter().next() {
+                    Some(l) if lans.len() == 1 => l.to_string(),
+                    _ => RIKET.into(),
+                };
+                let mut out = info(
+                    a.name.clone(),
+                    "area",
+                    a.kommuner.iter().map(|k| k.code.clone()).collect(),
+                    forecast,
+                );
+                out.organisation_id = Some(a.organisation_id);
+                out
+            }
+        })
+    }
+
+    /// The areas a list can be made for: riket, the län, the labour-market areas, the kommuner
+    /// — each group in Swedish order, as (key, name).
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn area_choices(&self) -> Result<Vec<(&'static str, Vec<(String, String)>)>> {
+        let lan = self.store.list_lan().await?;
+        let areas = self.store.list_areas(None).await?;
+        let kommuner = self.store.list_kommuner(None).await?;
+        let mut kommun_choices: Vec<(String, String)> =
+            kommuner.into_iter().map(|k| (k.code, k.name)).collect();
+        kommun_choices.sort_by(|a, b| compare_swedish(&a.1, &b.1));
+        Ok(vec![
+            ("riket", vec![(RIKET.to_string(), "Riket".to_string())]),
+            ("lan", lan.into_iter().map(|l| (l.code, l.name)).collect()),
+            (
+                "area",
+                areas
+                    .into_iter()
+                    .map(|a| (format!("A{}", a.id), format!("{} ({})", a.name, a.organisation_name)))
+                    .collect(),
+            ),
+            ("kommun", kommun_choices),
+        ])
+    }
+
+    /// Loads every stored signal into a [`SignalTable`]. Per year, the ads of the newest
+    /// source covering that year count (a streamed import of 2024 replaces the shipped 2024
+    /// counts rather than adding to them).
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn signal_table(&self) -> Result<(SignalTable, Option<String>, Vec<SignalSource>)> {
+        let sources = self.store.list_signal_sources().await?;
+        let ad_rows = self.store.ad_year_rows().await?;
+        // Sources are listed newest first: the first source seen for a year wins.
+        let newest: HashMap<i64, usize> = sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let mut year_source: HashMap<&str, i64> = HashMap::new();
+        for r in &ad_rows {
+            let e = year_source.entry(r.year.as_str()).or_insert(r.source_id);
+            if newest.get(&r.source_id) < newest.get(e) {
+                *e = r.source_id;
+            }
+        }
+        let latest = year_source.keys().max().map(|y| y.to_string());
+        let previous = latest
+            .as_deref()
+            .and_then(|y| y.parse::<i32>().ok())
+            .map(|y| (y - 1).to_string());
+        let mut table = SignalTable::new();
+        let mut used: HashSet<i64> = HashSet::new();
+        for r in &ad_rows {
+            if year_source.get(r.year.as_str()) != Some(&r.source_id) {
+                continue;
+            }
+            let is_latest = Some(&r.year) == latest.as_ref();
+            if is_latest || Some(&r.year) == previous.as_ref() {
+                table.add_ads(&r.ssyk_code, &r.kommun_code, r.ads, !is_latest);
+                used.insert(r.source_id);
+            }
+        }
+        for (ssyk, area, chances, outlook) in self.store.latest_forecast_rows().await? {
+            if let (Some(c), Some(o)) = (JobChances::parse(&chances), Outlook::parse(&outlook)) {
+                table.add_forecast(&ssyk, &area, c, o);
+            }
+        }
+        if let Some(s) = sources.iter().find(|s| s.kind == "forecast") {
+            used.insert(s.id);
+        }
+        let since = now() - chrono::Duration::days(NEED_MONTHS * 365 / 12);
+        for n in self.store.need_rows(since).await? {
+            table.add_need(
+                &n.ssyk_code,
+                &n.kommun_code,
+                n.needed_now,
+                n.needed_1y,
+                n.needed_3y,
+                n.difficulty,
+            );
+        }
+        for (ssyk, kommun, places) in self.store.confirmed_places().await? {
+            table.add_places(&ssyk, &kommun, places);
+        }
+        let sources = sources.into_iter().filter(|s| used.contains(&s.id)).collect();
+        Ok((table, latest, sources))
+    }
+
+    /// The computed list of an area with default weights. Public: it is made of published data
+    /// and aggregated employer needs.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] for an unknown area; a store error.
+    pub async fn shortage_list(&self, actor: &Actor, area_key: &str) -> Result<ShortageList> {
+        self.authorize(actor, Action::ViewReferenceData).await?;
+        self.compute_list(area_key, Weights::default(), &[]).await
+    }
+
+    async fn compute_list(
+        &self,
+        area_key: &str,
+        weights: Weights,
+        overrides: &[PriorityOverride],
+    ) -> Result<ShortageList> {
+        let area = self.resolve_area(area_key).await?;
+        let (table, ads_year, sources) = self.signal_table().await?;
+        let names: HashMap<String, String> = self
+            .store
+            .list_occupation_groups_at_level(4)
+            .await?
+            .into_iter()
+            .map(|g| (g.code, g.name))
+            .collect();
+        let rows = table.area_rows(area.kommuner.iter().map(String::as_str), &area.forecast_area);
+        let inputs: Vec<ScoreInputs> = rows.iter().map(|r| r.inputs.clone()).collect();
+        let scores = score_area(&inputs, &weights);
+        let by_code: HashMap<&str, &PriorityOverride> =
+            overrides.iter().map(|o| (o.ssyk_code.as_str(), o)).collect();
+        let mut out: Vec<ShortageRow> = rows
+            .into_iter()
+            .zip(scores)
+            .map(|(r, score)| {
+                let o = by_code.get(r.ssyk_code.as_str()).copied();
+                let computed_band = SeqfBand::for_ssyk(&r.ssyk_code);
+                ShortageRow {
+                    occupation_name: names.get(&r.ssyk_code).cloned().unwrap_or_default(),
+                    field_name: fields().get(&r.ssyk_code).cloned().unwrap_or_default(),
+                    band: o
+                        .and_then(|o| o.band.as_deref())
+                        .and_then(SeqfBand::parse)
+                        .unwrap_or(computed_band),
+                    computed_band,
+                    light: o
+                        .and_then(|o| o.light.as_deref())
+                        .and_then(Light::parse)
+                        .unwrap_or(score.light),
+                    score,
+                    inputs: r.inputs,
+                    forecast_area: r.forecast_area,
+                    override_: o.cloned(),
+                    ssyk_code: r.ssyk_code,
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            light_order(a.light)
+                .cmp(&light_order(b.light))
+                .then(b.score.score.total_cmp(&a.score.score))
+                .then_with(|| a.ssyk_code.cmp(&b.ssyk_code))
+        });
+        Ok(ShortageList {
+            area,
+            weights,
+            ads_year,
+            rows: out,
+            sources,
+        })
+    }
+
+    /// Every input behind one occupation's score in one area, with sources. With a list, its
+    /// weights and override apply (and its organisation's members may see it).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] when the area is unknown or the occupation has no signals there.
+    pub async fn explain(
+        &self,
+        actor: &Actor,
+        area_key: &str,
+        ssyk_code: &str,
+        list_id: Option<i64>,
+    ) -> Result<Explanation> {
+        let list = match list_id {
+            Some(id) => Some(self.priority_list(actor, id).await?),
+            None => {
+                self.authorize(actor, Action::ViewReferenceData).await?;
+                None
+            }
+        };
+        let computed = match &list {
+            Some(v) => v.computed.clone(),
+            None => self.compute_list(area_key, Weights::default(), &[]).await?,
+        };
+        let row = computed
+            .rows
+            .iter()
+            .find(|r| r.ssyk_code == ssyk_code)
+            .cloned()
+            .ok_or(AppError::NotFound)?;
+        let kommuner: HashSet<&str> = computed.area.kommuner.iter().map(String::as_str).collect();
+        let used: HashSet<i64> = computed.sources.iter().map(|s| s.id).collect();
+        let mut by_period: HashMap<String, i64> = HashMap::new();
+        for (source, kommun, period, ads) in self.store.ad_periods_for(ssyk_code).await? {
+            if used.contains(&source) && kommuner.contains(kommun.as_str()) {
+                *by_period.entry(period).or_default() += ads;
+            }
+        }
+        let mut ads_by_period: Vec<(String, i64)> = by_period.into_iter().collect();
+        ads_by_period.sort();
+        let need_reports = self
+            .store
+            .need_reports_for(ssyk_code)
+            .await?
+            .into_iter()
+            .filter(|n| kommuner.contains(n.kommun_code.as_str()))
+            .collect();
+        Ok(Explanation {
+            area: computed.area.clone(),
+            weights: computed.weights,
+            ads_year: computed.ads_year.clone(),
+            sources: computed.sources.clone(),
+            row,
+            ads_by_period,
+            need_reports,
+        })
+    }
+
+    /// Starts an organisation's list for an area and year, with default weights.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`], [`AppError::Conflict`] (`list_exists`), or a refusal.
+    pub async fn create_priority_list(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+        form: &NewListForm,
+    ) -> Result<PriorityList> {
+        self.authorize(actor, Action::ManagePriorityLists(organisation_id))
+            .await?;
+        let mut checks = Checks::new();
+        let area = match self.resolve_area(form.area.trim()).await {
+            Ok(a) => Some(a),
+            Err(AppError::NotFound) => {
+                checks.fail("area", "field.area_unknown");
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        let this_year = now().year() as i64;
+        let year = checks.check(
+            "year",
+            "field.year",
+            form.year
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|y| (2000..=this_year + 5).contains(y))
+                .ok_or(()),
+        );
+        let title = form.title.trim();
+        if title.chars().count() > 200 {
+            checks.fail("title", "field.too_long");
+        }
+        checks.finish()?;
+        let (Some(area), Some(year)) = (area, year) else {
+            return Err(AppError::Internal("checked above".into()));
+        };
+        let title = if title.is_empty() {
+            let place = match area.kind {
+                "lan" => format!("{}s län", area.name.trim_end_matches(" län").trim_end_matches('s')),
+                _ => area.name.clone(),
+            };
+            format!("Prioriterade bristyrken i {place} {year}")
+        } else {
+            title.to_string()
+        };
+        let weights = serde_json::to_string(&Weights::default())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let audit = AuditRecord::new(actor.user_id, "priority_list.create", "")
+            .in_organisation(organisation_id)
+            .with_detail(&title);
+        let id = self
+            .store
+            .create_priority_list(organisation_id, &area.key, year, &title, &weights, now(), &audit)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Conflict {
+                    code: "list_exists",
+                    message_key: "error.list_exists",
+                },
+                other => other.into(),
+            })?;
+        Ok(self.store.get_priority_list(id).await?)
+    }
+
+    /// An organisation's working list with its computed rows, overrides and published versions.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] or a refusal.
+    pub async fn priority_list(&self, actor: &Actor, id: i64) -> Result<PriorityListView> {
+        let list = self.store.get_priority_list(id).await.map_err(not_found)?;
+        self.authorize(actor, Action::ViewPriorityLists(list.organisation_id))
+            .await?;
+        let weights: Weights = serde_json::from_str(&list.weights).unwrap_or_default();
+        let overrides = self.store.priority_overrides(id).await?;
+        let computed = self.compute_list(&list.area_key, weights, &overrides).await?;
+        let published = self.store.list_published(Some(id)).await?;
+        Ok(PriorityListView {
+            list,
+            weights,
+            computed,
+            published,
+        })
+    }
+
+    /// An organisation's working lists.
+    ///
+    /// # Errors
+    /// A refusal or a store error.
+    pub async fn priority_lists(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+    ) -> Result<Vec<PriorityList>> {
+        self.authorize(actor, Action::ViewPriorityLists(organisation_id))
+            .await?;
+        Ok(self.store.list_priority_lists(Some(organisation_id)).await?)
+    }
+
+    /// Changes a list's title and weights.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] naming each weight out of range, or a refusal.
+    pub async fn update_priority_list(
+        &self,
+        actor: &Actor,
+        id: i64,
+        title: &str,
+        weights: &Weights,
+    ) -> Result<()> {
+        let list = self.store.get_priority_list(id).await.map_err(not_found)?;
+        self.authorize(actor, Action::ManagePriorityLists(list.organisation_id))
+            .await?;
+        let mut checks = Checks::new();
+        for field in weights.invalid_fields() {
+            checks.fail(field, "field.weight");
+        }
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > 200 {
+            checks.fail("title", "field.required");
+        }
+        checks.finish()?;
+        let json =
+            serde_json::to_string(weights).map_err(|e| AppError::Internal(e.to_string()))?;
+        let audit = AuditRecord::new(actor.user_id, "priority_list.update", format!("priority_list:{id}"))
+            .in_organisation(list.organisation_id)
+            .with_detail(&json);
+        Ok(self.store.update_priority_list(id, title, &json, now(), &audit).await?)
+    }
+
+    /// Overrides one occupation's light and/or band on a list, with a written reason; an empty
+    /// light and band removes the override.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (no reason, unknown light, band or occupation), or a refusal.
+    pub async fn set_priority_override(
+        &self,
+        actor: &Actor,
+        list_id: i64,
+        form: &OverrideForm,
+    ) -> Result<()> {
+        let list = self.store.get_priority_list(list_id).await.map_err(not_found)?;
+        self.authorize(actor, Action::ManagePriorityLists(list.organisation_id))
+            .await?;
+        let mut checks = Checks::new();
+        let code = form.ssyk_code.trim();
+        if self.store.get_occupation_group(code).await.is_err() || code.len() != 4 {
+            checks.fail("ssyk_code", "field.ssyk_unknown");
+        }
+        let light = match form.light.trim() {
+            "" => None,
+            l => checks.check("light", "field.light", Light::parse(l).ok_or(())),
+        };
+        let band = match form.band.trim() {
+            "" => None,
+            b => checks.check("band", "field.band", SeqfBand::parse(b).ok_or(())),
+        };
+        let reason = form.reason.trim();
+        let removing = light.is_none() && band.is_none();
+        if !removing && reason.is_empty() {
+            checks.fail("reason", "field.reason_required");
+        }
+        if reason.chars().count() > 2000 {
+            checks.fail("reason", "field.too_long");
+        }
+        checks.finish()?;
+        let detail = format!(
+            "{code}: {} {} {reason}",
+            light.map_or("-", Light::as_str),
+            band.map_or("-", SeqfBand::as_str)
+        );
+        let audit = AuditRecord::new(actor.user_id, "priority_list.override", format!("priority_list:{list_id}"))
+            .in_organisation(list.organisation_id)
+            .with_detail(detail);
+        let value = (!removing).then(|| {
+            (
+                light.map(Light::as_str),
+                band.map(SeqfBand::as_str),
+                reason,
+            )
+        });
+        Ok(self
+            .store
+            .set_priority_override(list_id, code, value, actor.user_id, now(), &audit)
+            .await?)
+    }
+
+    /// Publishes the list as it is now: red and yellow occupations, grouped by SeQF band and
+    /// occupation field. Each publication is a new version; earlier versions stay as they were.
+    ///
+    /// # Errors
+    /// A refusal, or a store error (nothing is published).
+    pub async fn publish_priority_list(&self, actor: &Actor, list_id: i64) -> Result<i64> {
+        let view = self.priority_list(actor, list_id).await?;
+        self.authorize(actor, Action::ManagePriorityLists(view.list.organisation_id))
+            .await?;
+        let mut rows: Vec<&ShortageRow> = view
+            .computed
+            .rows
+            .iter()
+            .filter(|r| r.light != Light::Green)
+            .collect();
+        rows.sort_by(|a, b| {
+            a.band
+                .cmp(&b.band)
+                .then_with(|| compare_swedish(&a.field_name, &b.field_name))
+                .then(light_order(a.light).cmp(&light_order(b.light)))
+                .then(b.score.score.total_cmp(&a.score.score))
+        });
+        let entries: Vec<PublishedEntry> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| PublishedEntry {
+                position: i as i64 + 1,
+                ssyk_code: r.ssyk_code.clone(),
+                occupation_name: r.occupation_name.clone(),
+                field_name: r.field_name.clone(),
+                band: r.band.as_str().into(),
+                light: r.light.as_str().into(),
+                computed_light: r.score.light.as_str().into(),
+                score: r.score.score,
+                reason: r.override_.as_ref().map(|o| o.reason.clone()),
+            })
+            .collect();
+        let sources = view
+            .computed
+            .sources
+            .iter()
+            .map(|s| format!("{} ({}, {})", s.name, s.publisher, s.period))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let publication = NewPublication {
+            title: view.list.title.clone(),
+            area_name: view.computed.area.name.clone(),
+            weights: view.list.weights.clone(),
+            sources,
+            published_by: actor.user_id,
+        };
+        let audit = AuditRecord::new(actor.user_id, "priority_list.publish", "")
+            .in_organisation(view.list.organisation_id);
+        Ok(self
+            .store
+            .publish_priority_list(&view.list, &publication, &entries, now(), &audit)
+            .await?)
+    }
+
+    /// Every published list, newest first. Public.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn published_lists(&self, actor: &Actor) -> Result<Vec<PublishedList>> {
+        self.authorize(actor, Action::ViewReferenceData).await?;
+        Ok(self.store.list_published(None).await?)
+    }
+
+    /// One published list and its entries. Public.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`].
+    pub async fn published_list(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(PublishedList, Vec<PublishedEntry>)> {
+        self.authorize(actor, Action::ViewReferenceData).await?;
+        self.store.get_published(id).await.map_err(not_found)
+    }
+}
