@@ -186,6 +186,34 @@ impl App {
             };
             self.create_area(&system, org_ids[0], &form).await?;
         }
+        // Needs the employer reported itself, and some a competence broker of the learning
+        // centre filed for employers met on company visits.
+        let need = |employer: &str, ssyk: &str, kommun: &str, n: [i64; 4], comment: &str| {
+            crate::needs::NeedForm {
+                employer_name: employer.into(),
+                ssyk_code: ssyk.into(),
+                kommun_code: kommun.into(),
+                needed_now: n[0].to_string(),
+                needed_1y: n[1].to_string(),
+                needed_3y: n[2].to_string(),
+                difficulty: n[3].to_string(),
+                comment: comment.into(),
+            }
+        };
+        for form in [
+            need("", "5321", "2184", [6, 10, 15, 5], "Undersköterskor till hemtjänst och särskilt boende"),
+            need("", "2221", "2184", [2, 3, 5, 5], "Sjuksköterskor till äldreomsorgen"),
+            need("", "5323", "2132", [3, 4, 6, 4], ""),
+        ] {
+            self.report_need(&system, org_ids[3], &form).await?;
+        }
+        for form in [
+            need("Hudiksvalls Mekaniska AB", "7212", "2184", [4, 6, 8, 5], "Svetsare, företagsbesök"),
+            need("Iggesunds Bruk (exempel)", "3113", "2184", [2, 4, 6, 4], "Elingenjörer, företagsbesök"),
+            need("Delsbo Åkeri (exempel)", "8332", "2184", [3, 2, 4, 4], "Lastbilsförare med C/CE"),
+        ] {
+            self.report_need(&system, org_ids[1], &form).await?;
+        }
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }

@@ -127,6 +127,29 @@ impl Tr {
         }
         if n < 0 { format!("−{out}") } else { out }
     }
+
+    /// A number with `places` decimals and the language's decimal sign: `12,5` in Swedish,
+    /// `12.5` in English.
+    pub fn decimal(&self, x: impl std::borrow::Borrow<f64>, places: usize) -> String {
+        let x = *x.borrow();
+        let scale = 10f64.powi(places as i32);
+        let rounded = (x * scale).round() as i64;
+        let whole = self.number(rounded / scale as i64);
+        let whole = if rounded < 0 && !whole.starts_with('−') {
+            format!("−{whole}")
+        } else {
+            whole
+        };
+        if places == 0 {
+            return whole;
+        }
+        let sign = match self.lang {
+            Lang::Sv => ',',
+            Lang::En => '.',
+        };
+        let frac = (rounded.unsigned_abs() % scale as u64).to_string();
+        format!("{whole}{sign}{frac:0>places$}")
+    }
 }
 
 /// Sweden's offset at `at`: CET (+1) or, from the last Sunday of March 01:00 UTC to the last
@@ -186,6 +209,10 @@ mod tests {
         assert_eq!(sv.number(-1234), "−1\u{202f}234");
         assert_eq!(sv.number(12), "12");
         assert_eq!(Tr::new(Lang::En).number(1_234_567), "1,234,567");
+        assert_eq!(sv.decimal(7.5, 1), "7,5");
+        assert_eq!(sv.decimal(1234.56, 1), "1\u{202f}234,6");
+        assert_eq!(sv.decimal(-0.25, 2), "−0,25");
+        assert_eq!(Tr::new(Lang::En).decimal(0.05, 1), "0.1");
         let winter = Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap();
         let summer = Utc.with_ymd_and_hms(2026, 7, 15, 12, 0, 0).unwrap();
         assert_eq!(sv.datetime(&winter), "2026-01-15 13:00");

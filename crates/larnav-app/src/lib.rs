@@ -27,6 +27,7 @@ pub mod signals;
 
 pub use error::{AppError, FieldError, ImportProblem};
 pub use larnav_domain as domain;
+pub use larnav_ingest as ingest;
 pub use larnav_store as store;
 pub use settings::Settings;
 

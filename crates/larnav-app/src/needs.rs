@@ -366,6 +366,35 @@ impl App {
         Ok(self.store.list_need_reports(organisation_id).await?)
     }
 
+    /// The choices for the occupation field: each SSYK-4 group and each occupation name, as
+    /// "5321 Undersköterskor, hemtjänst, …" and "5321 Undersköterska, hemtjänst", in Swedish
+    /// order of the name. The form reads the leading code.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn occupation_choices(&self) -> Result<Vec<String>> {
+        let mut named: Vec<(String, String)> = self
+            .store
+            .list_occupation_groups_at_level(4)
+            .await?
+            .into_iter()
+            .map(|g| (g.name, g.code))
+            .chain(
+                self.store
+                    .all_occupation_names()
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.name, n.group_code)),
+            )
+            .collect();
+        named.sort_by(|a, b| larnav_domain::text::compare_swedish(&a.0, &b.0));
+        named.dedup();
+        Ok(named
+            .into_iter()
+            .map(|(name, code)| format!("{code} {name}"))
+            .collect())
+    }
+
     /// Withdraws a report: whoever may file for its organisation.
     ///
     /// # Errors

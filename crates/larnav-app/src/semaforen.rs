@@ -692,3 +692,18 @@ impl App {
         self.store.get_published(id).await.map_err(not_found)
     }
 }
+
+impl App {
+    /// Every published version of one working list, newest first. Public.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn published_versions(
+        &self,
+        actor: &Actor,
+        list_id: i64,
+    ) -> Result<Vec<PublishedList>> {
+        self.authorize(actor, Action::ViewReferenceData).await?;
+        Ok(self.store.list_published(Some(list_id)).await?)
+    }
+}

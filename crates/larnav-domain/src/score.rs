@@ -3,8 +3,11 @@
 //!
 //! Every signal becomes a *component* between 0 (no sign of shortage) and 1 (strong sign of
 //! shortage). The demand score is the weighted mean of the demand components that have data; the
-//! score adds the supply gap. A missing signal is left out of the mean (and shown as missing),
-//! never counted as zero, so an occupation is not ranked down because nobody reported on it.
+//! score adds the supply gap. A missing need report, trend or supply figure is left out of the
+//! mean (and shown as missing), never counted as zero, so an occupation is not ranked down because
+//! nobody reported on it. A missing forecast counts as neutral (0.5): Yrkesbarometer covers the
+//! occupations that matter most, and without that prior an occupation with many ads and nothing
+//! else (sales, with high turnover) would look like the worst shortage.
 //!
 //! | component | from | value |
 //! |---|---|---|
@@ -29,6 +32,8 @@ pub const SHORTAGE_THRESHOLD: f64 = 0.6;
 pub const WATCH_THRESHOLD: f64 = 0.4;
 /// Supply gap from which the education supply counts as not enough.
 pub const GAP_THRESHOLD: f64 = 0.5;
+/// The value of the forecast and outlook components without a forecast.
+pub const NEUTRAL: f64 = 0.5;
 /// Weighted people at which the needs component reaches 0.5.
 pub const NEEDS_HALF: f64 = 5.0;
 
@@ -122,12 +127,14 @@ pub struct Weights {
 
 impl Default for Weights {
     fn default() -> Self {
+        // The forecast and employers' own reports are the strongest evidence of a shortage;
+        // ad volume alone is weak (high-turnover occupations advertise a lot).
         Self {
-            forecast: 3.0,
+            forecast: 4.0,
             outlook: 1.0,
-            ads: 2.0,
+            ads: 1.0,
             trend: 1.0,
-            needs: 2.0,
+            needs: 3.0,
             supply: 2.0,
             supply_target: 0.25,
         }
@@ -217,6 +224,8 @@ pub struct ScoreInputs {
     pub need_reports: i64,
     /// Education places in the area per year.
     pub places: i64,
+    /// Whether any education supply is known at all; without it the supply gap is left out.
+    pub supply_known: bool,
 }
 
 /// One component's value and how it entered the score.
@@ -302,14 +311,14 @@ pub fn score_area(area: &[ScoreInputs], weights: &Weights) -> Vec<Score> {
 fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
     let demand_volume = i.ads + i.needs_people;
     let values = [
-        mean(i.forecasts.iter().map(|(c, _)| chances_value(*c))),
-        mean(i.forecasts.iter().map(|(_, o)| outlook_value(*o))),
+        mean(i.forecasts.iter().map(|(c, _)| chances_value(*c))).or(Some(NEUTRAL)),
+        mean(i.forecasts.iter().map(|(_, o)| outlook_value(*o))).or(Some(NEUTRAL)),
         Some(ads_percentile),
         i.ads_previous
             .filter(|p| *p > 0)
             .map(|p| (0.5 + (i.ads - p) as f64 / p as f64).clamp(0.0, 1.0)),
         (i.need_reports > 0).then(|| i.needs_weighted / (i.needs_weighted + NEEDS_HALF)),
-        (demand_volume > 0).then(|| {
+        (i.supply_known && demand_volume > 0).then(|| {
             1.0 - (i.places as f64 / (w.supply_target * demand_volume as f64)).min(1.0)
         }),
     ];
@@ -378,6 +387,7 @@ mod tests {
             forecasts: vec![(JobChances::Large, Outlook::Increase)],
             ads: 400,
             ads_previous: Some(300),
+            supply_known: true,
             ..ScoreInputs::default()
         };
         let area = [short.clone(), inputs(10), inputs(20)];
@@ -406,6 +416,16 @@ mod tests {
         assert_eq!(needs.value, None);
         assert_eq!(needs.contribution, 0.0);
         assert_eq!(s.supply_gap, None, "no demand: nothing to compare supply with");
+    }
+
+    #[test]
+    fn ads_alone_do_not_make_a_shortage_and_unknown_supply_is_left_out() {
+        let busy = inputs(5000);
+        let area = [busy, inputs(1), inputs(2), inputs(3)];
+        let s = &score_area(&area, &Weights::default())[0];
+        assert_eq!(s.components[ComponentKind::Forecast as usize].value, Some(NEUTRAL));
+        assert_eq!(s.supply_gap, None);
+        assert_ne!(s.light, Light::Red, "{s:?}");
     }
 
     #[test]
@@ -472,9 +492,10 @@ mod tests {
             0i64..50,
             0i64..6,
             0i64..500,
+            any::<bool>(),
         )
             .prop_map(
-                |(forecasts, ads, ads_previous, people, reports, places)| ScoreInputs {
+                |(forecasts, ads, ads_previous, people, reports, places, supply_known)| ScoreInputs {
                     forecasts,
                     ads,
                     ads_previous,
@@ -482,6 +503,7 @@ mod tests {
                     needs_people: people,
                     need_reports: reports,
                     places,
+                    supply_known,
                 },
             )
     }

@@ -30,6 +30,8 @@ pub struct SignalTable {
     forecasts: HashMap<String, HashMap<u32, Vec<(JobChances, Outlook)>>>,
     /// Whether any ads exist for the year before the latest: the trend needs two years.
     has_previous_year: bool,
+    /// Whether any education places are known anywhere: otherwise supply is unknown, not zero.
+    has_supply: bool,
 }
 
 /// The inputs of one occupation group in one area, and where its forecast came from.
@@ -97,6 +99,7 @@ impl SignalTable {
 
     pub fn add_places(&mut self, ssyk: &str, kommun: &str, places: i64) {
         self.cell(ssyk, kommun).places += places;
+        self.has_supply = true;
     }
 
     /// A forecast for `area` (`SE` or a län code).
@@ -154,6 +157,7 @@ impl SignalTable {
                         needs_people: c.needs_people,
                         need_reports: c.need_reports,
                         places: c.places,
+                        supply_known: self.has_supply,
                     },
                 })
             })

@@ -184,6 +184,17 @@ impl Store {
             .bind(group_code).fetch_all(p).await)?)
     }
 
+    /// Every occupation name with its SSYK-4 group, unordered.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn all_occupation_names(&self) -> Result<Vec<OccupationNameRecord>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT n.jobtech_id, n.name, n.group_code, g.name AS group_name
+             FROM occupation_name n JOIN occupation_group g ON g.code = n.group_code")
+            .fetch_all(p).await)?)
+    }
+
     /// The skills linked to an SSYK-4 group, unordered.
     ///
     /// # Errors

@@ -207,7 +207,20 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        if submitted.is_none() && !is_api(&path) {
+        // File uploads (multipart) are not buffered here: their forms carry the token in the
+        // action's query string instead.
+        let multipart = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if submitted.is_none() && multipart {
+            submitted = parts.uri.query().and_then(|q| {
+                form_urlencoded::parse(q.as_bytes())
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v.into_owned())
+            });
+        } else if submitted.is_none() && !is_api(&path) {
             let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
                 return finish(
                     &ctx,

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -26,6 +26,7 @@ use utoipa::OpenApi;
 
 pub mod api;
 mod assets;
+mod charts;
 pub mod ctx;
 pub mod error;
 pub mod metrics;
@@ -166,6 +167,47 @@ pub fn router(app: App) -> Router {
         .route("/reference/seqf", get(pages::reference::seqf))
         .route("/signals", get(pages::signals::show))
         .route("/signals/import", post(pages::signals::import))
+        .route("/semaforen", get(pages::semaforen::index))
+        .route("/semaforen/method", get(pages::semaforen::method))
+        .route("/semaforen/{area}", get(pages::semaforen::list))
+        .route("/semaforen/{area}/gaps", get(pages::semaforen::gaps))
+        .route(
+            "/semaforen/{area}/export/{format}",
+            get(pages::semaforen::export),
+        )
+        .route("/semaforen/{area}/{ssyk}", get(pages::semaforen::explain))
+        .route("/published", get(pages::semaforen::published_index))
+        .route("/published/{id}", get(pages::semaforen::published))
+        .route(
+            "/published/{id}/export/{format}",
+            get(pages::semaforen::published_export),
+        )
+        .route(
+            "/organisations/{id}/needs",
+            get(pages::needs::list).post(pages::needs::create),
+        )
+        .route(
+            "/organisations/{id}/needs/import",
+            post(pages::needs::import).layer(DefaultBodyLimit::max(
+                pages::needs::NEED_FILE_LIMIT + 64 * 1024,
+            )),
+        )
+        .route("/needs", get(pages::needs::all))
+        .route("/needs/export/{format}", get(pages::needs::export))
+        .route("/needs/template/{format}", get(pages::needs::template))
+        .route("/needs/{id}/delete", post(pages::needs::delete))
+        .route(
+            "/organisations/{id}/lists",
+            get(pages::lists::list).post(pages::lists::create),
+        )
+        .route(
+            "/lists/{id}",
+            get(pages::lists::show).post(pages::lists::update),
+        )
+        .route("/lists/{id}/override", post(pages::lists::set_override))
+        .route("/lists/{id}/publish", post(pages::lists::publish))
+        .route("/lists/{id}/export/{format}", get(pages::lists::export))
+        .route("/lists/{id}/{ssyk}", get(pages::semaforen::explain_in_list))
         .route("/api", get(api_docs))
         .nest("/api/v1", api::router())
         .fallback(not_found)

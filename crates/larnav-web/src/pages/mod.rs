@@ -16,8 +16,11 @@ pub mod admin;
 pub mod areas;
 pub mod auth;
 pub mod home;
+pub mod lists;
+pub mod needs;
 pub mod organisations;
 pub mod reference;
+pub mod semaforen;
 pub mod signals;
 
 pub type PageResult = Result<Response, WebError>;

@@ -1,0 +1,307 @@
+//! Priority lists: an organisation's lists with the form to start one, and the working list
+//! where analysts set weights, override occupations with a reason, and publish.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use larnav_app::domain::Action;
+use larnav_app::domain::score::{Light, SeqfBand, Weights};
+use larnav_app::semaforen::{NewListForm, OverrideForm, PriorityListView, ShortageRow};
+use larnav_app::store::{Organisation, PriorityList};
+use larnav_app::{App, AppError};
+
+use super::semaforen::{LIST_COLUMNS, download, light_label, list_rows, supply_chart, top_chart};
+use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use crate::ctx::Ctx;
+
+fn fields(body: &Bytes) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage<'a> {
+    base: Base<'a>,
+    org: Organisation,
+    lists: Vec<PriorityList>,
+    can_manage: bool,
+    form: FormState,
+    choices: Vec<(&'static str, Vec<(String, String)>)>,
+}
+
+impl ListsPage<'_> {
+    fn group_label(&self, kind: &str) -> &str {
+        self.base.tr.t(match kind {
+            "riket" => "semaforen.area_riket",
+            "lan" => "semaforen.area_lan",
+            "area" => "semaforen.area_areas",
+            _ => "semaforen.area_kommun",
+        })
+    }
+    fn selected(&self, key: &str) -> bool {
+        self.form.value("area") == key
+    }
+}
+
+async fn lists_page(
+    app: &App,
+    ctx: &Ctx,
+    org_id: i64,
+    failed: Option<(&AppError, &NewListForm)>,
+) -> PageResult {
+    let lists = app.priority_lists(&ctx.actor, org_id).await?;
+    let org = app
+        .store
+        .get_organisation(org_id)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let this_year = chrono::Datelike::year(&larnav_app::now());
+    let form = match failed {
+        Some((e, f)) => FormState::failed(
+            ctx,
+            e,
+            &[("area", &f.area), ("year", &f.year), ("title", &f.title)],
+        ),
+        None => FormState::with_values(&[("year", &this_year.to_string())]),
+    };
+    render(&ListsPage {
+        base: Base::new(ctx, ctx.tr.t("lists.title")),
+        can_manage: ctx.actor.may(Action::ManagePriorityLists(org_id)),
+        choices: app.area_choices().await?,
+        org,
+        lists,
+        form,
+    })
+}
+
+pub async fn list(State(app): State<App>, ctx: Ctx, Path(org): Path<i64>) -> PageResult {
+    lists_page(&app, &ctx, org, None).await
+}
+
+pub async fn create(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(org): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let f = fields(&body);
+    let form = NewListForm {
+        area: field(&f, "area").into(),
+        year: field(&f, "year").into(),
+        title: field(&f, "title").into(),
+    };
+    match app.create_priority_list(&ctx.actor, org, &form).await {
+        Ok(list) => Ok(redirect_with(
+            &app,
+            &format!("/lists/{}", list.id),
+            "lists.created",
+        )),
+        Err(e) if is_form_error(&e) => {
+            shown_again(&e, lists_page(&app, &ctx, org, Some((&e, &form))).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "list.html")]
+struct ListPage<'a> {
+    base: Base<'a>,
+    view: PriorityListView,
+    can_manage: bool,
+    weights_form: FormState,
+    override_form: FormState,
+    explain_base: String,
+}
+
+impl ListPage<'_> {
+    fn light(&self, l: &Light) -> &str {
+        light_label(self.base.tr, *l)
+    }
+    fn top_chart(&self) -> String {
+        top_chart(self.base.tr, &self.view.computed.area.name, &self.view.computed.rows)
+    }
+    fn supply_chart(&self) -> String {
+        supply_chart(self.base.tr, &self.view.computed.area.name, &self.view.computed.rows)
+    }
+    fn chart_rows(&self) -> Vec<&ShortageRow> {
+        self.view
+            .computed
+            .rows
+            .iter()
+            .filter(|r| r.light != Light::Green)
+            .take(super::semaforen::CHART_ROWS)
+            .collect()
+    }
+    fn weight_fields(&self) -> Vec<(&'static str, String)> {
+        let w = &self.view.weights;
+        w.named()
+            .iter()
+            .map(|(n, v)| (*n, v.to_string()))
+            .chain([("supply_target", w.supply_target.to_string())])
+            .map(|(n, v)| {
+                let shown = self.weights_form.value(n);
+                (n, if shown.is_empty() { v } else { shown.to_string() })
+            })
+            .collect()
+    }
+    fn weight_label(&self, name: &str) -> &str {
+        self.base.tr.t(match name {
+            "forecast" => "component.forecast",
+            "outlook" => "component.outlook",
+            "ads" => "component.ads",
+            "trend" => "component.trend",
+            "needs" => "component.needs",
+            "supply" => "component.supply",
+            _ => "lists.supply_target",
+        })
+    }
+    fn overrides(&self) -> Vec<&ShortageRow> {
+        self.view
+            .computed
+            .rows
+            .iter()
+            .filter(|r| r.override_.is_some())
+            .collect()
+    }
+    fn occupation_selected(&self, code: &str) -> bool {
+        self.override_form.value("ssyk_code") == code
+    }
+    fn light_selected(&self, l: &str) -> bool {
+        self.override_form.value("light") == l
+    }
+    fn band_selected(&self, b: &str) -> bool {
+        self.override_form.value("band") == b
+    }
+}
+
+const ALL_LIGHTS: [Light; 3] = Light::ALL;
+const ALL_BANDS: [SeqfBand; 3] = SeqfBand::ALL;
+
+async fn list_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    weights_form: FormState,
+    override_form: FormState,
+) -> PageResult {
+    let view = app.priority_list(&ctx.actor, id).await?;
+    let title = view.list.title.clone();
+    render(&ListPage {
+        base: Base::new(ctx, &title),
+        can_manage: ctx.actor.may(Action::ManagePriorityLists(view.list.organisation_id)),
+        explain_base: format!("/lists/{id}"),
+        view,
+        weights_form,
+        override_form,
+    })
+}
+
+pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    list_page(&app, &ctx, id, FormState::default(), FormState::default()).await
+}
+
+/// Reads a weight; text that is not a number becomes NaN, which the checks refuse by name.
+fn weight(f: &[(String, String)], name: &str) -> f64 {
+    field(f, name)
+        .trim()
+        .replace(',', ".")
+        .parse()
+        .unwrap_or(f64::NAN)
+}
+
+pub async fn update(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let f = fields(&body);
+    let weights = Weights {
+        forecast: weight(&f, "forecast"),
+        outlook: weight(&f, "outlook"),
+        ads: weight(&f, "ads"),
+        trend: weight(&f, "trend"),
+        needs: weight(&f, "needs"),
+        supply: weight(&f, "supply"),
+        supply_target: weight(&f, "supply_target"),
+    };
+    match app
+        .update_priority_list(&ctx.actor, id, field(&f, "title"), &weights)
+        .await
+    {
+        Ok(()) => Ok(redirect_with(&app, &format!("/lists/{id}"), "lists.saved")),
+        Err(e) if is_form_error(&e) => {
+            let values: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let form = FormState::failed(&ctx, &e, &values);
+            shown_again(
+                &e,
+                list_page(&app, &ctx, id, form, FormState::default()).await,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn set_override(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let f = fields(&body);
+    let form = OverrideForm {
+        ssyk_code: field(&f, "ssyk_code").into(),
+        light: field(&f, "light").into(),
+        band: field(&f, "band").into(),
+        reason: field(&f, "reason").into(),
+    };
+    match app.set_priority_override(&ctx.actor, id, &form).await {
+        Ok(()) => Ok(redirect_with(
+            &app,
+            &format!("/lists/{id}"),
+            "lists.override_saved",
+        )),
+        Err(e) if is_form_error(&e) => {
+            let values: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let form = FormState::failed(&ctx, &e, &values);
+            shown_again(
+                &e,
+                list_page(&app, &ctx, id, FormState::default(), form).await,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let published = app.publish_priority_list(&ctx.actor, id).await?;
+    Ok(redirect_with(
+        &app,
+        &format!("/published/{published}"),
+        "lists.published",
+    ))
+}
+
+pub async fn export(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, format)): Path<(i64, String)>,
+) -> PageResult {
+    let view = app.priority_list(&ctx.actor, id).await?;
+    download(
+        &format!("lista-{id}"),
+        &format,
+        &LIST_COLUMNS,
+        &list_rows(&view.computed),
+    )
+}

@@ -1,0 +1,268 @@
+//! Employer need reports: an organisation's reports with the form and the file import, the
+//! template downloads, and every report for analysts.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::extract::multipart::MultipartError;
+use axum::body::Bytes;
+use larnav_app::domain::Action;
+use larnav_app::needs::{NeedForm, NeedImport, need_template};
+use larnav_app::store::{NeedReport, Organisation};
+use larnav_app::{App, AppError, ImportProblem};
+
+use super::semaforen::download;
+use super::{
+    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with,
+    render, shown_again,
+};
+use crate::ctx::Ctx;
+use crate::error::{ProblemLine, problem_lines};
+
+/// The largest need file accepted (bytes).
+pub const NEED_FILE_LIMIT: usize = 5 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "needs.html")]
+struct NeedsPage<'a> {
+    base: Base<'a>,
+    org: Organisation,
+    reports: Vec<NeedReport>,
+    can_report: bool,
+    form: FormState,
+    occupations: Vec<String>,
+    kommun_groups: KommunGroups,
+    lines: Vec<ProblemLine>,
+    import_summary: Option<String>,
+}
+
+impl NeedsPage<'_> {
+    fn is_employer(&self) -> bool {
+        self.org.kind == larnav_app::domain::OrganisationKind::Employer
+    }
+    fn selected(&self, code: &str) -> bool {
+        self.form.value("kommun_code") == code
+    }
+    fn difficulty_selected(&self, d: &u8) -> bool {
+        self.form.value("difficulty") == d.to_string()
+    }
+}
+
+/// What went wrong last, for showing the page again.
+enum Failed<'f> {
+    Form(&'f AppError, &'f NeedForm),
+    Import(&'f [ImportProblem]),
+    Imported(&'f NeedImport),
+}
+
+async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>>) -> PageResult {
+    let reports = app.need_reports(&ctx.actor, Some(org_id)).await?;
+    let org = app
+        .store
+        .get_organisation(org_id)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let can_report = ctx.actor.may(Action::ReportNeeds(org_id));
+    let mut form = FormState::with_values(&[("difficulty", "3")]);
+    let mut lines = Vec::new();
+    let mut import_summary = None;
+    match failed {
+        Some(Failed::Form(e, f)) => {
+            form = FormState::failed(
+                ctx,
+                e,
+                &[
+                    ("employer_name", &f.employer_name),
+                    ("ssyk_code", &f.ssyk_code),
+                    ("kommun_code", &f.kommun_code),
+                    ("needed_now", &f.needed_now),
+                    ("needed_1y", &f.needed_1y),
+                    ("needed_3y", &f.needed_3y),
+                    ("difficulty", &f.difficulty),
+                    ("comment", &f.comment),
+                ],
+            )
+        }
+        Some(Failed::Import(problems)) => lines = problem_lines(ctx.tr, problems),
+        Some(Failed::Imported(i)) => {
+            import_summary = Some(ctx.tr.fmt(
+                "needs.imported",
+                &[
+                    ("reports", &ctx.tr.number(i.reports as i64)),
+                    ("people", &ctx.tr.number(i.people_now)),
+                ],
+            ))
+        }
+        None => {}
+    }
+    let (occupations, kommun_groups) = if can_report {
+        (app.occupation_choices().await?, kommun_groups(app, ctx).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    render(&NeedsPage {
+        base: Base::new(ctx, ctx.tr.t("needs.title")),
+        org,
+        reports,
+        can_report,
+        form,
+        occupations,
+        kommun_groups,
+        lines,
+        import_summary,
+    })
+}
+
+pub async fn list(State(app): State<App>, ctx: Ctx, Path(org): Path<i64>) -> PageResult {
+    needs_page(&app, &ctx, org, None).await
+}
+
+pub async fn create(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(org): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let mut form = NeedForm::default();
+    for (k, v) in form_urlencoded::parse(&body) {
+        let v = v.into_owned();
+        match k.as_ref() {
+            "employer_name" => form.employer_name = v,
+            "ssyk_code" => form.ssyk_code = v,
+            "kommun_code" => form.kommun_code = v,
+            "needed_now" => form.needed_now = v,
+            "needed_1y" => form.needed_1y = v,
+            "needed_3y" => form.needed_3y = v,
+            "difficulty" => form.difficulty = v,
+            "comment" => form.comment = v,
+            _ => {}
+        }
+    }
+    match app.report_need(&ctx.actor, org, &form).await {
+        Ok(()) => Ok(redirect_with(
+            &app,
+            &format!("/organisations/{org}/needs"),
+            "needs.reported",
+        )),
+        Err(e) if is_form_error(&e) => shown_again(
+            &e,
+            needs_page(&app, &ctx, org, Some(Failed::Form(&e, &form))).await,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads the uploaded file from a multipart form (the CSRF token travels in the query string,
+/// checked by the context middleware before this runs).
+pub async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<Vec<u8>, AppError> {
+    let too_big = || AppError::invalid("file", "field.file_too_large");
+    let bad = |_: MultipartError| AppError::invalid("file", "field.file_required");
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if bytes.len() + chunk.len() > limit {
+                return Err(too_big());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", "field.file_required"));
+        }
+        return Ok(bytes);
+    }
+    Err(AppError::invalid("file", "field.file_required"))
+}
+
+pub async fn import(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(org): Path<i64>,
+    multipart: Multipart,
+) -> PageResult {
+    let result = match read_upload(multipart, NEED_FILE_LIMIT).await {
+        Ok(bytes) => app.import_needs(&ctx.actor, org, &bytes).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(i) => needs_page(&app, &ctx, org, Some(Failed::Imported(&i))).await,
+        Err(AppError::ImportRejected(problems)) => {
+            let e = AppError::ImportRejected(problems.clone());
+            shown_again(
+                &e,
+                needs_page(&app, &ctx, org, Some(Failed::Import(&problems))).await,
+            )
+        }
+        Err(AppError::Validation(f)) => {
+            let problems: Vec<ImportProblem> = f
+                .iter()
+                .map(|f| ImportProblem {
+                    line: 0,
+                    field: f.field.to_string(),
+                    value: String::new(),
+                    expected_key: f.message_key,
+                })
+                .collect();
+            shown_again(
+                &AppError::Validation(f),
+                needs_page(&app, &ctx, org, Some(Failed::Import(&problems))).await,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let org = app.delete_need_report(&ctx.actor, id).await?;
+    Ok(redirect_with(
+        &app,
+        &format!("/organisations/{org}/needs"),
+        "needs.deleted",
+    ))
+}
+
+pub async fn template(Path(format): Path<String>) -> PageResult {
+    let (headers, rows) = need_template();
+    download("behovsrapporter-mall", &format, &headers, &rows)
+}
+
+#[derive(Template)]
+#[template(path = "needs_all.html")]
+struct AllNeedsPage<'a> {
+    base: Base<'a>,
+    reports: Vec<NeedReport>,
+}
+
+pub async fn all(State(app): State<App>, ctx: Ctx) -> PageResult {
+    render(&AllNeedsPage {
+        base: Base::new(&ctx, ctx.tr.t("needs.all_title")),
+        reports: app.need_reports(&ctx.actor, None).await?,
+    })
+}
+
+/// Every report as CSV/XLSX in the import template's columns (plus who filed it and when), so
+/// an export can be edited and imported again.
+pub async fn export(State(app): State<App>, ctx: Ctx, Path(format): Path<String>) -> PageResult {
+    let reports = app.need_reports(&ctx.actor, None).await?;
+    let (mut headers, _) = need_template();
+    headers.extend(["organisation", "rapporterad"]);
+    let rows: Vec<Vec<String>> = reports
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.employer_name,
+                r.ssyk_code,
+                r.kommun_code,
+                r.needed_now.to_string(),
+                r.needed_1y.to_string(),
+                r.needed_3y.to_string(),
+                r.difficulty.to_string(),
+                r.comment,
+                r.organisation_name,
+                r.reported_at.format("%Y-%m-%d").to_string(),
+            ]
+        })
+        .collect();
+    download("behovsrapporter", &format, &headers, &rows)
+}

@@ -1,0 +1,542 @@
+//! Semaforen pages: the computed list of any area with its charts, the explanation of one
+//! occupation's score, the gap view, the published lists, and CSV/XLSX exports of each.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect};
+use larnav_app::domain::score::{Component, ComponentKind, Light, SeqfBand};
+use larnav_app::i18n::Tr;
+use larnav_app::semaforen::{Explanation, ShortageList, ShortageRow};
+use larnav_app::store::{PublishedEntry, PublishedList};
+use larnav_app::{App, AppError};
+use serde::Deserialize;
+
+use super::{Base, PageResult, render};
+use crate::charts::{self, Bar};
+use crate::ctx::Ctx;
+
+/// How many occupations the charts show.
+pub const CHART_ROWS: usize = 10;
+
+/// The translated light name.
+pub fn light_label(tr: Tr, light: Light) -> &'static str {
+    tr.t(match light {
+        Light::Red => "light.red",
+        Light::Yellow => "light.yellow",
+        Light::Green => "light.green",
+    })
+}
+
+pub fn component_label(tr: Tr, kind: ComponentKind) -> &'static str {
+    tr.t(match kind {
+        ComponentKind::Forecast => "component.forecast",
+        ComponentKind::Outlook => "component.outlook",
+        ComponentKind::Ads => "component.ads",
+        ComponentKind::Trend => "component.trend",
+        ComponentKind::Needs => "component.needs",
+        ComponentKind::Supply => "component.supply",
+    })
+}
+
+/// A 0–1 value as a percentage with one decimal ("87,5 %"), or "–" when missing.
+pub fn percent(tr: Tr, v: Option<f64>) -> String {
+    match v {
+        Some(v) => format!("{}\u{a0}%", tr.decimal(v * 100.0, 1)),
+        None => "–".into(),
+    }
+}
+
+/// The "top shortages" chart: the highest scores among red and yellow occupations.
+pub fn top_chart(tr: Tr, area: &str, rows: &[ShortageRow]) -> String {
+    let bars: Vec<Bar> = rows
+        .iter()
+        .filter(|r| r.light != Light::Green)
+        .take(CHART_ROWS)
+        .map(|r| Bar {
+            label: r.occupation_name.clone(),
+            values: vec![r.score.score],
+            value_text: tr.decimal(r.score.score, 1),
+        })
+        .collect();
+    charts::bars(
+        &tr.fmt("chart.top_title", &[("area", area)]),
+        tr.t("chart.top_desc"),
+        &bars,
+        &[],
+    )
+}
+
+/// The "supply against demand" chart: yearly demand (ads and people needed) against places.
+pub fn supply_chart(tr: Tr, area: &str, rows: &[ShortageRow]) -> String {
+    let bars: Vec<Bar> = rows
+        .iter()
+        .filter(|r| r.light != Light::Green)
+        .take(CHART_ROWS)
+        .map(|r| {
+            let demand = r.inputs.ads + r.inputs.needs_people;
+            Bar {
+                label: r.occupation_name.clone(),
+                values: vec![demand as f64, r.inputs.places as f64],
+                value_text: format!("{} / {}", tr.number(demand), tr.number(r.inputs.places)),
+            }
+        })
+        .collect();
+    charts::bars(
+        &tr.fmt("chart.supply_title", &[("area", area)]),
+        tr.t("chart.supply_desc"),
+        &bars,
+        &[tr.t("chart.demand"), tr.t("chart.places")],
+    )
+}
+
+#[derive(Deserialize)]
+pub struct AreaQuery {
+    #[serde(default)]
+    area: String,
+}
+
+#[derive(Template)]
+#[template(path = "semaforen_index.html")]
+struct IndexPage<'a> {
+    base: Base<'a>,
+    choices: Vec<(&'static str, Vec<(String, String)>)>,
+    published: Vec<PublishedList>,
+}
+
+impl IndexPage<'_> {
+    fn group_label(&self, kind: &str) -> &str {
+        self.base.tr.t(match kind {
+            "riket" => "semaforen.area_riket",
+            "lan" => "semaforen.area_lan",
+            "area" => "semaforen.area_areas",
+            _ => "semaforen.area_kommun",
+        })
+    }
+}
+
+/// The area chooser; with `?area=` it goes straight to that area's list.
+pub async fn index(State(app): State<App>, ctx: Ctx, Query(q): Query<AreaQuery>) -> PageResult {
+    if !q.area.is_empty() {
+        let area = app.resolve_area(q.area.trim()).await?;
+        return Ok(Redirect::to(&format!("/semaforen/{}", area.key)).into_response());
+    }
+    render(&IndexPage {
+        base: Base::new(&ctx, ctx.tr.t("semaforen.title")),
+        choices: app.area_choices().await?,
+        published: app.published_lists(&ctx.actor).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "semaforen_list.html")]
+struct ListPage<'a> {
+    base: Base<'a>,
+    list: ShortageList,
+    /// Where each occupation's explanation lives (`/semaforen/21` or `/lists/7`).
+    explain_base: String,
+}
+
+impl ListPage<'_> {
+    fn light(&self, l: &Light) -> &str {
+        light_label(self.base.tr, *l)
+    }
+    fn count(&self, l: &Light) -> String {
+        self.base.tr.number(self.list.count(*l) as i64)
+    }
+    fn top_chart(&self) -> String {
+        top_chart(self.base.tr, &self.list.area.name, &self.list.rows)
+    }
+    fn supply_chart(&self) -> String {
+        supply_chart(self.base.tr, &self.list.area.name, &self.list.rows)
+    }
+    fn chart_rows(&self) -> Vec<&ShortageRow> {
+        self.list
+            .rows
+            .iter()
+            .filter(|r| r.light != Light::Green)
+            .take(CHART_ROWS)
+            .collect()
+    }
+}
+
+pub async fn list(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) -> PageResult {
+    let list = app.shortage_list(&ctx.actor, &area).await?;
+    let title = ctx.tr.fmt("semaforen.list_title", &[("area", &list.area.name)]);
+    render(&ListPage {
+        base: Base::new(&ctx, &title),
+        explain_base: format!("/semaforen/{}", list.area.key),
+        list,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "semaforen_gaps.html")]
+struct GapsPage<'a> {
+    base: Base<'a>,
+    list: ShortageList,
+}
+
+impl GapsPage<'_> {
+    fn light(&self, l: &Light) -> &str {
+        light_label(self.base.tr, *l)
+    }
+}
+
+pub async fn gaps(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) -> PageResult {
+    let list = app.shortage_list(&ctx.actor, &area).await?;
+    let title = ctx.tr.fmt("semaforen.gaps_title", &[("area", &list.area.name)]);
+    render(&GapsPage {
+        base: Base::new(&ctx, &title),
+        list,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "semaforen_explain.html")]
+struct ExplainPage<'a> {
+    base: Base<'a>,
+    e: Explanation,
+    back: String,
+}
+
+impl ExplainPage<'_> {
+    fn light(&self, l: &Light) -> &str {
+        light_label(self.base.tr, *l)
+    }
+    fn component(&self, c: &Component) -> &str {
+        component_label(self.base.tr, c.kind)
+    }
+    fn pct(&self, v: &Option<f64>) -> String {
+        percent(self.base.tr, *v)
+    }
+    fn demand(&self) -> String {
+        percent(self.base.tr, Some(self.e.row.score.demand))
+    }
+    fn gap(&self) -> String {
+        percent(self.base.tr, self.e.row.score.supply_gap)
+    }
+    fn points(&self, c: &Component) -> String {
+        self.base.tr.decimal(c.contribution * 100.0, 1)
+    }
+    fn weight(&self, w: &f64) -> String {
+        self.base.tr.decimal(*w, 1)
+    }
+    /// What went into the component, in words.
+    fn input(&self, c: &Component) -> String {
+        let tr = self.base.tr;
+        let i = &self.e.row.inputs;
+        let n = |v: i64| tr.number(v);
+        match c.kind {
+            ComponentKind::Forecast | ComponentKind::Outlook => {
+                match &self.e.row.forecast_area {
+                    Some(a) => tr.fmt(
+                        "explain.input_forecast",
+                        &[("n", &i.forecasts.len().to_string()), ("area", a)],
+                    ),
+                    None => tr.t("explain.input_none").to_string(),
+                }
+            }
+            ComponentKind::Ads => tr.fmt(
+                "explain.input_ads",
+                &[
+                    ("ads", &n(i.ads)),
+                    ("year", self.e.ads_year.as_deref().unwrap_or("–")),
+                ],
+            ),
+            ComponentKind::Trend => match i.ads_previous {
+                Some(p) => tr.fmt(
+                    "explain.input_trend",
+                    &[("ads", &n(i.ads)), ("previous", &n(p))],
+                ),
+                None => tr.t("explain.input_no_trend").to_string(),
+            },
+            ComponentKind::Needs => tr.fmt(
+                "explain.input_needs",
+                &[
+                    ("reports", &n(i.need_reports)),
+                    ("people", &n(i.needs_people)),
+                    ("weighted", &tr.decimal(i.needs_weighted, 1)),
+                ],
+            ),
+            ComponentKind::Supply => tr.fmt(
+                "explain.input_supply",
+                &[
+                    ("places", &n(i.places)),
+                    ("demand", &n(i.ads + i.needs_people)),
+                    ("target", &tr.decimal(self.e.weights.supply_target, 2)),
+                ],
+            ),
+        }
+    }
+    fn trend_chart(&self) -> String {
+        let tr = self.base.tr;
+        let bars: Vec<Bar> = self
+            .e
+            .ads_by_period
+            .iter()
+            .map(|(p, ads)| Bar {
+                label: p.clone(),
+                values: vec![*ads as f64],
+                value_text: tr.number(*ads),
+            })
+            .collect();
+        charts::bars(
+            &tr.fmt(
+                "chart.trend_title",
+                &[
+                    ("occupation", &self.e.row.occupation_name),
+                    ("area", &self.e.area.name),
+                ],
+            ),
+            tr.t("chart.trend_desc"),
+            &bars,
+            &[],
+        )
+    }
+}
+
+async fn explain_page(
+    app: &App,
+    ctx: &Ctx,
+    area: &str,
+    ssyk: &str,
+    list_id: Option<i64>,
+) -> PageResult {
+    let e = app.explain(&ctx.actor, area, ssyk, list_id).await?;
+    let back = match list_id {
+        Some(id) => format!("/lists/{id}"),
+        None => format!("/semaforen/{}", e.area.key),
+    };
+    let title = format!("{} – {}", e.row.occupation_name, e.area.name);
+    render(&ExplainPage {
+        base: Base::new(ctx, &title),
+        e,
+        back,
+    })
+}
+
+pub async fn explain(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((area, ssyk)): Path<(String, String)>,
+) -> PageResult {
+    explain_page(&app, &ctx, &area, &ssyk, None).await
+}
+
+pub async fn explain_in_list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, ssyk)): Path<(i64, String)>,
+) -> PageResult {
+    let view = app.priority_list(&ctx.actor, id).await?;
+    explain_page(&app, &ctx, &view.list.area_key, &ssyk, Some(id)).await
+}
+
+/// The columns of a computed list's export.
+pub const LIST_COLUMNS: [&str; 13] = [
+    "ssyk",
+    "yrke",
+    "yrkesomrade",
+    "seqf",
+    "ljus",
+    "berakat_ljus",
+    "poang",
+    "efterfragan",
+    "annonser",
+    "annonser_foregaende_ar",
+    "behov_personer",
+    "utbildningsplatser",
+    "motivering",
+];
+
+/// A computed list as export rows (decimals with a point, so that the file reads the same in
+/// every program and back into Lärnav).
+pub fn list_rows(list: &ShortageList) -> Vec<Vec<String>> {
+    list.rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.ssyk_code.clone(),
+                r.occupation_name.clone(),
+                r.field_name.clone(),
+                r.band.as_str().to_string(),
+                r.light.as_str().to_string(),
+                r.score.light.as_str().to_string(),
+                format!("{:.1}", r.score.score),
+                format!("{:.3}", r.score.demand),
+                r.inputs.ads.to_string(),
+                r.inputs.ads_previous.map(|p| p.to_string()).unwrap_or_default(),
+                r.inputs.needs_people.to_string(),
+                r.inputs.places.to_string(),
+                r.override_.as_ref().map(|o| o.reason.clone()).unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// The columns of a published list's export.
+pub const PUBLISHED_COLUMNS: [&str; 8] = [
+    "plats",
+    "ssyk",
+    "yrke",
+    "yrkesomrade",
+    "seqf",
+    "ljus",
+    "poang",
+    "motivering",
+];
+
+pub fn published_rows(entries: &[PublishedEntry]) -> Vec<Vec<String>> {
+    entries
+        .iter()
+        .map(|e| {
+            vec![
+                e.position.to_string(),
+                e.ssyk_code.clone(),
+                e.occupation_name.clone(),
+                e.field_name.clone(),
+                e.band.clone(),
+                e.light.clone(),
+                format!("{:.1}", e.score),
+                e.reason.clone().unwrap_or_default(),
+            ]
+        })
+        .collect()
+}
+
+/// A table as a CSV or XLSX download.
+pub fn download(name: &str, format: &str, headers: &[&str], rows: &[Vec<String>]) -> PageResult {
+    use larnav_app::ingest::tabular::{write_csv, write_xlsx};
+    let fail = |e: String| AppError::Internal(format!("export: {e}"));
+    let (bytes, mime) = match format {
+        "csv" => (
+            write_csv(headers, rows).map_err(|e| fail(e.to_string()))?,
+            "text/csv; charset=utf-8",
+        ),
+        "xlsx" => (
+            write_xlsx("Lärnav", headers, rows).map_err(|e| fail(e.to_string()))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn export(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((area, format)): Path<(String, String)>,
+) -> PageResult {
+    let list = app.shortage_list(&ctx.actor, &area).await?;
+    download(
+        &format!("semaforen-{}", list.area.key),
+        &format,
+        &LIST_COLUMNS,
+        &list_rows(&list),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "published_index.html")]
+struct PublishedIndexPage<'a> {
+    base: Base<'a>,
+    published: Vec<PublishedList>,
+}
+
+pub async fn published_index(State(app): State<App>, ctx: Ctx) -> PageResult {
+    render(&PublishedIndexPage {
+        base: Base::new(&ctx, ctx.tr.t("published.title")),
+        published: app.published_lists(&ctx.actor).await?,
+    })
+}
+
+/// Entries of a published list grouped by SeQF band, then occupation field.
+type Groups<'e> = Vec<(String, Vec<(String, Vec<&'e PublishedEntry>)>)>;
+
+#[derive(Template)]
+#[template(path = "published.html")]
+struct PublishedPage<'a> {
+    base: Base<'a>,
+    list: PublishedList,
+    entries: Vec<PublishedEntry>,
+    versions: Vec<PublishedList>,
+}
+
+impl PublishedPage<'_> {
+    fn groups(&self) -> Groups<'_> {
+        let mut out: Groups<'_> = Vec::new();
+        for e in &self.entries {
+            if out.last().is_none_or(|(b, _)| *b != e.band) {
+                out.push((e.band.clone(), Vec::new()));
+            }
+            let fields = &mut out.last_mut().expect("pushed above").1;
+            if fields.last().is_none_or(|(f, _)| *f != e.field_name) {
+                fields.push((e.field_name.clone(), Vec::new()));
+            }
+            fields.last_mut().expect("pushed above").1.push(e);
+        }
+        out
+    }
+    fn band_title(&self, band: &str) -> String {
+        let label = SeqfBand::parse(band).map_or(band.to_string(), |b| b.label().to_string());
+        self.base.tr.fmt("published.band", &[("band", &label)])
+    }
+    fn light<'s>(&self, l: &'s str) -> &'s str {
+        Light::parse(l).map_or(l, |l| light_label(self.base.tr, l))
+    }
+}
+
+pub async fn published(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let (list, entries) = app.published_list(&ctx.actor, id).await?;
+    let versions = app.published_versions(&ctx.actor, list.list_id).await?;
+    render(&PublishedPage {
+        base: Base::new(&ctx, &list.title.clone()),
+        list,
+        entries,
+        versions,
+    })
+}
+
+pub async fn published_export(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, format)): Path<(i64, String)>,
+) -> PageResult {
+    let (list, entries) = app.published_list(&ctx.actor, id).await?;
+    download(
+        &format!("prioriterade-bristyrken-{}-{}-v{}", list.area_key, list.year, list.version),
+        &format,
+        &PUBLISHED_COLUMNS,
+        &published_rows(&entries),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "semaforen_method.html")]
+struct MethodPage<'a> {
+    base: Base<'a>,
+    weights: larnav_app::domain::score::Weights,
+}
+
+/// How the score and the lights are computed, in words, with the default weights.
+pub async fn method(ctx: Ctx) -> PageResult {
+    render(&MethodPage {
+        base: Base::new(&ctx, ctx.tr.t("method.title")),
+        weights: larnav_app::domain::score::Weights::default(),
+    })
+}
