@@ -24,6 +24,7 @@ pub mod settings;
 pub mod needs;
 pub mod semaforen;
 pub mod signals;
+pub mod supply;
 
 pub use error::{AppError, FieldError, ImportProblem};
 pub use larnav_domain as domain;

@@ -373,25 +373,12 @@ impl App {
     /// # Errors
     /// A store error.
     pub async fn occupation_choices(&self) -> Result<Vec<String>> {
-        let mut named: Vec<(String, String)> = self
-            .store
-            .list_occupation_groups_at_level(4)
-            .await?
-            .into_iter()
-            .map(|g| (g.name, g.code))
-            .chain(
-                self.store
-                    .all_occupation_names()
-                    .await?
-                    .into_iter()
-                    .map(|n| (n.name, n.group_code)),
-            )
-            .collect();
-        named.sort_by(|a, b| larnav_domain::text::compare_swedish(&a.0, &b.0));
+        let mut named = self.occupation_names().await?;
+        named.sort_by(|a, b| larnav_domain::text::compare_swedish(&a.1, &b.1));
         named.dedup();
         Ok(named
             .into_iter()
-            .map(|(name, code)| format!("{code} {name}"))
+            .map(|(code, name)| format!("{code} {name}"))
             .collect())
     }
 

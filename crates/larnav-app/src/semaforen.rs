@@ -80,6 +80,12 @@ impl ShortageList {
         self.rows.iter().filter(|r| r.light == light).count()
     }
 
+    /// Whether any education supply is linked to occupations (otherwise there are no gaps to
+    /// show, only unknown supply).
+    pub fn supply_known(&self) -> bool {
+        self.rows.iter().any(|r| r.inputs.supply_known)
+    }
+
     /// Occupations with demand (red or yellow) and no education place in the area.
     pub fn gaps(&self) -> impl Iterator<Item = &ShortageRow> {
         self.rows
@@ -286,8 +292,14 @@ impl App {
                 n.difficulty,
             );
         }
-        for (ssyk, kommun, places) in self.store.confirmed_places().await? {
-            table.add_places(&ssyk, &kommun, places);
+        let places = self.store.confirmed_places().await?;
+        for (ssyk, kommun, n) in &places {
+            table.add_places(ssyk, kommun, *n);
+        }
+        if !places.is_empty()
+            && let Some(s) = sources.iter().find(|s| s.kind == "supply")
+        {
+            used.insert(s.id);
         }
         let sources = sources.into_iter().filter(|s| used.contains(&s.id)).collect();
         Ok((table, latest, sources))

@@ -8,7 +8,8 @@ use larnav_domain::text::compare_swedish;
 use larnav_domain::{Action, Actor};
 use larnav_ingest::signals::{read_ad_counts_2024, read_forecasts};
 use larnav_store::{
-    AdsByArea, AuditRecord, ForecastRecord, NewAdCount, NewForecast, NewSignalSource, SignalSource,
+    AdsByArea, AuditRecord, ForecastRecord, NewAdCount, NewForecast, NewSignalSource,
+    NewSupplyPlace, SignalSource,
 };
 use serde::Serialize;
 
@@ -19,6 +20,8 @@ use crate::{App, AppError, Result, now};
 pub struct SignalImport {
     pub forecasts: usize,
     pub ad_counts: usize,
+    /// Education places from the YH round (rows per education and kommun).
+    pub supply_rows: usize,
     /// What the files contained that could not be used, each with the reason.
     pub skipped: Vec<String>,
 }
@@ -123,6 +126,7 @@ impl App {
                 &audit,
             )
             .await?;
+        let supply_rows = self.import_yh_round(actor).await?;
         let mut skipped = forecasts.skipped;
         skipped.extend(ads.skipped);
         tracing::info!(
@@ -134,8 +138,76 @@ impl App {
         Ok(SignalImport {
             forecasts: forecast_rows.len(),
             ad_counts: ad_rows.len(),
+            supply_rows,
             skipped,
         })
+    }
+
+    /// Imports the 2024 YH round as education supply, suggesting an occupation for each
+    /// education; links analysts confirmed earlier are kept.
+    async fn import_yh_round(&self, actor: &Actor) -> Result<usize> {
+        let kommuner: HashMap<String, String> = self
+            .store
+            .list_kommuner(None)
+            .await?
+            .into_iter()
+            .map(|k| (k.name, k.code))
+            .collect();
+        let rows = larnav_ingest::supply::read_yh_round(&kommuner)
+            .map_err(|e| AppError::Internal(format!("supply data: {e}")))?;
+        let matcher = larnav_domain::semaforen::OccupationMatcher::new(&self.occupation_names().await?);
+        let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
+        let rows: Vec<NewSupplyPlace> = rows
+            .into_iter()
+            .map(|r| {
+                let suggested = suggestions
+                    .entry(r.education_name.clone())
+                    .or_insert_with(|| matcher.suggest(&r.education_name).map(str::to_string))
+                    .clone();
+                NewSupplyPlace {
+                    reference: r.reference,
+                    education_name: r.education_name,
+                    provider: r.provider,
+                    sun_code: r.sun_code,
+                    seqf_level: r.seqf_level,
+                    kommun_code: r.kommun_code,
+                    applied_places: r.applied_places,
+                    granted_places: r.granted_places,
+                    places: r.places,
+                    suggested_ssyk: suggested,
+                }
+            })
+            .collect();
+        let source = NewSignalSource {
+            kind: "supply".into(),
+            name: "Yrkeshögskolans ansökningsomgång".into(),
+            publisher: "Myndigheten för yrkeshögskolan".into(),
+            period: "2024".into(),
+            imported_by: actor.user_id,
+        };
+        let audit = AuditRecord::new(actor.user_id, "signals.import", "");
+        self.store
+            .replace_supply(&source, &rows, now(), &audit)
+            .await?;
+        Ok(rows.len())
+    }
+
+    /// (SSYK-4 code, name) of every group and occupation name.
+    pub(crate) async fn occupation_names(&self) -> Result<Vec<(String, String)>> {
+        Ok(self
+            .store
+            .list_occupation_groups_at_level(4)
+            .await?
+            .into_iter()
+            .map(|g| (g.code, g.name))
+            .chain(
+                self.store
+                    .all_occupation_names()
+                    .await?
+                    .into_iter()
+                    .map(|n| (n.group_code, n.name)),
+            )
+            .collect())
     }
 
     /// The imported sources, newest first.

@@ -167,9 +167,109 @@ impl SignalTable {
     }
 }
 
+/// Suggests the occupation an education leads to, by the words their names share: "Undersköterska
+/// med inriktning äldreomsorg" shares "undersköterska" with the occupation name "Undersköterska,
+/// hemtjänst" (5321). Words match when they share a prefix of at least six letters covering three
+/// quarters of the shorter word (so Swedish inflections meet: sköterska/sköterskor). Only a
+/// suggestion: an analyst confirms it.
+#[derive(Debug, Clone)]
+pub struct OccupationMatcher {
+    codes: Vec<String>,
+    /// Words of every name, indexed by their first four letters.
+    by_prefix: HashMap<String, Vec<(usize, String)>>,
+    /// How many words each name has, to prefer the most specific of equal matches.
+    lengths: Vec<usize>,
+}
+
+fn words(s: &str) -> Vec<String> {
+    crate::text::fold(s)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(str::to_string)
+        .collect()
+}
+
+fn prefix(w: &str, n: usize) -> String {
+    w.chars().take(n).collect()
+}
+
+fn same_word(a: &str, b: &str) -> bool {
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shorter = a.chars().count().min(b.chars().count());
+    common >= shorter.min(6) && common * 4 >= shorter * 3
+}
+
+impl OccupationMatcher {
+    /// `occupations`: (SSYK-4 code, name) for the groups and the occupation names.
+    pub fn new(occupations: &[(String, String)]) -> Self {
+        let mut by_prefix: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        let mut lengths = Vec::with_capacity(occupations.len());
+        for (i, (_, name)) in occupations.iter().enumerate() {
+            let ws = words(name);
+            lengths.push(ws.len());
+            for w in ws {
+                by_prefix.entry(prefix(&w, 4)).or_default().push((i, w));
+            }
+        }
+        Self {
+            codes: occupations.iter().map(|(c, _)| c.clone()).collect(),
+            by_prefix,
+            lengths,
+        }
+    }
+
+    /// The SSYK-4 code whose name shares the most words with `education`, if any.
+    pub fn suggest(&self, education: &str) -> Option<&str> {
+        let mut scores: HashMap<usize, usize> = HashMap::new();
+        for w in words(education) {
+            let mut hit: Vec<usize> = self
+                .by_prefix
+                .get(&prefix(&w, 4))
+                .into_iter()
+                .flatten()
+                .filter(|(_, ow)| same_word(&w, ow))
+                .map(|(i, _)| *i)
+                .collect();
+            hit.sort_unstable();
+            hit.dedup();
+            for i in hit {
+                *scores.entry(i).or_default() += 1;
+            }
+        }
+        scores
+            .into_iter()
+            .max_by(|(a, sa), (b, sb)| {
+                sa.cmp(sb)
+                    .then(self.lengths[*b].cmp(&self.lengths[*a]))
+                    .then(b.cmp(a))
+            })
+            .map(|(i, _)| self.codes[i].as_str())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn educations_are_matched_to_occupations_by_shared_words() {
+        let occ: Vec<(String, String)> = [
+            ("5321", "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering"),
+            ("5321", "Undersköterska, hemtjänst"),
+            ("8111", "Processoperatör, gruva"),
+            ("2512", "Systemutvecklare/Programmerare"),
+            ("3113", "Elingenjörer och eltekniker"),
+        ]
+        .iter()
+        .map(|(c, n)| (c.to_string(), n.to_string()))
+        .collect();
+        let m = OccupationMatcher::new(&occ);
+        assert_eq!(m.suggest("Undersköterska med inriktning äldreomsorg"), Some("5321"));
+        assert_eq!(m.suggest("Spelprogrammerare"), None, "a compound without a shared word");
+        assert_eq!(m.suggest("Programmerare inom AI"), Some("2512"));
+        assert_eq!(m.suggest("Eltekniker inom förnybar energi"), Some("3113"));
+        assert_eq!(m.suggest("Florist"), None);
+    }
 
     #[test]
     fn an_area_sums_its_kommuner_and_falls_back_to_the_riket_forecast() {

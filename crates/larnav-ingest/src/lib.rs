@@ -7,6 +7,7 @@
 
 pub mod reference;
 pub mod signals;
+pub mod supply;
 pub mod tabular;
 
 /// Why an input could not be read. Every variant names the file and, where there is one, the

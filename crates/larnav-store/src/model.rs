@@ -391,3 +391,42 @@ pub struct NewPublication {
     pub sources: String,
     pub published_by: Option<i64>,
 }
+
+/// An education's places in one kommun from a supply source, with its occupation link.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct SupplyPlace {
+    pub id: i64,
+    pub source_id: i64,
+    pub reference: String,
+    pub education_name: String,
+    pub provider: String,
+    pub sun_code: String,
+    pub seqf_level: Option<i64>,
+    pub kommun_code: String,
+    pub kommun_name: String,
+    pub applied_places: i64,
+    pub granted_places: i64,
+    /// Places per year.
+    pub places: i64,
+    pub suggested_ssyk: Option<String>,
+    pub suggested_name: Option<String>,
+    /// The occupation an analyst confirmed.
+    pub ssyk_code: Option<String>,
+    pub ssyk_name: Option<String>,
+    pub linked_at: Option<DateTime<Utc>>,
+}
+
+/// A supply row to store.
+#[derive(Debug, Clone)]
+pub struct NewSupplyPlace {
+    pub reference: String,
+    pub education_name: String,
+    pub provider: String,
+    pub sun_code: String,
+    pub seqf_level: Option<i64>,
+    pub kommun_code: String,
+    pub applied_places: i64,
+    pub granted_places: i64,
+    pub places: i64,
+    pub suggested_ssyk: Option<String>,
+}

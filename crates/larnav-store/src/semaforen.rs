@@ -350,3 +350,111 @@ impl Store {
             .bind(ssyk_code).fetch_all(p).await)?)
     }
 }
+
+const SUPPLY_SELECT: &str = "SELECT s.id, s.source_id, s.reference, s.education_name, s.provider, s.sun_code, s.seqf_level,
+        s.kommun_code, k.name AS kommun_name, s.applied_places, s.granted_places, s.places,
+        s.suggested_ssyk, sg.name AS suggested_name, s.ssyk_code, lg.name AS ssyk_name, s.linked_at
+     FROM supply_place s JOIN kommun k ON k.code = s.kommun_code
+     LEFT JOIN occupation_group sg ON sg.code = s.suggested_ssyk
+     LEFT JOIN occupation_group lg ON lg.code = s.ssyk_code";
+
+impl Store {
+    /// Stores a supply source and its rows, replacing the earlier import of the same period but
+    /// keeping the occupation links analysts confirmed (matched by reference and kommun).
+    ///
+    /// # Errors
+    /// A database error; nothing changes.
+    pub async fn replace_supply(
+        &self,
+        source: &NewSignalSource,
+        rows: &[NewSupplyPlace],
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<i64> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            // Write first: SQLite takes its write lock here, not on the later insert.
+            sqlx::query("UPDATE signal_source SET row_count = row_count WHERE kind = $1")
+                .bind(&source.kind).execute(&mut *tx).await?;
+            let links: Vec<(String, String, String, Option<i64>, Option<DateTime<Utc>>)> = sqlx::query_as(
+                "SELECT s.reference, s.kommun_code, s.ssyk_code, s.linked_by, s.linked_at FROM supply_place s
+                 JOIN signal_source src ON src.id = s.source_id
+                 WHERE src.kind = $1 AND src.period = $2 AND s.ssyk_code IS NOT NULL")
+                .bind(&source.kind).bind(&source.period).fetch_all(&mut *tx).await?;
+            sqlx::query("DELETE FROM signal_source WHERE kind = $1 AND period = $2")
+                .bind(&source.kind).bind(&source.period).execute(&mut *tx).await?;
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO signal_source (kind, name, publisher, period, row_count, imported_at, imported_by)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                .bind(&source.kind).bind(&source.name).bind(&source.publisher).bind(&source.period)
+                .bind(rows.len() as i64).bind(now).bind(source.imported_by)
+                .fetch_one(&mut *tx).await?;
+            bulk_insert!(tx, "supply_place",
+                ["source_id", "reference", "education_name", "provider", "sun_code", "seqf_level", "kommun_code",
+                 "applied_places", "granted_places", "places", "suggested_ssyk"],
+                rows,
+                |q, r| q.bind(id).bind(&r.reference).bind(&r.education_name).bind(&r.provider).bind(&r.sun_code)
+                    .bind(r.seqf_level).bind(&r.kommun_code).bind(r.applied_places).bind(r.granted_places)
+                    .bind(r.places).bind(&r.suggested_ssyk));
+            for (reference, kommun, ssyk, by, at) in &links {
+                sqlx::query("UPDATE supply_place SET ssyk_code = $1, linked_by = $2, linked_at = $3
+                             WHERE source_id = $4 AND reference = $5 AND kommun_code = $6")
+                    .bind(ssyk).bind(by).bind(at).bind(id).bind(reference).bind(kommun).execute(&mut *tx).await?;
+            }
+            let audit = AuditRecord { target: format!("signal_source:{id}"), ..audit.clone() };
+            write_audit!(&mut *tx, &audit, now)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Supply rows in education-name order: `linked` None for all, Some(true) for linked ones,
+    /// Some(false) for those waiting for an analyst; only rows with places when `with_places`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn list_supply(&self, linked: Option<bool>, with_places: bool) -> Result<Vec<SupplyPlace>> {
+        let sql = format!(
+            "{SUPPLY_SELECT} WHERE ($1 IS NULL OR ($1 = (s.ssyk_code IS NOT NULL))) AND ($2 = FALSE OR s.places > 0)
+             ORDER BY s.education_name, k.name, s.id"
+        );
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(linked).bind(with_places).fetch_all(p).await)?)
+    }
+
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn get_supply(&self, id: i64) -> Result<SupplyPlace> {
+        let sql = format!("{SUPPLY_SELECT} WHERE s.id = $1");
+        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?)
+    }
+
+    /// Links (or with `None`, unlinks) every row of one education (same source and reference)
+    /// to an occupation.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`], or a database error for an unknown code.
+    pub async fn link_supply(
+        &self,
+        id: i64,
+        ssyk_code: Option<&str>,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let r = sqlx::query(
+                "UPDATE supply_place SET ssyk_code = $1, linked_by = $2, linked_at = $3
+                 WHERE (source_id, reference) IN (SELECT source_id, reference FROM supply_place WHERE id = $4)")
+                .bind(ssyk_code).bind(by).bind(ssyk_code.map(|_| now)).bind(id).execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

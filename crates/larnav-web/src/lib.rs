@@ -192,6 +192,8 @@ pub fn router(app: App) -> Router {
                 pages::needs::NEED_FILE_LIMIT + 64 * 1024,
             )),
         )
+        .route("/supply", get(pages::supply::list))
+        .route("/supply/{id}/link", post(pages::supply::link))
         .route("/needs", get(pages::needs::all))
         .route("/needs/export/{format}", get(pages::needs::export))
         .route("/needs/template/{format}", get(pages::needs::template))

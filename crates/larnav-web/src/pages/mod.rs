@@ -22,6 +22,7 @@ pub mod organisations;
 pub mod reference;
 pub mod semaforen;
 pub mod signals;
+pub mod supply;
 
 pub type PageResult = Result<Response, WebError>;
 

@@ -21,10 +21,10 @@ struct SignalsPage<'a> {
 
 impl SignalsPage<'_> {
     fn kind_label(&self, kind: &str) -> &str {
-        self.base.tr.t(if kind == "forecast" {
-            "signals.kind_forecast"
-        } else {
-            "signals.kind_ads"
+        self.base.tr.t(match kind {
+            "forecast" => "signals.kind_forecast",
+            "supply" => "signals.kind_supply",
+            _ => "signals.kind_ads",
         })
     }
 
@@ -35,6 +35,7 @@ impl SignalsPage<'_> {
             &[
                 ("forecasts", &tr.number(i.forecasts as i64)),
                 ("ads", &tr.number(i.ad_counts as i64)),
+                ("supply", &tr.number(i.supply_rows as i64)),
             ],
         )
     }
