@@ -11,6 +11,7 @@ use larnav_domain::{Action, Actor};
 use larnav_store::{AuditRecord, Store};
 
 pub mod accounts;
+pub mod ads;
 pub mod admin;
 pub mod areas;
 pub mod demo;

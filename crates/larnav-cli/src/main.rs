@@ -117,6 +117,13 @@ enum ImportCommand {
     /// Import the labour-market signals shipped with Lärnav: Yrkesbarometer forecasts and the
     /// 2024 job ads per occupation group and kommun (replacing an earlier import of each).
     Signals,
+    /// Stream JobTech historical ads (JSON lines, plain or .gz) into ads and vacancies per
+    /// SSYK-4 × kommun × month. Ads already counted are skipped, so re-running a file (after a
+    /// crash or Ctrl-C) completes it exactly once.
+    Ads {
+        /// The file (`-` reads standard input).
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -124,6 +131,22 @@ enum BenchCommand {
     /// Time the start-up on a fresh SQLite database (with the reference-data load) and warm.
     Startup {
         /// How many fresh/warm pairs to run.
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
+    /// Aggregate a JobTech ads file in memory (parse, dedupe, group by SSYK-4 × kommun × month)
+    /// and print the time and peak memory; with --generate, first write N sample ads to it.
+    Ads {
+        file: PathBuf,
+        #[arg(long)]
+        generate: Option<u64>,
+        /// Runs to time (the median is printed).
+        #[arg(long, default_value_t = 3)]
+        runs: u32,
+    },
+    /// Recompute every score for all occupations × areas (riket, 21 län, 290 kommuner and
+    /// labour-market areas) from a full synthetic signal table.
+    Scores {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
@@ -174,6 +197,8 @@ async fn open(s: Settings) -> Result<(App, larnav_app::StartReport)> {
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot start Lärnav")
 }
+
+mod bench;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -315,9 +340,25 @@ async fn run() -> Result<()> {
             }
             Ok(())
         }
+        Command::Import {
+            command: ImportCommand::Ads { file },
+        } => import_ads(s, file).await,
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
+        Command::Bench {
+            command: BenchCommand::Ads {
+                file,
+                generate,
+                runs,
+            },
+        } => bench::ads(file, *generate, *runs),
+        Command::Bench {
+            command: BenchCommand::Scores { runs },
+        } => {
+            bench::scores(*runs);
+            Ok(())
+        }
         Command::DefaultConfig => unreachable!("handled above"),
     }
 }
@@ -401,6 +442,58 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = terminate => {},
     }
+}
+
+async fn import_ads(s: Settings, file: &std::path::Path) -> Result<()> {
+    let (app, _) = open(s).await?;
+    let (input, total): (Box<dyn std::io::Read + Send>, Option<u64>) = if file == std::path::Path::new("-") {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+        let len = f.metadata()?.len();
+        let gz = file.extension().is_some_and(|e| e == "gz");
+        (Box::new(f), (!gz).then_some(len))
+    };
+    let input = larnav_ingest::ads::open(input)?;
+    let name = file.file_name().map_or("stdin".into(), |n| n.to_string_lossy().into_owned());
+    let run = app
+        .start_ad_import(&Actor::system(), &name, total.unwrap_or(0))
+        .await
+        .map_err(explain)?;
+    let bar = match total {
+        Some(t) => indicatif::ProgressBar::new(t),
+        None => indicatif::ProgressBar::new_spinner(),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {elapsed_precise} [{wide_bar}] {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}, {eta})",
+        )
+        .expect("a valid template"),
+    );
+    let shown = bar.clone();
+    let report = app
+        .run_ad_import(run, input, move |bytes| shown.set_position(bytes))
+        .await
+        .map_err(explain)?;
+    bar.finish_and_clear();
+    let i = &report.import;
+    println!(
+        "Read {} lines: {} ads counted, {} already counted (duplicate ids), {} rejected.",
+        i.lines_done, i.accepted, i.duplicates, i.rejected
+    );
+    if !i.message.is_empty() {
+        println!("The file ended early: {}", i.message);
+    }
+    for (kind, n) in &report.rejected_by_kind {
+        println!("  {kind}: {n}");
+    }
+    for (line, reason) in report.rejections.iter().take(20) {
+        println!("  line {line}: {reason}");
+    }
+    if report.rejections.len() > 20 {
+        println!("  … the full list is on the import's page (/signals/ads/{}).", i.id);
+    }
+    Ok(())
 }
 
 async fn bench_startup(runs: u32) -> Result<()> {

@@ -430,3 +430,40 @@ pub struct NewSupplyPlace {
     pub places: i64,
     pub suggested_ssyk: Option<String>,
 }
+
+/// One run of the streamed job-ad import.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct AdImport {
+    pub id: i64,
+    pub file_name: String,
+    pub file_bytes: i64,
+    /// `running`, `done`, `failed`.
+    pub status: String,
+    pub lines_done: i64,
+    pub bytes_done: i64,
+    pub accepted: i64,
+    pub duplicates: i64,
+    pub rejected: i64,
+    /// Why the run stopped early, or how the file ended (a truncated gzip).
+    pub message: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One ad of a batch, as the store keeps it.
+#[derive(Debug, Clone)]
+pub struct NewAd {
+    pub id: String,
+    pub ssyk_code: String,
+    pub kommun_code: String,
+    /// `yyyy-mm`.
+    pub period: String,
+    pub vacancies: i64,
+}
+
+/// What one stored batch changed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AdBatchResult {
+    pub accepted: i64,
+    pub duplicates: i64,
+}

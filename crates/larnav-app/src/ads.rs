@@ -1,0 +1,177 @@
+//! The streamed job-ad import (JobTech historical ads): the CLI and the web page both run it
+//! through [`App::import_ads`]. Parsing runs on blocking threads; each parsed block is stored
+//! in its own transaction as soon as it is ready (see `larnav_store::ads`).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+
+use larnav_domain::{Action, Actor};
+use larnav_ingest::ads::{self as stream, Known};
+use larnav_store::{AdImport, AuditRecord, NewAd};
+
+use crate::accounts::not_found;
+use crate::{App, AppError, Result, now};
+
+/// Rejected lines a report lists (the rest are counted per reason).
+pub const LISTED_REJECTIONS: i64 = 200;
+
+/// A finished (or stopped) import with its rejected lines summarised.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct AdImportReport {
+    pub import: AdImport,
+    /// How many lines were rejected for each kind of reason (`broken`, `unknown_ssyk` …).
+    pub rejected_by_kind: BTreeMap<String, i64>,
+    /// The first rejected lines: (line, reason).
+    pub rejections: Vec<(i64, String)>,
+}
+
+impl App {
+    /// Starts an import run for a file an analyst supplied; returns the run's id. Call
+    /// [`App::run_ad_import`] with it (the web page does so in the background).
+    ///
+    /// # Errors
+    /// A refusal or a store error.
+    pub async fn start_ad_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        file_bytes: u64,
+    ) -> Result<(i64, i64)> {
+        self.authorize(actor, Action::ImportSignals).await?;
+        let audit = AuditRecord::new(actor.user_id, "ads.import", "").with_detail(file_name);
+        Ok(self
+            .store
+            .start_ad_import(file_name, file_bytes as i64, actor.user_id, now(), &audit)
+            .await?)
+    }
+
+    /// Streams `input` (plain or gzip JSON lines) into the run started by
+    /// [`App::start_ad_import`], calling `progress(bytes read)` after each stored block.
+    /// Valid lines are kept even when others are broken or the file ends early.
+    ///
+    /// # Errors
+    /// A store error (the blocks stored before it stay counted; re-running completes the file).
+    pub async fn run_ad_import(
+        &self,
+        (import_id, source_id): (i64, i64),
+        input: Box<dyn Read + Send>,
+        progress: impl Fn(u64) + Send,
+    ) -> Result<AdImportReport> {
+        let groups = self.store.list_occupation_groups_at_level(4).await?;
+        let kommuner = self.store.list_kommuner(None).await?;
+        let known = Known::new(
+            groups.iter().map(|g| g.code.as_str()),
+            kommuner.iter().map(|k| k.code.as_str()),
+        );
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<stream::Batch>(2);
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let parser = tokio::task::spawn_blocking(move || {
+            stream::stream(input, &known, threads, |batch| tx.blocking_send(batch))
+        });
+        let mut bytes = 0u64;
+        let mut failure = None;
+        while let Some(batch) = rx.recv().await {
+            if failure.is_some() {
+                continue;
+            }
+            let ads: Vec<NewAd> = batch
+                .ads
+                .iter()
+                .map(|a| NewAd {
+                    id: a.id.clone(),
+                    ssyk_code: a.ssyk_code(),
+                    kommun_code: a.kommun_code(),
+                    period: a.period(),
+                    vacancies: a.vacancies,
+                })
+                .collect();
+            let rejected: Vec<(i64, String)> = batch
+                .rejected
+                .iter()
+                .map(|(line, r)| (*line as i64, format!("{}: {r}", r.kind())))
+                .collect();
+            match self
+                .store
+                .store_ad_batch(
+                    import_id,
+                    source_id,
+                    &ads,
+                    &rejected,
+                    batch.lines as i64,
+                    batch.bytes as i64,
+                )
+                .await
+            {
+                Ok(_) => {
+                    bytes += batch.bytes;
+                    progress(bytes);
+                }
+                Err(e) => failure = Some(e),
+            }
+        }
+        drop(rx);
+        let end = parser
+            .await
+            .map_err(|e| AppError::Internal(format!("ad parser: {e}")))?;
+        let (status, message) = match (&failure, &end) {
+            (Some(e), _) => ("failed", format!("stopped by a storage error: {e}")),
+            (None, Ok(end)) => ("done", end.truncated.clone().unwrap_or_default()),
+            (None, Err(_)) => ("failed", "the parser stopped".to_string()),
+        };
+        self.store
+            .finish_ad_import(import_id, source_id, status, &message, now())
+            .await?;
+        if let Some(e) = failure {
+            return Err(e.into());
+        }
+        let report = self.ad_import_report(import_id).await?;
+        tracing::info!(
+            import_id,
+            accepted = report.import.accepted,
+            duplicates = report.import.duplicates,
+            rejected = report.import.rejected,
+            "job ads imported"
+        );
+        Ok(report)
+    }
+
+    async fn ad_import_report(&self, id: i64) -> Result<AdImportReport> {
+        let import = self.store.get_ad_import(id).await.map_err(not_found)?;
+        let all = self
+            .store
+            .ad_import_rejections(id, larnav_store::KEPT_REJECTIONS)
+            .await?;
+        let mut rejected_by_kind: BTreeMap<String, i64> = BTreeMap::new();
+        for (_, reason) in &all {
+            let kind = reason.split(':').next().unwrap_or_default().to_string();
+            *rejected_by_kind.entry(kind).or_default() += 1;
+        }
+        let kept: i64 = rejected_by_kind.values().sum();
+        if import.rejected > kept {
+            rejected_by_kind.insert("not_listed".into(), import.rejected - kept);
+        }
+        Ok(AdImportReport {
+            import,
+            rejected_by_kind,
+            rejections: all.into_iter().take(LISTED_REJECTIONS as usize).collect(),
+        })
+    }
+
+    /// One run with its summary. Analysts.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`] or a refusal.
+    pub async fn ad_import(&self, actor: &Actor, id: i64) -> Result<AdImportReport> {
+        self.authorize(actor, Action::ImportSignals).await?;
+        self.ad_import_report(id).await
+    }
+
+    /// Every run, newest first. Analysts.
+    ///
+    /// # Errors
+    /// A refusal or a store error.
+    pub async fn ad_imports(&self, actor: &Actor) -> Result<Vec<AdImport>> {
+        self.authorize(actor, Action::ImportSignals).await?;
+        Ok(self.store.list_ad_imports().await?)
+    }
+}

@@ -1,0 +1,158 @@
+//! `larnav bench ads` and `larnav bench scores`: the figures in docs/benchmarks.md.
+
+use std::collections::HashSet;
+use std::io::BufWriter;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use larnav_domain::score::{Weights, score_area};
+use larnav_domain::semaforen::SignalTable;
+use larnav_domain::signals::{JobChances, Outlook, RIKET};
+use larnav_ingest::ads::{Known, aggregate, open, write_sample_ads};
+
+/// The real codes, from the reference data shipped in the binary.
+fn codes() -> Result<(Vec<String>, Vec<(String, String)>)> {
+    let reference = larnav_ingest::reference::load_embedded().context("reference data")?;
+    let ssyk = reference
+        .occupation_groups
+        .iter()
+        .filter(|g| g.level == 4)
+        .map(|g| g.code.clone())
+        .collect();
+    let kommuner = reference
+        .kommuner
+        .iter()
+        .map(|k| (k.code.clone(), k.lan_code.clone()))
+        .collect();
+    Ok((ssyk, kommuner))
+}
+
+/// Peak resident memory of this process so far (Linux), in MiB.
+fn peak_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+pub fn ads(file: &Path, generate: Option<u64>, runs: u32) -> Result<()> {
+    let (ssyk, kommuner) = codes()?;
+    if let Some(n) = generate {
+        let t = Instant::now();
+        let out = std::fs::File::create(file)
+            .with_context(|| format!("cannot create {}", file.display()))?;
+        let mut out = BufWriter::with_capacity(1 << 20, out);
+        let s: Vec<&str> = ssyk.iter().map(String::as_str).collect();
+        let k: Vec<&str> = kommuner.iter().map(|(c, _)| c.as_str()).collect();
+        write_sample_ads(&mut out, n, 2024, &s, &k)?;
+        std::io::Write::flush(&mut out)?;
+        println!(
+            "generated {n} ads ({:.2} GB) in {:.1} s",
+            std::fs::metadata(file)?.len() as f64 / 1e9,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let known = Known::new(
+        ssyk.iter().map(String::as_str),
+        kommuner.iter().map(|(c, _)| c.as_str()),
+    );
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let bytes = std::fs::metadata(file)?.len();
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        let input = open(std::fs::File::open(file)?)?;
+        let agg = aggregate(input, &known, threads);
+        times.push(t.elapsed().as_secs_f64());
+        last = Some(agg);
+    }
+    let agg = last.expect("at least one run");
+    let m = median(&mut times);
+    println!(
+        "aggregated {} ({:.2} GB, {} lines) on {threads} threads: median {m:.2} s over {} runs ({:.2} GB/s)",
+        file.display(),
+        bytes as f64 / 1e9,
+        agg.end.lines,
+        times.len(),
+        bytes as f64 / 1e9 / m
+    );
+    println!(
+        "  {} ads counted, {} duplicate ids, {} rejected lines, {} cells (SSYK-4 × kommun × month)",
+        agg.accepted,
+        agg.duplicates,
+        agg.rejected,
+        agg.cells.len()
+    );
+    if let Some(p) = peak_mib() {
+        println!("  peak memory (VmHWM): {p:.0} MiB");
+    }
+    Ok(())
+}
+
+/// 400 occupations with signals in every one of the 290 kommuner, forecasts for riket and every
+/// län, needs and supply everywhere: the densest table the score can meet.
+pub fn scores(runs: u32) {
+    let Ok((ssyk, kommuner)) = codes() else {
+        eprintln!("cannot read the reference data");
+        return;
+    };
+    let mut table = SignalTable::new();
+    let lans: HashSet<&str> = kommuner.iter().map(|(_, l)| l.as_str()).collect();
+    let mut x: u64 = 7;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for g in &ssyk {
+        for (k, _) in &kommuner {
+            table.add_ads(g, k, (next() % 200) as i64, false);
+            table.add_ads(g, k, (next() % 200) as i64, true);
+            table.add_need(g, k, (next() % 3) as i64, 1, 2, (next() % 5 + 1) as i64);
+            table.add_places(g, k, (next() % 10) as i64);
+        }
+        for area in lans.iter().copied().chain([RIKET]) {
+            let chances = [JobChances::Small, JobChances::Medium, JobChances::Large][(next() % 3) as usize];
+            table.add_forecast(g, area, chances, Outlook::Unchanged);
+        }
+    }
+    // Riket, 21 län, 290 kommuner and 19 labour-market areas of 15 kommuner: 331 areas.
+    let mut areas: Vec<(Vec<&str>, &str)> = vec![(kommuner.iter().map(|(k, _)| k.as_str()).collect(), RIKET)];
+    for l in &lans {
+        areas.push((kommuner.iter().filter(|(_, kl)| kl == l).map(|(k, _)| k.as_str()).collect(), l));
+    }
+    for (k, l) in &kommuner {
+        areas.push((vec![k.as_str()], l.as_str()));
+    }
+    for a in 0..19 {
+        areas.push((kommuner.iter().skip(a * 15).take(15).map(|(k, _)| k.as_str()).collect(), RIKET));
+    }
+    let weights = Weights::default();
+    let mut times = Vec::new();
+    let mut scored = 0;
+    for _ in 0..runs.max(1) {
+        let t = Instant::now();
+        scored = 0;
+        for (ks, forecast_area) in &areas {
+            let rows = table.area_rows(ks.iter().copied(), forecast_area);
+            let inputs: Vec<_> = rows.into_iter().map(|r| r.inputs).collect();
+            scored += score_area(&inputs, &weights).len();
+        }
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!(
+        "recomputed {scored} scores ({} occupations × {} areas): median {:.0} ms over {} runs",
+        ssyk.len(),
+        areas.len(),
+        median(&mut times),
+        times.len()
+    );
+}
