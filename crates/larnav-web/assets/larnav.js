@@ -57,8 +57,35 @@ function liveSearch(input) {
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
 }
 
+// Import progress: while a job-ad import runs, poll its JSON and update the figures; reload
+// once it has finished so the rejected lines show. Without script the page has a reload link.
+function importProgress(box) {
+  if (box.dataset.status !== "running") return;
+  const lang = document.documentElement.lang === "en" ? "en-GB" : "sv-SE";
+  const tick = async () => {
+    try {
+      const res = await fetch(box.dataset.importProgress, { headers: { Accept: "application/json" } });
+      if (!res.ok) return;
+      const run = (await res.json()).import;
+      if (run.status !== "running") { window.location.reload(); return; }
+      box.querySelectorAll("[data-field]").forEach((dd) => {
+        dd.textContent = Number(run[dd.dataset.field]).toLocaleString(lang);
+      });
+      const bar = box.querySelector("progress");
+      if (bar && run.file_bytes > 0) {
+        const pct = Math.min(100, Math.floor((run.bytes_done * 100) / run.file_bytes));
+        bar.value = pct;
+        bar.textContent = pct + " %";
+      }
+    } catch (e) { /* try again on the next tick */ }
+    setTimeout(tick, 2000);
+  };
+  setTimeout(tick, 2000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
+  document.querySelectorAll("[data-import-progress]").forEach(importProgress);
   // Move focus to an error summary so that keyboard and screen-reader users hear it first.
   const summary = document.querySelector("[data-autofocus]");
   if (summary) summary.focus();

@@ -192,6 +192,13 @@ pub fn router(app: App) -> Router {
                 pages::needs::NEED_FILE_LIMIT + 64 * 1024,
             )),
         )
+        .route(
+            "/signals/ads",
+            get(pages::ads::list)
+                .post(pages::ads::upload)
+                .layer(DefaultBodyLimit::max(pages::ads::AD_UPLOAD_LIMIT as usize + 64 * 1024)),
+        )
+        .route("/signals/ads/{id}", get(pages::ads::show))
         .route("/supply", get(pages::supply::list))
         .route("/supply/{id}/link", post(pages::supply::link))
         .route("/needs", get(pages::needs::all))

@@ -22,6 +22,7 @@ mod admin;
 mod areas;
 mod organisations;
 mod reference;
+pub mod semaforen;
 mod signals;
 
 pub type ApiResult<T> = Result<T, WebError>;
@@ -69,6 +70,12 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         reference::kommuner, reference::sun_fields, reference::sun_levels, reference::seqf,
         signals::sources, signals::import, signals::occupation,
         areas::list, areas::get_one, areas::create, areas::update, areas::delete,
+        semaforen::list, semaforen::explain, semaforen::published_lists, semaforen::published,
+        semaforen::needs, semaforen::all_needs, semaforen::report_need, semaforen::import_needs,
+        semaforen::delete_need, semaforen::lists, semaforen::create_list, semaforen::get_list,
+        semaforen::update_list, semaforen::set_override, semaforen::publish, semaforen::supply,
+        semaforen::link_supply, semaforen::ad_imports, semaforen::ad_import,
+        semaforen::start_ad_import,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -161,6 +168,43 @@ pub fn router() -> Router<App> {
         .route("/signals/sources", get(signals::sources))
         .route("/signals/import", post(signals::import))
         .route("/signals/occupations/{code}", get(signals::occupation))
+        .route("/semaforen/{area}", get(semaforen::list))
+        .route("/semaforen/{area}/{ssyk}", get(semaforen::explain))
+        .route("/published", get(semaforen::published_lists))
+        .route("/published/{id}", get(semaforen::published))
+        .route(
+            "/organisations/{id}/needs",
+            get(semaforen::needs).post(semaforen::report_need),
+        )
+        .route(
+            "/organisations/{id}/needs/import",
+            post(semaforen::import_needs).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::needs::NEED_FILE_LIMIT,
+            )),
+        )
+        .route("/needs", get(semaforen::all_needs))
+        .route("/needs/{id}", axum::routing::delete(semaforen::delete_need))
+        .route(
+            "/organisations/{id}/lists",
+            get(semaforen::lists).post(semaforen::create_list),
+        )
+        .route(
+            "/lists/{id}",
+            get(semaforen::get_list).put(semaforen::update_list),
+        )
+        .route("/lists/{id}/override", put(semaforen::set_override))
+        .route("/lists/{id}/publish", post(semaforen::publish))
+        .route("/supply", get(semaforen::supply))
+        .route("/supply/{id}/link", put(semaforen::link_supply))
+        .route(
+            "/signals/ads/imports",
+            get(semaforen::ad_imports)
+                .post(semaforen::start_ad_import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::ads::AD_UPLOAD_LIMIT as usize,
+                )),
+        )
+        .route("/signals/ads/imports/{id}", get(semaforen::ad_import))
 }
 
 /// Paging parameters shared by list endpoints.

@@ -12,6 +12,7 @@ use crate::ctx::{Ctx, FLASH_COOKIE, make_cookie};
 use crate::error::{WebError, status};
 
 pub mod account;
+pub mod ads;
 pub mod admin;
 pub mod areas;
 pub mod auth;

@@ -17,6 +17,8 @@ enum May {
     AdminsOfA,
     Analysts,
     AreaManagersOfA,
+    /// Employer contacts, coordinators (brokers) and analysts of A.
+    NeedReportersOfA,
     PlatformAdmins,
 }
 
@@ -43,6 +45,13 @@ impl Who {
                         Some(Role::Analyst | Role::OrganisationAdmin)
                     )
             }
+            May::NeedReportersOfA => {
+                self.platform
+                    || matches!(
+                        self.role_in_a,
+                        Some(Role::EmployerContact | Role::Coordinator | Role::Analyst)
+                    )
+            }
             May::PlatformAdmins => self.platform,
         }
     }
@@ -63,6 +72,16 @@ enum Body {
 
 /// The pages' state-changing endpoints: (method, path, form, who may). API tokens stand in for
 /// the session, so no CSRF token is needed here (CSRF has its own tests).
+/// Semaforen records the endpoints act on.
+#[derive(Clone, Copy)]
+struct Fixtures {
+    list: i64,
+    published: i64,
+    needs: [i64; 2],
+    supply: i64,
+    ad_import: i64,
+}
+
 fn form_endpoints(
     areas: [i64; 3],
     a: i64,
@@ -70,6 +89,7 @@ fn form_endpoints(
     invitation: i64,
     spare_token: i64,
     flagged: i64,
+    f: Fixtures,
 ) -> Vec<(&'static str, String, Option<FormBody>, May)> {
     use May::*;
     let pw = "långt lösenord";
@@ -194,6 +214,58 @@ fn form_endpoints(
             AreaManagersOfA,
         ),
         ("POST", "/signals/import".into(), None, Analysts),
+        ("GET", "/semaforen".into(), None, Everyone),
+        ("GET", "/semaforen/method".into(), None, Everyone),
+        ("GET", "/semaforen/21".into(), None, Everyone),
+        ("GET", format!("/semaforen/A{}", areas[0]), None, Everyone),
+        ("GET", "/semaforen/21/gaps".into(), None, Everyone),
+        ("GET", "/semaforen/21/export/csv".into(), None, Everyone),
+        ("GET", "/published".into(), None, Everyone),
+        ("GET", format!("/published/{}", f.published), None, Everyone),
+        ("GET", format!("/published/{}/export/xlsx", f.published), None, Everyone),
+        ("GET", format!("/organisations/{a}/needs"), None, MembersOfA),
+        (
+            "POST",
+            format!("/organisations/{a}/needs"),
+            form(&[("employer_name", "AB"), ("ssyk_code", "5321"), ("kommun_code", "2184"), ("needed_now", "1"), ("difficulty", "3")]),
+            NeedReportersOfA,
+        ),
+        ("POST", format!("/needs/{}/delete", f.needs[1]), None, NeedReportersOfA),
+        ("GET", "/needs".into(), None, Analysts),
+        ("GET", "/needs/export/csv".into(), None, Analysts),
+        ("GET", "/needs/template/xlsx".into(), None, Everyone),
+        ("GET", format!("/organisations/{a}/lists"), None, MembersOfA),
+        (
+            "POST",
+            format!("/organisations/{a}/lists"),
+            form(&[("area", "SE"), ("year", "2026")]),
+            Analysts,
+        ),
+        ("GET", format!("/lists/{}", f.list), None, MembersOfA),
+        ("GET", format!("/lists/{}/5321", f.list), None, MembersOfA),
+        ("GET", format!("/lists/{}/export/csv", f.list), None, MembersOfA),
+        (
+            "POST",
+            format!("/lists/{}", f.list),
+            form(&[("title", "Lista"), ("forecast", "4"), ("outlook", "1"), ("ads", "1"), ("trend", "1"), ("needs", "3"), ("supply", "2"), ("supply_target", "0.25")]),
+            Analysts,
+        ),
+        (
+            "POST",
+            format!("/lists/{}/override", f.list),
+            form(&[("ssyk_code", "5321"), ("light", "red"), ("reason", "Skäl")]),
+            Analysts,
+        ),
+        ("POST", format!("/lists/{}/publish", f.list), None, Analysts),
+        ("GET", "/supply".into(), None, Analysts),
+        (
+            "POST",
+            format!("/supply/{}/link", f.supply),
+            form(&[("ssyk_code", "5321")]),
+            Analysts,
+        ),
+        ("GET", "/signals/ads".into(), None, Analysts),
+        ("GET", format!("/signals/ads/{}", f.ad_import), None, Analysts),
         (
             "POST",
             "/admin/organisations".into(),
@@ -217,6 +289,7 @@ fn endpoints(
     invitation: i64,
     spare_token: i64,
     flagged: i64,
+    f: Fixtures,
 ) -> Vec<(&'static str, String, Option<Value>, May)> {
     use May::*;
     let org_body = json!({"name": "Lärcentrum A", "kind": "learning_centre", "organisation_number": "", "kommun_code": "2184"});
@@ -402,6 +475,61 @@ fn endpoints(
             None,
             Everyone,
         ),
+        ("GET", "/api/v1/semaforen/21".into(), None, Everyone),
+        ("GET", "/api/v1/semaforen/21/5321".into(), None, Everyone),
+        ("GET", "/api/v1/published".into(), None, Everyone),
+        ("GET", format!("/api/v1/published/{}", f.published), None, Everyone),
+        ("GET", format!("/api/v1/organisations/{a}/needs"), None, MembersOfA),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/needs"),
+            Some(json!({"employer_name": "AB", "ssyk_code": "5321", "kommun_code": "2184", "needed_now": 2, "difficulty": 4})),
+            NeedReportersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/needs/import"),
+            None,
+            NeedReportersOfA,
+        ),
+        ("GET", "/api/v1/needs".into(), None, Analysts),
+        ("DELETE", format!("/api/v1/needs/{}", f.needs[0]), None, NeedReportersOfA),
+        ("GET", format!("/api/v1/organisations/{a}/lists"), None, MembersOfA),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/lists"),
+            Some(json!({"area": "21", "year": "2026"})),
+            Analysts,
+        ),
+        ("GET", format!("/api/v1/lists/{}", f.list), None, MembersOfA),
+        (
+            "PUT",
+            format!("/api/v1/lists/{}", f.list),
+            Some(json!({"title": "Lista", "weights": {"forecast": 4.0, "outlook": 1.0, "ads": 1.0, "trend": 1.0, "needs": 3.0, "supply": 2.0, "supply_target": 0.25}})),
+            Analysts,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/lists/{}/override", f.list),
+            Some(json!({"ssyk_code": "5321", "light": "yellow", "reason": "Skäl"})),
+            Analysts,
+        ),
+        ("POST", format!("/api/v1/lists/{}/publish", f.list), None, Analysts),
+        ("GET", "/api/v1/supply".into(), None, Analysts),
+        (
+            "PUT",
+            format!("/api/v1/supply/{}/link", f.supply),
+            Some(json!({"ssyk_code": "5321"})),
+            Analysts,
+        ),
+        ("GET", "/api/v1/signals/ads/imports".into(), None, Analysts),
+        (
+            "GET",
+            format!("/api/v1/signals/ads/imports/{}", f.ad_import),
+            None,
+            Analysts,
+        ),
+        ("POST", "/api/v1/signals/ads/imports".into(), None, Analysts),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/account".into(), None, SignedIn),
@@ -511,14 +639,15 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                 .await
                 .unwrap();
         }
+        let fixtures = semaforen_fixtures(&t, a).await;
         let client = reqwest::Client::new();
         let mut failures = Vec::new();
-        let list = endpoints(areas, a, target, invitation, spare_token, flagged);
+        let list = endpoints(areas, a, target, invitation, spare_token, flagged, fixtures);
         let mut all: Vec<(&str, String, Option<Body>, May)> = list
             .iter()
             .map(|(m, p, b, may)| (*m, p.clone(), b.clone().map(Body::Json), *may))
             .collect();
-        let forms = form_endpoints(areas, a, target, invitation, spare_token, flagged);
+        let forms = form_endpoints(areas, a, target, invitation, spare_token, flagged, fixtures);
         all.extend(
             forms
                 .into_iter()
@@ -603,7 +732,12 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             flagged,
                             areas[0],
                             areas[1],
-                            areas[2]
+                            areas[2],
+                            fixtures.list,
+                            fixtures.published,
+                            fixtures.needs[0],
+                            fixtures.supply,
+                            fixtures.ad_import,
                         ]
                     )
                 )
@@ -638,12 +772,88 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
     .await;
 }
 
+/// A list (published once), two need reports, one education and one ad import in A.
+async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
+    use larnav_app::domain::Actor;
+    let app = &t.app;
+    let system = Actor::system();
+    let list = app
+        .create_priority_list(
+            &system,
+            a,
+            &larnav_app::semaforen::NewListForm {
+                area: "21".into(),
+                year: "2025".into(),
+                title: String::new(),
+            },
+        )
+        .await
+        .unwrap()
+        .id;
+    let published = app.publish_priority_list(&system, list).await.unwrap();
+    let need = larnav_app::needs::NeedForm {
+        employer_name: "AB".into(),
+        ssyk_code: "5321".into(),
+        kommun_code: "2184".into(),
+        needed_now: "1".into(),
+        difficulty: "3".into(),
+        ..Default::default()
+    };
+    app.report_need(&system, a, &need).await.unwrap();
+    app.report_need(&system, a, &need).await.unwrap();
+    let needs: Vec<i64> = app
+        .store
+        .list_need_reports(Some(a))
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    let audit = larnav_store::AuditRecord::new(None, "test", "");
+    let source = larnav_store::NewSignalSource {
+        kind: "supply".into(),
+        name: "YH".into(),
+        publisher: "MYH".into(),
+        period: "2024".into(),
+        imported_by: None,
+    };
+    let row = larnav_store::NewSupplyPlace {
+        reference: "MYH 2024/1".into(),
+        education_name: "Undersköterska".into(),
+        provider: "Skola".into(),
+        sun_code: "723a".into(),
+        seqf_level: Some(5),
+        kommun_code: "2184".into(),
+        applied_places: 30,
+        granted_places: 30,
+        places: 30,
+        suggested_ssyk: Some("5321".into()),
+    };
+    app.store
+        .replace_supply(&source, &[row], larnav_app::now(), &audit)
+        .await
+        .unwrap();
+    let supply = app.store.list_supply(None, true).await.unwrap()[0].id;
+    let (ad_import, _) = app
+        .store
+        .start_ad_import("test.jsonl", 0, None, larnav_app::now(), &audit)
+        .await
+        .unwrap();
+    Fixtures {
+        list,
+        published,
+        needs: [needs[0], needs[1]],
+        supply,
+        ad_import,
+    }
+}
+
 /// Replaces concrete ids and tokens in a tested path with `*`.
 fn generalise(path: &str, ids: &[i64]) -> String {
     let path = path.split('?').next().unwrap_or(path);
     path.split('/')
         .map(|seg| {
-            if ids.iter().any(|i| i.to_string() == seg) || seg == "bogus" || seg == "5321" {
+            if ids.iter().any(|i| i.to_string() == seg) || ["bogus", "5321", "21"].contains(&seg) {
                 "*"
             } else {
                 seg
