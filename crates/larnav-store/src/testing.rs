@@ -119,3 +119,18 @@ impl TestDatabase {
         }
     }
 }
+
+impl Store {
+    /// Runs literal SQL, for tests that check what the database itself refuses (such as the
+    /// triggers that keep published lists unchanged). Not for application code.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn execute_unchecked(&self, sql: &str) -> crate::Result<u64> {
+        let sql = sql.to_string();
+        Ok(crate::on_pool!(self, p => sqlx::query(sqlx::AssertSqlSafe(sql))
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected()))?)
+    }
+}

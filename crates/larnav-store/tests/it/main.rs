@@ -6,6 +6,7 @@ mod areas;
 mod organisations;
 mod reference;
 mod schema;
+mod semaforen;
 mod signals;
 
 use larnav_store::testing::{TestDatabase, backends};
