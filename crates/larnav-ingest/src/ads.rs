@@ -414,15 +414,25 @@ pub fn open(mut input: impl Read + Send + 'static) -> io::Result<Box<dyn Read + 
     })
 }
 
-/// Message from the reader thread.
+/// Message from the reader thread: a block of whole lines in `data[..len]`.
 enum Block {
-    Lines { data: Vec<u8>, first_line: u64 },
-    TooLong { line: u64, bytes: u64 },
+    Lines {
+        data: Vec<u8>,
+        len: usize,
+        first_line: u64,
+    },
+    TooLong {
+        line: u64,
+        bytes: u64,
+    },
 }
 
 /// Streams `input` through `threads` parsers, calling `on_batch` (on the calling thread) with
 /// each block's result as soon as it is ready, in no particular order. Stops early, returning
 /// the error, if `on_batch` fails.
+///
+/// Block buffers go back to the reader once parsed, so memory is a fixed handful of blocks and
+/// no time goes to allocating and clearing new ones.
 ///
 /// # Errors
 /// Whatever `on_batch` returns.
@@ -434,20 +444,28 @@ pub fn stream<E>(
 ) -> Result<StreamEnd, E> {
     let threads = threads.max(1);
     std::thread::scope(|scope| {
-        let (block_tx, block_rx) = mpsc::sync_channel::<Block>(threads + 1);
+        let (block_tx, block_rx) = mpsc::sync_channel::<Block>(threads);
         let block_rx = std::sync::Arc::new(std::sync::Mutex::new(block_rx));
         let (batch_tx, batch_rx) = mpsc::sync_channel::<Batch>(threads + 1);
-        let reader = scope.spawn(move || read_blocks(input, &block_tx));
+        let (free_tx, free_rx) = mpsc::channel::<Vec<u8>>();
+        let reader = scope.spawn(move || read_blocks(input, &block_tx, &free_rx));
         for _ in 0..threads {
             let rx = block_rx.clone();
             let tx = batch_tx.clone();
+            let free = free_tx.clone();
             scope.spawn(move || {
                 loop {
                     // The lock is held only while taking the next block.
                     let next = rx.lock().map(|r| r.recv());
                     let batch = match next {
-                        Ok(Ok(Block::Lines { data, first_line })) => {
-                            parse_block(&data, first_line, known)
+                        Ok(Ok(Block::Lines {
+                            data,
+                            len,
+                            first_line,
+                        })) => {
+                            let batch = parse_block(&data[..len], first_line, known);
+                            let _ = free.send(data);
+                            batch
                         }
                         Ok(Ok(Block::TooLong { line, bytes })) => Batch {
                             rejected: vec![(line, Rejection::TooLong)],
@@ -464,6 +482,7 @@ pub fn stream<E>(
             });
         }
         drop(batch_tx);
+        drop(free_tx);
         let mut failed = None;
         for batch in batch_rx.iter() {
             if failed.is_none()
@@ -484,62 +503,68 @@ pub fn stream<E>(
     })
 }
 
-fn read_blocks(mut input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<Block>) -> StreamEnd {
+/// Fills `buf[from..]` from `input`; returns how far it is filled and whether the input ended
+/// (or failed, noted in `end`).
+fn fill(input: &mut dyn Read, buf: &mut [u8], from: usize, end: &mut StreamEnd) -> (usize, bool) {
+    let mut filled = from;
+    while filled < buf.len() {
+        match input.read(&mut buf[filled..]) {
+            Ok(0) => return (filled, true),
+            Ok(k) => filled += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                end.truncated = Some(format!(
+                    "the file could not be read after line {}: {e}",
+                    end.lines
+                ));
+                return (filled, true);
+            }
+        }
+    }
+    (filled, false)
+}
+
+fn read_blocks(
+    mut input: Box<dyn Read + Send>,
+    tx: &mpsc::SyncSender<Block>,
+    free: &mpsc::Receiver<Vec<u8>>,
+) -> StreamEnd {
     let mut end = StreamEnd::default();
+    // The start of a line that did not fit in the previous block.
     let mut carry: Vec<u8> = Vec::new();
     // Skipping the rest of a line that was too long.
     let mut skipping = false;
     loop {
-        let mut buf = std::mem::take(&mut carry);
-        let filled_from = buf.len();
-        buf.resize(BLOCK.max(filled_from + 64 * 1024), 0);
-        let mut filled = filled_from;
-        let mut eof = false;
-        while filled < buf.len() {
-            match input.read(&mut buf[filled..]) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(k) => filled += k,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    end.truncated = Some(format!(
-                        "the file could not be read after line {}: {e}",
-                        end.lines
-                    ));
-                    eof = true;
-                    break;
-                }
-            }
-        }
-        buf.truncate(filled);
+        let mut buf = free.try_recv().unwrap_or_else(|_| vec![0u8; BLOCK]);
+        buf[..carry.len()].copy_from_slice(&carry);
+        let (filled, eof) = fill(&mut *input, &mut buf, carry.len(), &mut end);
+        carry.clear();
+        let mut start = 0;
         if skipping {
-            match memchr(b'\n', &buf) {
+            match memchr(b'\n', &buf[..filled]) {
                 Some(at) => {
-                    buf.drain(..=at);
+                    start = at + 1;
                     skipping = false;
                 }
-                None if eof => break,
+                None if eof => return end,
                 None => continue,
             }
         }
+        let data = &buf[start..filled];
         let cut = if eof {
-            buf.len()
+            data.len()
         } else {
-            match memchr::memrchr(b'\n', &buf) {
+            match memchr::memrchr(b'\n', data) {
                 Some(at) => at + 1,
                 None => {
                     // One line fills the whole block: report it and skip to its end.
                     end.lines += 1;
-                    end.bytes += buf.len() as u64;
-                    if tx
-                        .send(Block::TooLong {
-                            line: end.lines,
-                            bytes: buf.len() as u64,
-                        })
-                        .is_err()
-                    {
+                    end.bytes += data.len() as u64;
+                    let too_long = Block::TooLong {
+                        line: end.lines,
+                        bytes: data.len() as u64,
+                    };
+                    if tx.send(too_long).is_err() {
                         return end;
                     }
                     skipping = true;
@@ -547,22 +572,24 @@ fn read_blocks(mut input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<Block>) ->
                 }
             }
         };
-        carry = buf[cut..].to_vec();
-        buf.truncate(cut);
-        if !buf.is_empty() {
+        carry.extend_from_slice(&data[cut..]);
+        let lines = &data[..cut];
+        if !lines.is_empty() {
             let first_line = end.lines + 1;
-            end.lines += memchr::memchr_iter(b'\n', &buf).count() as u64;
-            if !buf.ends_with(b"\n") {
+            end.lines += memchr::memchr_iter(b'\n', lines).count() as u64;
+            if !lines.ends_with(b"\n") {
                 end.lines += 1;
             }
-            end.bytes += buf.len() as u64;
-            if tx
-                .send(Block::Lines {
-                    data: buf,
-                    first_line,
-                })
-                .is_err()
-            {
+            end.bytes += lines.len() as u64;
+            if start > 0 {
+                buf.copy_within(start..start + cut, 0);
+            }
+            let block = Block::Lines {
+                data: buf,
+                len: cut,
+                first_line,
+            };
+            if tx.send(block).is_err() {
                 return end;
             }
         }
@@ -570,11 +597,47 @@ fn read_blocks(mut input: Box<dyn Read + Send>, tx: &mpsc::SyncSender<Block>) ->
             return end;
         }
     }
-    end
 }
 
+/// A fast, non-cryptographic hasher for the aggregation's integer keys and ad ids (the
+/// multiply-rotate scheme of rustc's FxHash). The inputs are the importer's own, so hash
+/// flooding is not a concern; SipHash would cost a third of the aggregation.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n.into());
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(n.into());
+    }
+    /// Ends with a full avalanche (MurmurHash3's fmix64): FxHash alone leaves the low bits
+    /// equal for ids that differ only in their last digits, and hash tables index by low bits.
+    fn finish(&self) -> u64 {
+        let mut x = self.0;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^ (x >> 33)
+    }
+}
+
+type Fast = std::hash::BuildHasherDefault<FastHasher>;
+
 /// Totals per (SSYK-4, kommun, month): (ads, vacancies).
-pub type Cells = std::collections::HashMap<(u16, u16, u32), (i64, i64)>;
+pub type Cells = std::collections::HashMap<(u16, u16, u32), (i64, i64), Fast>;
 
 /// What [`aggregate`] found.
 #[derive(Debug, Default)]
@@ -591,8 +654,8 @@ pub struct Aggregate {
 /// the database dedupes against stored ids instead.
 pub fn aggregate(input: Box<dyn Read + Send>, known: &Known, threads: usize) -> Aggregate {
     use std::hash::BuildHasher;
-    let hasher = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
-    let mut seen = std::collections::HashSet::<u64>::new();
+    let hasher = Fast::default();
+    let mut seen = std::collections::HashSet::<u64, Fast>::default();
     let mut agg = Aggregate::default();
     let end = stream(input, known, threads, |batch| {
         agg.rejected += batch.rejected.len() as u64;
