@@ -201,16 +201,46 @@ impl App {
             }
         };
         for form in [
-            need("", "5321", "2184", [6, 10, 15, 5], "Undersköterskor till hemtjänst och särskilt boende"),
-            need("", "2221", "2184", [2, 3, 5, 5], "Sjuksköterskor till äldreomsorgen"),
+            need(
+                "",
+                "5321",
+                "2184",
+                [6, 10, 15, 5],
+                "Undersköterskor till hemtjänst och särskilt boende",
+            ),
+            need(
+                "",
+                "2221",
+                "2184",
+                [2, 3, 5, 5],
+                "Sjuksköterskor till äldreomsorgen",
+            ),
             need("", "5323", "2132", [3, 4, 6, 4], ""),
         ] {
             self.report_need(&system, org_ids[3], &form).await?;
         }
         for form in [
-            need("Hudiksvalls Mekaniska AB", "7212", "2184", [4, 6, 8, 5], "Svetsare, företagsbesök"),
-            need("Iggesunds Bruk (exempel)", "3113", "2184", [2, 4, 6, 4], "Elingenjörer, företagsbesök"),
-            need("Delsbo Åkeri (exempel)", "8332", "2184", [3, 2, 4, 4], "Lastbilsförare med C/CE"),
+            need(
+                "Hudiksvalls Mekaniska AB",
+                "7212",
+                "2184",
+                [4, 6, 8, 5],
+                "Svetsare, företagsbesök",
+            ),
+            need(
+                "Iggesunds Bruk (exempel)",
+                "3113",
+                "2184",
+                [2, 4, 6, 4],
+                "Elingenjörer, företagsbesök",
+            ),
+            need(
+                "Delsbo Åkeri (exempel)",
+                "8332",
+                "2184",
+                [3, 2, 4, 4],
+                "Lastbilsförare med C/CE",
+            ),
         ] {
             self.report_need(&system, org_ids[1], &form).await?;
         }

@@ -11,19 +11,19 @@ use larnav_domain::{Action, Actor};
 use larnav_store::{AuditRecord, Store};
 
 pub mod accounts;
-pub mod ads;
 pub mod admin;
+pub mod ads;
 pub mod areas;
 pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod needs;
 pub mod organisations;
 pub mod reference;
 pub mod security;
-pub mod settings;
-pub mod needs;
 pub mod semaforen;
+pub mod settings;
 pub mod signals;
 pub mod supply;
 

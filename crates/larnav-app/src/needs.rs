@@ -161,7 +161,10 @@ fn check_report(
     let employer = form.employer_name.trim();
     let employer_name = match (employer.is_empty(), is_employer) {
         (true, true) => Some(org.name.clone()),
-        (true, false) => take(&mut problems, Err(("employer_name", "field.employer_required"))),
+        (true, false) => take(
+            &mut problems,
+            Err(("employer_name", "field.employer_required")),
+        ),
         (false, _) if employer.chars().count() > 200 => {
             take(&mut problems, Err(("employer_name", "field.name_invalid")))
         }
@@ -169,18 +172,30 @@ fn check_report(
     };
     let ssyk = take(&mut problems, lookups.ssyk(&form.ssyk_code));
     let kommun = take(&mut problems, lookups.kommun(&form.kommun_code));
-    let now = take(&mut problems, count("needed_now", &form.needed_now, MAX_PEOPLE));
-    let y1 = take(&mut problems, count("needed_1y", &form.needed_1y, MAX_PEOPLE));
-    let y3 = take(&mut problems, count("needed_3y", &form.needed_3y, MAX_PEOPLE));
+    let now = take(
+        &mut problems,
+        count("needed_now", &form.needed_now, MAX_PEOPLE),
+    );
+    let y1 = take(
+        &mut problems,
+        count("needed_1y", &form.needed_1y, MAX_PEOPLE),
+    );
+    let y3 = take(
+        &mut problems,
+        count("needed_3y", &form.needed_3y, MAX_PEOPLE),
+    );
     let difficulty = match form.difficulty.trim() {
         "" => take(&mut problems, Err(("difficulty", "field.difficulty"))),
-        d => take(&mut problems, count("difficulty", d, 5).and_then(|d| {
-            if d >= 1 {
-                Ok(d)
-            } else {
-                Err(("difficulty", "field.difficulty"))
-            }
-        })),
+        d => take(
+            &mut problems,
+            count("difficulty", d, 5).and_then(|d| {
+                if d >= 1 {
+                    Ok(d)
+                } else {
+                    Err(("difficulty", "field.difficulty"))
+                }
+            }),
+        ),
     };
     let comment = form.comment.trim();
     if comment.chars().count() > 2000 {
@@ -214,7 +229,10 @@ impl App {
         let groups = self.store.list_occupation_groups_at_level(4).await?;
         let kommuner = self.store.list_kommuner(None).await?;
         Ok(Lookups {
-            group_names: groups.iter().map(|g| (fold(&g.name), g.code.clone())).collect(),
+            group_names: groups
+                .iter()
+                .map(|g| (fold(&g.name), g.code.clone()))
+                .collect(),
             groups: groups.into_iter().map(|g| (g.code, g.name)).collect(),
             kommun_names: kommuner
                 .iter()
@@ -224,7 +242,11 @@ impl App {
         })
     }
 
-    async fn filing_organisation(&self, actor: &Actor, organisation_id: i64) -> Result<Organisation> {
+    async fn filing_organisation(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+    ) -> Result<Organisation> {
         self.authorize(actor, Action::ReportNeeds(organisation_id))
             .await?;
         self.store
@@ -252,9 +274,13 @@ impl App {
             }
             checks.finish().err().unwrap_or(AppError::NotFound)
         })?;
-        let audit = AuditRecord::new(actor.user_id, "need.report", format!("organisation:{organisation_id}"))
-            .in_organisation(organisation_id)
-            .with_detail(format!("{} {}", report.ssyk_code, report.kommun_code));
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "need.report",
+            format!("organisation:{organisation_id}"),
+        )
+        .in_organisation(organisation_id)
+        .with_detail(format!("{} {}", report.ssyk_code, report.kommun_code));
         self.store
             .create_need_reports(organisation_id, &[report], actor.user_id, now(), &audit)
             .await?;
@@ -280,7 +306,12 @@ impl App {
             expected_key: key,
         };
         let table = read_table(file).map_err(|e| {
-            AppError::ImportRejected(vec![problem(0, "file", &e.to_string(), "import.unreadable")])
+            AppError::ImportRejected(vec![problem(
+                0,
+                "file",
+                &e.to_string(),
+                "import.unreadable",
+            )])
         })?;
         let columns = column_map(&table).map_err(|missing| {
             AppError::ImportRejected(
@@ -291,7 +322,12 @@ impl App {
             )
         })?;
         if table.rows.is_empty() {
-            return Err(AppError::ImportRejected(vec![problem(2, "file", "", "import.no_rows")]));
+            return Err(AppError::ImportRejected(vec![problem(
+                2,
+                "file",
+                "",
+                "import.no_rows",
+            )]));
         }
         if table.rows.len() > MAX_IMPORT_ROWS {
             return Err(AppError::ImportRejected(vec![problem(
@@ -337,9 +373,13 @@ impl App {
             return Err(AppError::ImportRejected(problems));
         }
         let people_now = reports.iter().map(|r| r.needed_now).sum();
-        let audit = AuditRecord::new(actor.user_id, "need.import", format!("organisation:{organisation_id}"))
-            .in_organisation(organisation_id)
-            .with_detail(format!("{} reports", reports.len()));
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "need.import",
+            format!("organisation:{organisation_id}"),
+        )
+        .in_organisation(organisation_id)
+        .with_detail(format!("{} reports", reports.len()));
         self.store
             .create_need_reports(organisation_id, &reports, actor.user_id, now(), &audit)
             .await?;
@@ -403,7 +443,9 @@ impl App {
 
 /// Maps the table's headers (Swedish template names or the English field names, any case) to
 /// field names; the missing required columns otherwise.
-fn column_map(table: &Table) -> std::result::Result<HashMap<&'static str, usize>, Vec<&'static str>> {
+fn column_map(
+    table: &Table,
+) -> std::result::Result<HashMap<&'static str, usize>, Vec<&'static str>> {
     let mut map = HashMap::new();
     for (i, h) in table.headers.iter().enumerate() {
         let h = fold(h).replace([' ', '-'], "_");

@@ -231,7 +231,12 @@ impl App {
                 "area",
                 areas
                     .into_iter()
-                    .map(|a| (format!("A{}", a.id), format!("{} ({})", a.name, a.organisation_name)))
+                    .map(|a| {
+                        (
+                            format!("A{}", a.id),
+                            format!("{} ({})", a.name, a.organisation_name),
+                        )
+                    })
                     .collect(),
             ),
             ("kommun", kommun_choices),
@@ -248,7 +253,8 @@ impl App {
         let sources = self.store.list_signal_sources().await?;
         let ad_rows = self.store.ad_year_rows().await?;
         // Sources are listed newest first: the first source seen for a year wins.
-        let newest: HashMap<i64, usize> = sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let newest: HashMap<i64, usize> =
+            sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
         let mut year_source: HashMap<&str, i64> = HashMap::new();
         for r in &ad_rows {
             let e = year_source.entry(r.year.as_str()).or_insert(r.source_id);
@@ -301,7 +307,10 @@ impl App {
         {
             used.insert(s.id);
         }
-        let sources = sources.into_iter().filter(|s| used.contains(&s.id)).collect();
+        let sources = sources
+            .into_iter()
+            .filter(|s| used.contains(&s.id))
+            .collect();
         Ok((table, latest, sources))
     }
 
@@ -330,11 +339,16 @@ impl App {
             .into_iter()
             .map(|g| (g.code, g.name))
             .collect();
-        let rows = table.area_rows(area.kommuner.iter().map(String::as_str), &area.forecast_area);
+        let rows = table.area_rows(
+            area.kommuner.iter().map(String::as_str),
+            &area.forecast_area,
+        );
         let inputs: Vec<ScoreInputs> = rows.iter().map(|r| r.inputs.clone()).collect();
         let scores = score_area(&inputs, &weights);
-        let by_code: HashMap<&str, &PriorityOverride> =
-            overrides.iter().map(|o| (o.ssyk_code.as_str(), o)).collect();
+        let by_code: HashMap<&str, &PriorityOverride> = overrides
+            .iter()
+            .map(|o| (o.ssyk_code.as_str(), o))
+            .collect();
         let mut out: Vec<ShortageRow> = rows
             .into_iter()
             .zip(scores)
@@ -475,7 +489,10 @@ impl App {
         };
         let title = if title.is_empty() {
             let place = match area.kind {
-                "lan" => format!("{}s län", area.name.trim_end_matches(" län").trim_end_matches('s')),
+                "lan" => format!(
+                    "{}s län",
+                    area.name.trim_end_matches(" län").trim_end_matches('s')
+                ),
                 _ => area.name.clone(),
             };
             format!("Prioriterade bristyrken i {place} {year}")
@@ -489,7 +506,15 @@ impl App {
             .with_detail(&title);
         let id = self
             .store
-            .create_priority_list(organisation_id, &area.key, year, &title, &weights, now(), &audit)
+            .create_priority_list(
+                organisation_id,
+                &area.key,
+                year,
+                &title,
+                &weights,
+                now(),
+                &audit,
+            )
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => AppError::Conflict {
@@ -511,7 +536,9 @@ impl App {
             .await?;
         let weights: Weights = serde_json::from_str(&list.weights).unwrap_or_default();
         let overrides = self.store.priority_overrides(id).await?;
-        let computed = self.compute_list(&list.area_key, weights, &overrides).await?;
+        let computed = self
+            .compute_list(&list.area_key, weights, &overrides)
+            .await?;
         let published = self.store.list_published(Some(id)).await?;
         Ok(PriorityListView {
             list,
@@ -532,7 +559,10 @@ impl App {
     ) -> Result<Vec<PriorityList>> {
         self.authorize(actor, Action::ViewPriorityLists(organisation_id))
             .await?;
-        Ok(self.store.list_priority_lists(Some(organisation_id)).await?)
+        Ok(self
+            .store
+            .list_priority_lists(Some(organisation_id))
+            .await?)
     }
 
     /// Changes a list's title and weights.
@@ -558,12 +588,18 @@ impl App {
             checks.fail("title", "field.required");
         }
         checks.finish()?;
-        let json =
-            serde_json::to_string(weights).map_err(|e| AppError::Internal(e.to_string()))?;
-        let audit = AuditRecord::new(actor.user_id, "priority_list.update", format!("priority_list:{id}"))
-            .in_organisation(list.organisation_id)
-            .with_detail(&json);
-        Ok(self.store.update_priority_list(id, title, &json, now(), &audit).await?)
+        let json = serde_json::to_string(weights).map_err(|e| AppError::Internal(e.to_string()))?;
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "priority_list.update",
+            format!("priority_list:{id}"),
+        )
+        .in_organisation(list.organisation_id)
+        .with_detail(&json);
+        Ok(self
+            .store
+            .update_priority_list(id, title, &json, now(), &audit)
+            .await?)
     }
 
     /// Overrides one occupation's light and/or band on a list, with a written reason; an empty
@@ -577,7 +613,11 @@ impl App {
         list_id: i64,
         form: &OverrideForm,
     ) -> Result<()> {
-        let list = self.store.get_priority_list(list_id).await.map_err(not_found)?;
+        let list = self
+            .store
+            .get_priority_list(list_id)
+            .await
+            .map_err(not_found)?;
         self.authorize(actor, Action::ManagePriorityLists(list.organisation_id))
             .await?;
         let mut checks = Checks::new();
@@ -607,16 +647,15 @@ impl App {
             light.map_or("-", Light::as_str),
             band.map_or("-", SeqfBand::as_str)
         );
-        let audit = AuditRecord::new(actor.user_id, "priority_list.override", format!("priority_list:{list_id}"))
-            .in_organisation(list.organisation_id)
-            .with_detail(detail);
-        let value = (!removing).then(|| {
-            (
-                light.map(Light::as_str),
-                band.map(SeqfBand::as_str),
-                reason,
-            )
-        });
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "priority_list.override",
+            format!("priority_list:{list_id}"),
+        )
+        .in_organisation(list.organisation_id)
+        .with_detail(detail);
+        let value =
+            (!removing).then(|| (light.map(Light::as_str), band.map(SeqfBand::as_str), reason));
         Ok(self
             .store
             .set_priority_override(list_id, code, value, actor.user_id, now(), &audit)
@@ -630,8 +669,11 @@ impl App {
     /// A refusal, or a store error (nothing is published).
     pub async fn publish_priority_list(&self, actor: &Actor, list_id: i64) -> Result<i64> {
         let view = self.priority_list(actor, list_id).await?;
-        self.authorize(actor, Action::ManagePriorityLists(view.list.organisation_id))
-            .await?;
+        self.authorize(
+            actor,
+            Action::ManagePriorityLists(view.list.organisation_id),
+        )
+        .await?;
         let mut rows: Vec<&ShortageRow> = view
             .computed
             .rows

@@ -155,7 +155,8 @@ impl App {
             .collect();
         let rows = larnav_ingest::supply::read_yh_round(&kommuner)
             .map_err(|e| AppError::Internal(format!("supply data: {e}")))?;
-        let matcher = larnav_domain::semaforen::OccupationMatcher::new(&self.occupation_names().await?);
+        let matcher =
+            larnav_domain::semaforen::OccupationMatcher::new(&self.occupation_names().await?);
         let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
         let rows: Vec<NewSupplyPlace> = rows
             .into_iter()

@@ -36,8 +36,10 @@ impl App {
             }
             None => None,
         };
-        let audit = AuditRecord::new(actor.user_id, "supply.link", format!("supply:{id}"))
-            .with_detail(format!("{} → {}", row.reference, code.as_deref().unwrap_or("-")));
+        let audit =
+            AuditRecord::new(actor.user_id, "supply.link", format!("supply:{id}")).with_detail(
+                format!("{} → {}", row.reference, code.as_deref().unwrap_or("-")),
+            );
         Ok(self
             .store
             .link_supply(id, code.as_deref(), actor.user_id, now(), &audit)

@@ -11,8 +11,11 @@ use larnav_domain::semaforen::SignalTable;
 use larnav_domain::signals::{JobChances, Outlook, RIKET};
 use larnav_ingest::ads::{Known, aggregate, open, write_sample_ads};
 
+/// SSYK-4 codes, and (kommun code, län code) pairs.
+type Codes = (Vec<String>, Vec<(String, String)>);
+
 /// The real codes, from the reference data shipped in the binary.
-fn codes() -> Result<(Vec<String>, Vec<(String, String)>)> {
+fn codes() -> Result<Codes> {
     let reference = larnav_ingest::reference::load_embedded().context("reference data")?;
     let ssyk = reference
         .occupation_groups
@@ -120,20 +123,37 @@ pub fn scores(runs: u32) {
             table.add_places(g, k, (next() % 10) as i64);
         }
         for area in lans.iter().copied().chain([RIKET]) {
-            let chances = [JobChances::Small, JobChances::Medium, JobChances::Large][(next() % 3) as usize];
+            let chances =
+                [JobChances::Small, JobChances::Medium, JobChances::Large][(next() % 3) as usize];
             table.add_forecast(g, area, chances, Outlook::Unchanged);
         }
     }
     // Riket, 21 län, 290 kommuner and 19 labour-market areas of 15 kommuner: 331 areas.
-    let mut areas: Vec<(Vec<&str>, &str)> = vec![(kommuner.iter().map(|(k, _)| k.as_str()).collect(), RIKET)];
+    let mut areas: Vec<(Vec<&str>, &str)> =
+        vec![(kommuner.iter().map(|(k, _)| k.as_str()).collect(), RIKET)];
     for l in &lans {
-        areas.push((kommuner.iter().filter(|(_, kl)| kl == l).map(|(k, _)| k.as_str()).collect(), l));
+        areas.push((
+            kommuner
+                .iter()
+                .filter(|(_, kl)| kl == l)
+                .map(|(k, _)| k.as_str())
+                .collect(),
+            l,
+        ));
     }
     for (k, l) in &kommuner {
         areas.push((vec![k.as_str()], l.as_str()));
     }
     for a in 0..19 {
-        areas.push((kommuner.iter().skip(a * 15).take(15).map(|(k, _)| k.as_str()).collect(), RIKET));
+        areas.push((
+            kommuner
+                .iter()
+                .skip(a * 15)
+                .take(15)
+                .map(|(k, _)| k.as_str())
+                .collect(),
+            RIKET,
+        ));
     }
     let weights = Weights::default();
     let mut times = Vec::new();

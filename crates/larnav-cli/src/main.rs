@@ -347,11 +347,12 @@ async fn run() -> Result<()> {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
         Command::Bench {
-            command: BenchCommand::Ads {
-                file,
-                generate,
-                runs,
-            },
+            command:
+                BenchCommand::Ads {
+                    file,
+                    generate,
+                    runs,
+                },
         } => bench::ads(file, *generate, *runs),
         Command::Bench {
             command: BenchCommand::Scores { runs },
@@ -446,16 +447,20 @@ async fn shutdown_signal() {
 
 async fn import_ads(s: Settings, file: &std::path::Path) -> Result<()> {
     let (app, _) = open(s).await?;
-    let (input, total): (Box<dyn std::io::Read + Send>, Option<u64>) = if file == std::path::Path::new("-") {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        let f = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
-        let len = f.metadata()?.len();
-        let gz = file.extension().is_some_and(|e| e == "gz");
-        (Box::new(f), (!gz).then_some(len))
-    };
+    let (input, total): (Box<dyn std::io::Read + Send>, Option<u64>) =
+        if file == std::path::Path::new("-") {
+            (Box::new(std::io::stdin()), None)
+        } else {
+            let f = std::fs::File::open(file)
+                .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", file.display()))?;
+            let len = f.metadata()?.len();
+            let gz = file.extension().is_some_and(|e| e == "gz");
+            (Box::new(f), (!gz).then_some(len))
+        };
     let input = larnav_ingest::ads::open(input)?;
-    let name = file.file_name().map_or("stdin".into(), |n| n.to_string_lossy().into_owned());
+    let name = file
+        .file_name()
+        .map_or("stdin".into(), |n| n.to_string_lossy().into_owned());
     let run = app
         .start_ad_import(&Actor::system(), &name, total.unwrap_or(0))
         .await
@@ -491,7 +496,10 @@ async fn import_ads(s: Settings, file: &std::path::Path) -> Result<()> {
         println!("  line {line}: {reason}");
     }
     if report.rejections.len() > 20 {
-        println!("  … the full list is on the import's page (/signals/ads/{}).", i.id);
+        println!(
+            "  … the full list is on the import's page (/signals/ads/{}).",
+            i.id
+        );
     }
     Ok(())
 }

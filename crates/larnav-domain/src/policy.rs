@@ -157,15 +157,10 @@ impl Actor {
             Action::ImportSignals | Action::AnalyseSignals => {
                 self.memberships.iter().any(|m| m.role == Role::Analyst)
             }
-            Action::ReportNeeds(org) => self.roles_in(org).any(|r| {
-                matches!(
-                    r,
-                    Role::EmployerContact | Role::Coordinator | Role::Analyst
-                )
-            }),
-            Action::ViewNeedReports(org) | Action::ViewPriorityLists(org) => {
-                self.is_member_of(org)
-            }
+            Action::ReportNeeds(org) => self
+                .roles_in(org)
+                .any(|r| matches!(r, Role::EmployerContact | Role::Coordinator | Role::Analyst)),
+            Action::ViewNeedReports(org) | Action::ViewPriorityLists(org) => self.is_member_of(org),
             Action::ManagePriorityLists(org) => self.holds(org, Role::Analyst),
             Action::ManageAreas(org) => {
                 self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)

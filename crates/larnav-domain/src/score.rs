@@ -38,7 +38,19 @@ pub const NEUTRAL: f64 = 0.5;
 pub const NEEDS_HALF: f64 = 5.0;
 
 /// The traffic light of an occupation in an area.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Light {
     Red,
@@ -64,7 +76,19 @@ impl Light {
 
 /// The SeQF band an occupation is educated at: upper secondary (4), short post-secondary such
 /// as YH (5–6), or higher education (6–8).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum SeqfBand {
     #[serde(rename = "4")]
     Upper,
@@ -318,9 +342,8 @@ fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
             .filter(|p| *p > 0)
             .map(|p| (0.5 + (i.ads - p) as f64 / p as f64).clamp(0.0, 1.0)),
         (i.need_reports > 0).then(|| i.needs_weighted / (i.needs_weighted + NEEDS_HALF)),
-        (i.supply_known && demand_volume > 0).then(|| {
-            1.0 - (i.places as f64 / (w.supply_target * demand_volume as f64)).min(1.0)
-        }),
+        (i.supply_known && demand_volume > 0)
+            .then(|| 1.0 - (i.places as f64 / (w.supply_target * demand_volume as f64)).min(1.0)),
     ];
     let weighted_mean = |kinds: &[ComponentKind]| {
         let (sum, total) = kinds
@@ -415,7 +438,10 @@ mod tests {
         let needs = s.components[ComponentKind::Needs as usize];
         assert_eq!(needs.value, None);
         assert_eq!(needs.contribution, 0.0);
-        assert_eq!(s.supply_gap, None, "no demand: nothing to compare supply with");
+        assert_eq!(
+            s.supply_gap, None,
+            "no demand: nothing to compare supply with"
+        );
     }
 
     #[test]
@@ -423,7 +449,10 @@ mod tests {
         let busy = inputs(5000);
         let area = [busy, inputs(1), inputs(2), inputs(3)];
         let s = &score_area(&area, &Weights::default())[0];
-        assert_eq!(s.components[ComponentKind::Forecast as usize].value, Some(NEUTRAL));
+        assert_eq!(
+            s.components[ComponentKind::Forecast as usize].value,
+            Some(NEUTRAL)
+        );
         assert_eq!(s.supply_gap, None);
         assert_ne!(s.light, Light::Red, "{s:?}");
     }
@@ -495,15 +524,17 @@ mod tests {
             any::<bool>(),
         )
             .prop_map(
-                |(forecasts, ads, ads_previous, people, reports, places, supply_known)| ScoreInputs {
-                    forecasts,
-                    ads,
-                    ads_previous,
-                    needs_weighted: people as f64 * 1.2,
-                    needs_people: people,
-                    need_reports: reports,
-                    places,
-                    supply_known,
+                |(forecasts, ads, ads_previous, people, reports, places, supply_known)| {
+                    ScoreInputs {
+                        forecasts,
+                        ads,
+                        ads_previous,
+                        needs_weighted: people as f64 * 1.2,
+                        needs_people: people,
+                        need_reports: reports,
+                        places,
+                        supply_known,
+                    }
                 },
             )
     }

@@ -254,7 +254,10 @@ mod tests {
     #[test]
     fn educations_are_matched_to_occupations_by_shared_words() {
         let occ: Vec<(String, String)> = [
-            ("5321", "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering"),
+            (
+                "5321",
+                "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering",
+            ),
             ("5321", "Undersköterska, hemtjänst"),
             ("8111", "Processoperatör, gruva"),
             ("2512", "Systemutvecklare/Programmerare"),
@@ -264,8 +267,15 @@ mod tests {
         .map(|(c, n)| (c.to_string(), n.to_string()))
         .collect();
         let m = OccupationMatcher::new(&occ);
-        assert_eq!(m.suggest("Undersköterska med inriktning äldreomsorg"), Some("5321"));
-        assert_eq!(m.suggest("Spelprogrammerare"), None, "a compound without a shared word");
+        assert_eq!(
+            m.suggest("Undersköterska med inriktning äldreomsorg"),
+            Some("5321")
+        );
+        assert_eq!(
+            m.suggest("Spelprogrammerare"),
+            None,
+            "a compound without a shared word"
+        );
         assert_eq!(m.suggest("Programmerare inom AI"), Some("2512"));
         assert_eq!(m.suggest("Eltekniker inom förnybar energi"), Some("3113"));
         assert_eq!(m.suggest("Florist"), None);

@@ -86,7 +86,10 @@ pub enum Rejection {
     Broken(&'static str),
     TooLong,
     Missing(&'static str),
-    Invalid { field: &'static str, value: String },
+    Invalid {
+        field: &'static str,
+        value: String,
+    },
     UnknownSsyk(String),
     UnknownKommun(String),
 }
@@ -117,7 +120,10 @@ impl std::fmt::Display for Rejection {
                 "occupation_group.legacy_ams_taxonomy_id: {v:?} is not an SSYK-4 code"
             ),
             Self::UnknownKommun(v) => {
-                write!(f, "workplace_address.municipality_code: {v:?} is not a kommun code")
+                write!(
+                    f,
+                    "workplace_address.municipality_code: {v:?} is not a kommun code"
+                )
             }
         }
     }
@@ -300,9 +306,9 @@ pub fn parse_ad(line: &[u8], known: &Known) -> Result<Ad, Rejection> {
             value: text(id),
         });
     }
-    let ssyk_raw = raw
-        .ssyk
-        .ok_or(Rejection::Missing("occupation_group.legacy_ams_taxonomy_id"))?;
+    let ssyk_raw = raw.ssyk.ok_or(Rejection::Missing(
+        "occupation_group.legacy_ams_taxonomy_id",
+    ))?;
     let ssyk = four_digits(ssyk_raw)
         .filter(|s| known.ssyk[*s as usize])
         .ok_or_else(|| Rejection::UnknownSsyk(text(ssyk_raw)))?;
@@ -701,14 +707,49 @@ pub fn write_sample_ads(
         state.wrapping_mul(0x2545_F491_4F6C_DD1D)
     };
     let words = [
-        "vi", "söker", "en", "engagerad", "undersköterska", "till", "vår", "verksamhet", "i",
-        "Hudiksvall", "du", "har", "erfarenhet", "av", "arbete", "med", "äldre", "och", "trivs",
-        "tillsammans", "kollegor", "tjänsten", "är", "på", "heltid", "körkort", "krävs",
-        "välkommen", "med", "din", "ansökan", "ö", "å", "ä", "\\\"citat\\\"",
+        "vi",
+        "söker",
+        "en",
+        "engagerad",
+        "undersköterska",
+        "till",
+        "vår",
+        "verksamhet",
+        "i",
+        "Hudiksvall",
+        "du",
+        "har",
+        "erfarenhet",
+        "av",
+        "arbete",
+        "med",
+        "äldre",
+        "och",
+        "trivs",
+        "tillsammans",
+        "kollegor",
+        "tjänsten",
+        "är",
+        "på",
+        "heltid",
+        "körkort",
+        "krävs",
+        "välkommen",
+        "med",
+        "din",
+        "ansökan",
+        "ö",
+        "å",
+        "ä",
+        "\\\"citat\\\"",
     ];
     let mut text = String::with_capacity(1600);
     for i in 0..count {
-        let id = if i > 0 && i % 1000 == 0 { 10_000_000 + i - 1 } else { 10_000_000 + i };
+        let id = if i > 0 && i % 1000 == 0 {
+            10_000_000 + i - 1
+        } else {
+            10_000_000 + i
+        };
         let g = ssyk[(next() % ssyk.len() as u64) as usize];
         let k = kommuner[(next() % kommuner.len() as u64) as usize];
         let month = next() % 12 + 1;
@@ -737,7 +778,13 @@ mod tests {
         Known::new(["5321", "2221", "0110"], ["2184", "0180", "1280"])
     }
 
-    pub(crate) fn ad_line(id: &str, ssyk: &str, kommun: &str, date: &str, vacancies: &str) -> String {
+    pub(crate) fn ad_line(
+        id: &str,
+        ssyk: &str,
+        kommun: &str,
+        date: &str,
+        vacancies: &str,
+    ) -> String {
         format!(
             r#"{{"id":"{id}","external_id":null,"headline":"Undersköterska till {{hemtjänst}} \"Björken\"","number_of_vacancies":{vacancies},"description":{{"text":"Vi söker dig. Ring 070-123 45 67, \\\\ eller skriv \"hej\": [inte] {{ett}} id","company_information":null}},"publication_date":"{date}","occupation":{{"concept_id":"abc","label":"Undersköterska","legacy_ams_taxonomy_id":"9999"}},"occupation_group":{{"concept_id":"def","label":"Undersköterskor","legacy_ams_taxonomy_id":"{ssyk}"}},"occupation_field":{{"concept_id":"x","legacy_ams_taxonomy_id":"8"}},"workplace_address":{{"municipality":"Hudiksvall","municipality_code":"{kommun}","region_code":"21","coordinates":[17.1,61.7]}},"must_have":{{"skills":[],"languages":[{{"concept_id":"s","legacy_ams_taxonomy_id":"1"}}]}},"id_nested":{{"id":"not-this"}}}}"#
         )
@@ -757,10 +804,17 @@ mod tests {
                 vacancies: 3
             }
         );
-        assert_eq!((ad.ssyk_code(), ad.kommun_code(), ad.period()), ("5321".into(), "2184".into(), "2024-03".into()));
+        assert_eq!(
+            (ad.ssyk_code(), ad.kommun_code(), ad.period()),
+            ("5321".into(), "2184".into(), "2024-03".into())
+        );
         let stockholm = ad_line("1", "0110", "0180", "2024-12-31", "null");
         let ad = parse_ad(stockholm.as_bytes(), &known()).unwrap();
-        assert_eq!((ad.ssyk, ad.kommun, ad.vacancies), (110, 180, 1), "leading zeros, null vacancies count as one");
+        assert_eq!(
+            (ad.ssyk, ad.kommun, ad.vacancies),
+            (110, 180, 1),
+            "leading zeros, null vacancies count as one"
+        );
     }
 
     #[test]
@@ -768,27 +822,57 @@ mod tests {
         let k = known();
         let good = ad_line("1", "5321", "2184", "2024-03-05", "1");
         let truncated = &good[..good.len() / 2];
-        assert!(matches!(parse_ad(truncated.as_bytes(), &k), Err(Rejection::Broken(_))));
-        assert!(matches!(parse_ad(b"{\"id\":\"1\"} trailing", &k), Err(Rejection::Broken(_))));
+        assert!(matches!(
+            parse_ad(truncated.as_bytes(), &k),
+            Err(Rejection::Broken(_))
+        ));
+        assert!(matches!(
+            parse_ad(b"{\"id\":\"1\"} trailing", &k),
+            Err(Rejection::Broken(_))
+        ));
         assert!(matches!(parse_ad(b"[1,2]", &k), Err(Rejection::Broken(_))));
-        assert!(matches!(parse_ad(b"{\"id\":\"1\"}}", &k), Err(Rejection::Broken(_))));
+        assert!(matches!(
+            parse_ad(b"{\"id\":\"1\"}}", &k),
+            Err(Rejection::Broken(_))
+        ));
         assert_eq!(
-            parse_ad(ad_line("1", "9999", "2184", "2024-03-05", "1").as_bytes(), &k),
+            parse_ad(
+                ad_line("1", "9999", "2184", "2024-03-05", "1").as_bytes(),
+                &k
+            ),
             Err(Rejection::UnknownSsyk("9999".into()))
         );
         assert_eq!(
-            parse_ad(ad_line("1", "5321", "9999", "2024-03-05", "1").as_bytes(), &k),
+            parse_ad(
+                ad_line("1", "5321", "9999", "2024-03-05", "1").as_bytes(),
+                &k
+            ),
             Err(Rejection::UnknownKommun("9999".into()))
         );
         assert_eq!(
-            parse_ad(ad_line("1", "5321", "2184", "yesterday", "1").as_bytes(), &k),
-            Err(Rejection::Invalid { field: "publication_date", value: "yesterday".into() })
+            parse_ad(
+                ad_line("1", "5321", "2184", "yesterday", "1").as_bytes(),
+                &k
+            ),
+            Err(Rejection::Invalid {
+                field: "publication_date",
+                value: "yesterday".into()
+            })
         );
         assert_eq!(
-            parse_ad(ad_line("1", "5321", "2184", "2024-03-05", "-2").as_bytes(), &k),
-            Err(Rejection::Invalid { field: "number_of_vacancies", value: "-2".into() })
+            parse_ad(
+                ad_line("1", "5321", "2184", "2024-03-05", "-2").as_bytes(),
+                &k
+            ),
+            Err(Rejection::Invalid {
+                field: "number_of_vacancies",
+                value: "-2".into()
+            })
         );
-        let no_place = good.replace(r#""municipality_code":"2184""#, r#""municipality_code":null"#);
+        let no_place = good.replace(
+            r#""municipality_code":"2184""#,
+            r#""municipality_code":null"#,
+        );
         assert_eq!(
             parse_ad(no_place.as_bytes(), &k),
             Err(Rejection::Missing("workplace_address.municipality_code"))
@@ -823,7 +907,10 @@ mod tests {
         text.push_str("\n   \n");
         let (ads, rejected, end) = run(text.clone().into_bytes());
         assert_eq!(ads.len(), 990);
-        assert_eq!(rejected.iter().map(|r| r.0).collect::<Vec<_>>(), (0..10).map(|i| i * 100 + 8).collect::<Vec<u64>>());
+        assert_eq!(
+            rejected.iter().map(|r| r.0).collect::<Vec<_>>(),
+            (0..10).map(|i| i * 100 + 8).collect::<Vec<u64>>()
+        );
         assert_eq!(end.lines, 1002);
         assert!(end.truncated.is_none());
 
@@ -843,10 +930,16 @@ mod tests {
     fn a_line_longer_than_a_block_is_reported_and_skipped() {
         let mut text = ad_line("1", "5321", "2184", "2024-01-02", "1");
         text.push('\n');
-        text.push_str(&format!("{{\"id\":\"2\",\"x\":\"{}\"}}\n", "a".repeat(2 * BLOCK + 10)));
+        text.push_str(&format!(
+            "{{\"id\":\"2\",\"x\":\"{}\"}}\n",
+            "a".repeat(2 * BLOCK + 10)
+        ));
         text.push_str(&ad_line("3", "5321", "2184", "2024-01-02", "1"));
         let (ads, rejected, _) = run(text.into_bytes());
-        assert_eq!(ads.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(), ["1", "3"]);
+        assert_eq!(
+            ads.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+            ["1", "3"]
+        );
         assert_eq!(rejected, [(2, Rejection::TooLong)]);
     }
 

@@ -95,7 +95,12 @@ pub fn read_yh_round(kommun_by_name: &HashMap<String, String>) -> Result<Vec<YhR
     let mut reader = csv::Reader::from_reader(SEVERAL_KOMMUNER.1.as_bytes());
     for (i, place) in reader.deserialize::<Place>().enumerate() {
         let place = place.map_err(|e| csv_error(SEVERAL_KOMMUNER.0, e))?;
-        let code = kommun_code(kommun_by_name, &place.kommun, SEVERAL_KOMMUNER.0, i as u64 + 2)?;
+        let code = kommun_code(
+            kommun_by_name,
+            &place.kommun,
+            SEVERAL_KOMMUNER.0,
+            i as u64 + 2,
+        )?;
         several.entry(place.reference).or_default().push(code);
     }
     let mut rows = Vec::new();
@@ -180,7 +185,10 @@ mod tests {
 
     #[test]
     fn places_split_evenly_with_the_remainder_first() {
-        assert_eq!((0..3).map(|i| share(10, 3, i)).collect::<Vec<_>>(), [4, 3, 3]);
+        assert_eq!(
+            (0..3).map(|i| share(10, 3, i)).collect::<Vec<_>>(),
+            [4, 3, 3]
+        );
         assert_eq!(share(7, 1, 0), 7);
     }
 }

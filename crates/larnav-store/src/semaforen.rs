@@ -6,17 +6,20 @@ use chrono::{DateTime, Utc};
 use crate::model::*;
 use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
 
-const NEED_SELECT: &str = "SELECT n.id, n.organisation_id, o.name AS organisation_name, n.employer_name, n.on_behalf,
+const NEED_SELECT: &str =
+    "SELECT n.id, n.organisation_id, o.name AS organisation_name, n.employer_name, n.on_behalf,
         n.ssyk_code, g.name AS occupation_name, n.kommun_code, k.name AS kommun_name,
         n.needed_now, n.needed_1y, n.needed_3y, n.difficulty, n.comment, n.reported_at
      FROM need_report n JOIN organisation o ON o.id = n.organisation_id
      JOIN occupation_group g ON g.code = n.ssyk_code JOIN kommun k ON k.code = n.kommun_code";
 
-const LIST_SELECT: &str = "SELECT l.id, l.organisation_id, o.name AS organisation_name, l.area_key, l.year, l.title,
+const LIST_SELECT: &str =
+    "SELECT l.id, l.organisation_id, o.name AS organisation_name, l.area_key, l.year, l.title,
         l.weights, l.created_at, l.updated_at
      FROM priority_list l JOIN organisation o ON o.id = l.organisation_id";
 
-const PUBLISHED_SELECT: &str = "SELECT p.id, p.list_id, p.version, p.organisation_id, o.name AS organisation_name,
+const PUBLISHED_SELECT: &str =
+    "SELECT p.id, p.list_id, p.version, p.organisation_id, o.name AS organisation_name,
         p.title, p.area_key, p.area_name, p.year, p.weights, p.sources, p.published_at
      FROM published_list p JOIN organisation o ON o.id = p.organisation_id";
 
@@ -56,8 +59,10 @@ impl Store {
         let sql = format!(
             "{NEED_SELECT} WHERE $1 IS NULL OR n.organisation_id = $1 ORDER BY n.reported_at DESC, n.id DESC"
         );
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(organisation_id).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(organisation_id).fetch_all(p).await)?,
+        )
     }
 
     /// Need reports about one occupation group in the given kommuner, newest first.
@@ -67,16 +72,20 @@ impl Store {
     pub async fn need_reports_for(&self, ssyk_code: &str) -> Result<Vec<NeedReport>> {
         let sql =
             format!("{NEED_SELECT} WHERE n.ssyk_code = $1 ORDER BY n.reported_at DESC, n.id DESC");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(ssyk_code).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(ssyk_code).fetch_all(p).await)?,
+        )
     }
 
     /// # Errors
     /// [`StoreError::NotFound`].
     pub async fn get_need_report(&self, id: i64) -> Result<NeedReport> {
         let sql = format!("{NEED_SELECT} WHERE n.id = $1");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id).fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?,
+        )
     }
 
     /// # Errors
@@ -177,8 +186,10 @@ impl Store {
     /// [`StoreError::NotFound`].
     pub async fn get_priority_list(&self, id: i64) -> Result<PriorityList> {
         let sql = format!("{LIST_SELECT} WHERE l.id = $1");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id).fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?,
+        )
     }
 
     /// Lists of one organisation or all, newest year first.
@@ -192,8 +203,10 @@ impl Store {
         let sql = format!(
             "{LIST_SELECT} WHERE $1 IS NULL OR l.organisation_id = $1 ORDER BY l.year DESC, l.title"
         );
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(organisation_id).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(organisation_id).fetch_all(p).await)?,
+        )
     }
 
     /// Changes a list's title and weights.
@@ -317,8 +330,10 @@ impl Store {
         let sql = format!(
             "{PUBLISHED_SELECT} WHERE $1 IS NULL OR p.list_id = $1 ORDER BY p.published_at DESC, p.id DESC"
         );
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(list_id).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(list_id).fetch_all(p).await)?,
+        )
     }
 
     /// A published list and its entries in list order.
@@ -351,7 +366,11 @@ impl Store {
     }
 }
 
-const SUPPLY_SELECT: &str = "SELECT s.id, s.source_id, s.reference, s.education_name, s.provider, s.sun_code, s.seqf_level,
+/// A confirmed link to carry over a re-import: reference, kommun, SSYK code, by, when.
+type SupplyLinkRow = (String, String, String, Option<i64>, Option<DateTime<Utc>>);
+
+const SUPPLY_SELECT: &str =
+    "SELECT s.id, s.source_id, s.reference, s.education_name, s.provider, s.sun_code, s.seqf_level,
         s.kommun_code, k.name AS kommun_name, s.applied_places, s.granted_places, s.places,
         s.suggested_ssyk, sg.name AS suggested_name, s.ssyk_code, lg.name AS ssyk_name, s.linked_at
      FROM supply_place s JOIN kommun k ON k.code = s.kommun_code
@@ -376,7 +395,7 @@ impl Store {
             // Write first: SQLite takes its write lock here, not on the later insert.
             sqlx::query("UPDATE signal_source SET row_count = row_count WHERE kind = $1")
                 .bind(&source.kind).execute(&mut *tx).await?;
-            let links: Vec<(String, String, String, Option<i64>, Option<DateTime<Utc>>)> = sqlx::query_as(
+            let links: Vec<SupplyLinkRow> = sqlx::query_as(
                 "SELECT s.reference, s.kommun_code, s.ssyk_code, s.linked_by, s.linked_at FROM supply_place s
                  JOIN signal_source src ON src.id = s.source_id
                  WHERE src.kind = $1 AND src.period = $2 AND s.ssyk_code IS NOT NULL")
@@ -413,21 +432,29 @@ impl Store {
     ///
     /// # Errors
     /// A database error.
-    pub async fn list_supply(&self, linked: Option<bool>, with_places: bool) -> Result<Vec<SupplyPlace>> {
+    pub async fn list_supply(
+        &self,
+        linked: Option<bool>,
+        with_places: bool,
+    ) -> Result<Vec<SupplyPlace>> {
         let sql = format!(
             "{SUPPLY_SELECT} WHERE ($1 IS NULL OR ($1 = (s.ssyk_code IS NOT NULL))) AND ($2 = FALSE OR s.places > 0)
              ORDER BY s.education_name, k.name, s.id"
         );
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(linked).bind(with_places).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(linked).bind(with_places).fetch_all(p).await)?,
+        )
     }
 
     /// # Errors
     /// [`StoreError::NotFound`].
     pub async fn get_supply(&self, id: i64) -> Result<SupplyPlace> {
         let sql = format!("{SUPPLY_SELECT} WHERE s.id = $1");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id).fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?,
+        )
     }
 
     /// Links (or with `None`, unlinks) every row of one education (same source and reference)

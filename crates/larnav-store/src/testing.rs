@@ -128,9 +128,11 @@ impl Store {
     /// The database's error.
     pub async fn execute_unchecked(&self, sql: &str) -> crate::Result<u64> {
         let sql = sql.to_string();
-        Ok(crate::on_pool!(self, p => sqlx::query(sqlx::AssertSqlSafe(sql))
+        Ok(
+            crate::on_pool!(self, p => sqlx::query(sqlx::AssertSqlSafe(sql))
             .execute(p)
             .await
-            .map(|r| r.rows_affected()))?)
+            .map(|r| r.rows_affected()))?,
+        )
     }
 }

@@ -36,7 +36,12 @@ pub fn bars(title: &str, description: &str, bars: &[Bar], legend: &[&str]) -> St
         .flat_map(|b| b.values.iter().copied())
         .fold(0.0_f64, f64::max)
         .max(1.0);
-    let series = bars.iter().map(|b| b.values.len()).max().unwrap_or(1).max(1);
+    let series = bars
+        .iter()
+        .map(|b| b.values.len())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let legend_height = if legend.len() > 1 { 24.0 } else { 0.0 };
     let width = LABEL_WIDTH + BAR_AREA + 90.0;
     let height = legend_height + ROW * bars.len() as f64 + 8.0;
@@ -140,7 +145,10 @@ mod tests {
         assert!(svg.contains("role=\"img\""));
         assert!(svg.contains("<title id=") && svg.contains("Ads &amp; places"));
         assert!(svg.contains("Top &lt;5&gt;"));
-        assert!(svg.contains(&format!("width=\"{BAR_AREA:.1}\"")), "largest bar spans the area");
+        assert!(
+            svg.contains(&format!("width=\"{BAR_AREA:.1}\"")),
+            "largest bar spans the area"
+        );
         assert!(svg.contains(&format!("width=\"{:.1}\"", BAR_AREA / 2.0)));
         assert!(svg.contains("Platser"), "two series have a legend");
     }

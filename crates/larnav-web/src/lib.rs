@@ -196,7 +196,9 @@ pub fn router(app: App) -> Router {
             "/signals/ads",
             get(pages::ads::list)
                 .post(pages::ads::upload)
-                .layer(DefaultBodyLimit::max(pages::ads::AD_UPLOAD_LIMIT as usize + 64 * 1024)),
+                .layer(DefaultBodyLimit::max(
+                    pages::ads::AD_UPLOAD_LIMIT as usize + 64 * 1024,
+                )),
         )
         .route("/signals/ads/{id}", get(pages::ads::show))
         .route("/supply", get(pages::supply::list))

@@ -41,20 +41,41 @@ async fn need_reports_are_stored_all_or_nothing() {
         let org = region(&store).await;
         let audit = AuditRecord::new(None, "need.import", "");
         store
-            .create_need_reports(org, &[need("5321", "2184", 3), need("5321", "2180", 1)], None, now(), &audit)
+            .create_need_reports(
+                org,
+                &[need("5321", "2184", 3), need("5321", "2180", 1)],
+                None,
+                now(),
+                &audit,
+            )
             .await
             .unwrap();
         // An unknown kommun in the second row: the first row is not stored either.
         let bad = store
-            .create_need_reports(org, &[need("5321", "2184", 5), need("5321", "9999", 1)], None, now(), &audit)
+            .create_need_reports(
+                org,
+                &[need("5321", "2184", 5), need("5321", "9999", 1)],
+                None,
+                now(),
+                &audit,
+            )
             .await;
         assert!(bad.is_err());
         let reports = store.list_need_reports(Some(org)).await.unwrap();
         assert_eq!(reports.len(), 2);
-        assert_eq!(reports[0].occupation_name, "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering");
-        let rows = store.need_rows(now() - chrono::Duration::days(1)).await.unwrap();
+        assert_eq!(
+            reports[0].occupation_name,
+            "Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering"
+        );
+        let rows = store
+            .need_rows(now() - chrono::Duration::days(1))
+            .await
+            .unwrap();
         assert_eq!(rows.iter().map(|r| r.needed_now).sum::<i64>(), 4);
-        store.delete_need_report(reports[0].id, now(), &audit).await.unwrap();
+        store
+            .delete_need_report(reports[0].id, now(), &audit)
+            .await
+            .unwrap();
         assert_eq!(store.list_need_reports(None).await.unwrap().len(), 1);
     })
     .await;
@@ -66,7 +87,15 @@ async fn a_published_list_cannot_change_or_disappear_even_by_sql() {
         let org = region(&store).await;
         let audit = AuditRecord::new(None, "priority_list.create", "");
         let id = store
-            .create_priority_list(org, "21", 2025, "Prioriterade bristyrken", "{}", now(), &audit)
+            .create_priority_list(
+                org,
+                "21",
+                2025,
+                "Prioriterade bristyrken",
+                "{}",
+                now(),
+                &audit,
+            )
             .await
             .unwrap();
         let list = store.get_priority_list(id).await.unwrap();
@@ -89,7 +118,13 @@ async fn a_published_list_cannot_change_or_disappear_even_by_sql() {
             published_by: None,
         };
         let v1 = store
-            .publish_priority_list(&list, &publication, std::slice::from_ref(&entry), now(), &audit)
+            .publish_priority_list(
+                &list,
+                &publication,
+                std::slice::from_ref(&entry),
+                now(),
+                &audit,
+            )
             .await
             .unwrap();
         let v2 = store
@@ -106,14 +141,26 @@ async fn a_published_list_cannot_change_or_disappear_even_by_sql() {
             "UPDATE published_list SET title = 'ändrad'",
             "DELETE FROM published_list",
         ] {
-            assert!(store.execute_unchecked(sql).await.is_err(), "{sql} was allowed");
+            assert!(
+                store.execute_unchecked(sql).await.is_err(),
+                "{sql} was allowed"
+            );
         }
         assert_eq!(store.get_published(v1).await.unwrap().1.len(), 1);
         let events = store
-            .list_audit_events(AuditFilter { limit: 50, ..Default::default() })
+            .list_audit_events(AuditFilter {
+                limit: 50,
+                ..Default::default()
+            })
             .await
             .unwrap();
-        assert_eq!(events.iter().filter(|e| e.action == "priority_list.create").count(), 3);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e.action == "priority_list.create")
+                .count(),
+            3
+        );
     })
     .await;
 }
@@ -133,22 +180,36 @@ async fn streamed_ads_count_each_id_once_across_batches_and_reruns() {
     each_backend(|store, _| async move {
         region(&store).await;
         let audit = AuditRecord::new(None, "ads.import", "");
-        let (run, source) = store.start_ad_import("a.jsonl", 100, None, now(), &audit).await.unwrap();
-        let batch = [ad("1", "2184", "2024-01"), ad("2", "2184", "2024-01"), ad("2", "2184", "2024-01"), ad("3", "2180", "2024-02")];
+        let (run, source) = store
+            .start_ad_import("a.jsonl", 100, None, now(), &audit)
+            .await
+            .unwrap();
+        let batch = [
+            ad("1", "2184", "2024-01"),
+            ad("2", "2184", "2024-01"),
+            ad("2", "2184", "2024-01"),
+            ad("3", "2180", "2024-02"),
+        ];
         let r = store
             .store_ad_batch(run, source, &batch, &[(7, "broken: x".into())], 5, 50)
             .await
             .unwrap();
         assert_eq!((r.accepted, r.duplicates), (3, 1));
         // The same lines again (a re-run after a crash): nothing new is counted.
-        let r = store.store_ad_batch(run, source, &batch, &[], 4, 50).await.unwrap();
+        let r = store
+            .store_ad_batch(run, source, &batch, &[], 4, 50)
+            .await
+            .unwrap();
         assert_eq!((r.accepted, r.duplicates), (0, 4));
         let r = store
             .store_ad_batch(run, source, &[ad("4", "2184", "2024-01")], &[], 1, 10)
             .await
             .unwrap();
         assert_eq!(r.accepted, 1);
-        store.finish_ad_import(run, source, "done", "", now()).await.unwrap();
+        store
+            .finish_ad_import(run, source, "done", "", now())
+            .await
+            .unwrap();
 
         let rows = store.ad_year_rows().await.unwrap();
         let total: i64 = rows.iter().map(|r| r.ads).sum();
@@ -162,12 +223,24 @@ async fn streamed_ads_count_each_id_once_across_batches_and_reruns() {
         assert_eq!(hudik_jan, 3);
         let import = store.get_ad_import(run).await.unwrap();
         assert_eq!(
-            (import.status.as_str(), import.lines_done, import.accepted, import.duplicates, import.rejected),
+            (
+                import.status.as_str(),
+                import.lines_done,
+                import.accepted,
+                import.duplicates,
+                import.rejected
+            ),
             ("done", 10, 4, 5, 1)
         );
-        assert_eq!(store.ad_import_rejections(run, 10).await.unwrap(), [(7, "broken: x".to_string())]);
+        assert_eq!(
+            store.ad_import_rejections(run, 10).await.unwrap(),
+            [(7, "broken: x".to_string())]
+        );
         let sources = store.list_signal_sources().await.unwrap();
-        assert_eq!(sources.iter().find(|s| s.id == source).unwrap().row_count, 2);
+        assert_eq!(
+            sources.iter().find(|s| s.id == source).unwrap().row_count,
+            2
+        );
     })
     .await;
 }
@@ -196,18 +269,43 @@ async fn confirmed_supply_links_survive_a_new_import() {
             places: 15,
             suggested_ssyk: Some("5321".into()),
         };
-        store.replace_supply(&source, &[row("2184"), row("2180")], now(), &audit).await.unwrap();
-        assert!(store.confirmed_places().await.unwrap().is_empty(), "suggestions do not count");
+        store
+            .replace_supply(&source, &[row("2184"), row("2180")], now(), &audit)
+            .await
+            .unwrap();
+        assert!(
+            store.confirmed_places().await.unwrap().is_empty(),
+            "suggestions do not count"
+        );
         let waiting = store.list_supply(Some(false), true).await.unwrap();
         assert_eq!(waiting.len(), 2);
-        assert_eq!(waiting[0].suggested_name.as_deref(), Some("Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering"));
-        store.link_supply(waiting[0].id, Some("5321"), None, now(), &audit).await.unwrap();
-        assert_eq!(store.list_supply(Some(true), true).await.unwrap().len(), 2, "the whole education");
+        assert_eq!(
+            waiting[0].suggested_name.as_deref(),
+            Some("Undersköterskor, hemtjänst, hemsjukvård, äldreboende och habilitering")
+        );
+        store
+            .link_supply(waiting[0].id, Some("5321"), None, now(), &audit)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.list_supply(Some(true), true).await.unwrap().len(),
+            2,
+            "the whole education"
+        );
 
-        store.replace_supply(&source, &[row("2184"), row("2180")], now(), &audit).await.unwrap();
+        store
+            .replace_supply(&source, &[row("2184"), row("2180")], now(), &audit)
+            .await
+            .unwrap();
         let mut places = store.confirmed_places().await.unwrap();
         places.sort();
-        assert_eq!(places, [("5321".into(), "2180".into(), 15), ("5321".into(), "2184".into(), 15)]);
+        assert_eq!(
+            places,
+            [
+                ("5321".into(), "2180".into(), 15),
+                ("5321".into(), "2184".into(), 15)
+            ]
+        );
     })
     .await;
 }

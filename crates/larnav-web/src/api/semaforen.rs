@@ -148,7 +148,9 @@ pub async fn create_list(
     Path(org): Path<i64>,
     ApiJson(f): ApiJson<NewListForm>,
 ) -> ApiResult<Response> {
-    Ok(created(app.create_priority_list(&ctx.actor, org, &f).await?))
+    Ok(created(
+        app.create_priority_list(&ctx.actor, org, &f).await?,
+    ))
 }
 
 /// A working list: its computed rows with overrides, weights and published versions.
@@ -204,11 +206,7 @@ pub struct Published {
 /// Publishes the list as it is now, as a new immutable version.
 #[utoipa::path(post, path = "/api/v1/lists/{id}/publish", tag = "semaforen",
     responses((status = 201, body = Published), (status = 403, body = Problem)))]
-pub async fn publish(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> ApiResult<Response> {
+pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> ApiResult<Response> {
     let id = app.publish_priority_list(&ctx.actor, id).await?;
     Ok(created(Published { id }))
 }
@@ -245,7 +243,8 @@ pub async fn link_supply(
     Path(id): Path<i64>,
     ApiJson(l): ApiJson<SupplyLink>,
 ) -> ApiResult<StatusCode> {
-    app.link_supply(&ctx.actor, id, l.ssyk_code.as_deref()).await?;
+    app.link_supply(&ctx.actor, id, l.ssyk_code.as_deref())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

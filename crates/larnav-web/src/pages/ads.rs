@@ -33,9 +33,16 @@ pub async fn save_and_start<E: std::fmt::Display>(
 ) -> Result<i64, AppError> {
     app.authorize(&ctx.actor, Action::ImportSignals).await?;
     let dir = app.settings.server.data_dir.join("imports");
-    tokio::fs::create_dir_all(&dir).await.map_err(upload_failed)?;
-    let path = dir.join(format!("upload-{}.part", larnav_app::security::random_token()));
-    let mut file = tokio::fs::File::create(&path).await.map_err(upload_failed)?;
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(upload_failed)?;
+    let path = dir.join(format!(
+        "upload-{}.part",
+        larnav_app::security::random_token()
+    ));
+    let mut file = tokio::fs::File::create(&path)
+        .await
+        .map_err(upload_failed)?;
     let mut size = 0u64;
     let outcome: Result<(), AppError> = async {
         while let Some(chunk) = stream.next().await {
@@ -63,8 +70,7 @@ pub async fn save_and_start<E: std::fmt::Display>(
     let run = app.start_ad_import(&ctx.actor, name, size).await?;
     let app = app.clone();
     tokio::spawn(async move {
-        let input = std::fs::File::open(&path)
-            .and_then(|f| larnav_app::ingest::ads::open(f));
+        let input = std::fs::File::open(&path).and_then(larnav_app::ingest::ads::open);
         match input {
             Ok(input) => {
                 if let Err(e) = app.run_ad_import(run, input, |_| {}).await {

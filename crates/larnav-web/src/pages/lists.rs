@@ -128,10 +128,18 @@ impl ListPage<'_> {
         light_label(self.base.tr, *l)
     }
     fn top_chart(&self) -> String {
-        top_chart(self.base.tr, &self.view.computed.area.name, &self.view.computed.rows)
+        top_chart(
+            self.base.tr,
+            &self.view.computed.area.name,
+            &self.view.computed.rows,
+        )
     }
     fn supply_chart(&self) -> String {
-        supply_chart(self.base.tr, &self.view.computed.area.name, &self.view.computed.rows)
+        supply_chart(
+            self.base.tr,
+            &self.view.computed.area.name,
+            &self.view.computed.rows,
+        )
     }
     fn chart_rows(&self) -> Vec<&ShortageRow> {
         self.view
@@ -150,7 +158,14 @@ impl ListPage<'_> {
             .chain([("supply_target", w.supply_target.to_string())])
             .map(|(n, v)| {
                 let shown = self.weights_form.value(n);
-                (n, if shown.is_empty() { v } else { shown.to_string() })
+                (
+                    n,
+                    if shown.is_empty() {
+                        v
+                    } else {
+                        shown.to_string()
+                    },
+                )
             })
             .collect()
     }
@@ -198,7 +213,9 @@ async fn list_page(
     let title = view.list.title.clone();
     render(&ListPage {
         base: Base::new(ctx, &title),
-        can_manage: ctx.actor.may(Action::ManagePriorityLists(view.list.organisation_id)),
+        can_manage: ctx
+            .actor
+            .may(Action::ManagePriorityLists(view.list.organisation_id)),
         explain_base: format!("/lists/{id}"),
         view,
         weights_form,
@@ -241,7 +258,8 @@ pub async fn update(
     {
         Ok(()) => Ok(redirect_with(&app, &format!("/lists/{id}"), "lists.saved")),
         Err(e) if is_form_error(&e) => {
-            let values: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let values: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let form = FormState::failed(&ctx, &e, &values);
             shown_again(
                 &e,
@@ -272,7 +290,8 @@ pub async fn set_override(
             "lists.override_saved",
         )),
         Err(e) if is_form_error(&e) => {
-            let values: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let values: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let form = FormState::failed(&ctx, &e, &values);
             shown_again(
                 &e,

@@ -12,8 +12,8 @@ use crate::ctx::{Ctx, FLASH_COOKIE, make_cookie};
 use crate::error::{WebError, status};
 
 pub mod account;
-pub mod ads;
 pub mod admin;
+pub mod ads;
 pub mod areas;
 pub mod auth;
 pub mod home;

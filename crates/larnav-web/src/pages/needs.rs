@@ -2,9 +2,9 @@
 //! template downloads, and every report for analysts.
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
-use axum::extract::multipart::MultipartError;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartError;
+use axum::extract::{Multipart, Path, State};
 use larnav_app::domain::Action;
 use larnav_app::needs::{NeedForm, NeedImport, need_template};
 use larnav_app::store::{NeedReport, Organisation};
@@ -12,8 +12,8 @@ use larnav_app::{App, AppError, ImportProblem};
 
 use super::semaforen::download;
 use super::{
-    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with,
-    render, shown_again,
+    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with, render,
+    shown_again,
 };
 use crate::ctx::Ctx;
 use crate::error::{ProblemLine, problem_lines};
@@ -95,7 +95,10 @@ async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>
         None => {}
     }
     let (occupations, kommun_groups) = if can_report {
-        (app.occupation_choices().await?, kommun_groups(app, ctx).await?)
+        (
+            app.occupation_choices().await?,
+            kommun_groups(app, ctx).await?,
+        )
     } else {
         (Vec::new(), Vec::new())
     };

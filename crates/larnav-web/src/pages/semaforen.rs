@@ -162,7 +162,9 @@ impl ListPage<'_> {
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) -> PageResult {
     let list = app.shortage_list(&ctx.actor, &area).await?;
-    let title = ctx.tr.fmt("semaforen.list_title", &[("area", &list.area.name)]);
+    let title = ctx
+        .tr
+        .fmt("semaforen.list_title", &[("area", &list.area.name)]);
     render(&ListPage {
         base: Base::new(&ctx, &title),
         explain_base: format!("/semaforen/{}", list.area.key),
@@ -185,7 +187,9 @@ impl GapsPage<'_> {
 
 pub async fn gaps(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) -> PageResult {
     let list = app.shortage_list(&ctx.actor, &area).await?;
-    let title = ctx.tr.fmt("semaforen.gaps_title", &[("area", &list.area.name)]);
+    let title = ctx
+        .tr
+        .fmt("semaforen.gaps_title", &[("area", &list.area.name)]);
     render(&GapsPage {
         base: Base::new(&ctx, &title),
         list,
@@ -228,15 +232,13 @@ impl ExplainPage<'_> {
         let i = &self.e.row.inputs;
         let n = |v: i64| tr.number(v);
         match c.kind {
-            ComponentKind::Forecast | ComponentKind::Outlook => {
-                match &self.e.row.forecast_area {
-                    Some(a) => tr.fmt(
-                        "explain.input_forecast",
-                        &[("n", &i.forecasts.len().to_string()), ("area", a)],
-                    ),
-                    None => tr.t("explain.input_none").to_string(),
-                }
-            }
+            ComponentKind::Forecast | ComponentKind::Outlook => match &self.e.row.forecast_area {
+                Some(a) => tr.fmt(
+                    "explain.input_forecast",
+                    &[("n", &i.forecasts.len().to_string()), ("area", a)],
+                ),
+                None => tr.t("explain.input_none").to_string(),
+            },
             ComponentKind::Ads => tr.fmt(
                 "explain.input_ads",
                 &[
@@ -366,10 +368,16 @@ pub fn list_rows(list: &ShortageList) -> Vec<Vec<String>> {
                 format!("{:.1}", r.score.score),
                 format!("{:.3}", r.score.demand),
                 r.inputs.ads.to_string(),
-                r.inputs.ads_previous.map(|p| p.to_string()).unwrap_or_default(),
+                r.inputs
+                    .ads_previous
+                    .map(|p| p.to_string())
+                    .unwrap_or_default(),
                 r.inputs.needs_people.to_string(),
                 r.inputs.places.to_string(),
-                r.override_.as_ref().map(|o| o.reason.clone()).unwrap_or_default(),
+                r.override_
+                    .as_ref()
+                    .map(|o| o.reason.clone())
+                    .unwrap_or_default(),
             ]
         })
         .collect()
@@ -422,7 +430,13 @@ pub fn download(name: &str, format: &str, headers: &[&str], rows: &[Vec<String>]
     };
     let safe: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     Ok((
         [
@@ -519,7 +533,10 @@ pub async fn published_export(
 ) -> PageResult {
     let (list, entries) = app.published_list(&ctx.actor, id).await?;
     download(
-        &format!("prioriterade-bristyrken-{}-{}-v{}", list.area_key, list.year, list.version),
+        &format!(
+            "prioriterade-bristyrken-{}-{}-v{}",
+            list.area_key, list.year, list.version
+        ),
         &format,
         &PUBLISHED_COLUMNS,
         &published_rows(&entries),

@@ -222,15 +222,31 @@ fn form_endpoints(
         ("GET", "/semaforen/21/export/csv".into(), None, Everyone),
         ("GET", "/published".into(), None, Everyone),
         ("GET", format!("/published/{}", f.published), None, Everyone),
-        ("GET", format!("/published/{}/export/xlsx", f.published), None, Everyone),
+        (
+            "GET",
+            format!("/published/{}/export/xlsx", f.published),
+            None,
+            Everyone,
+        ),
         ("GET", format!("/organisations/{a}/needs"), None, MembersOfA),
         (
             "POST",
             format!("/organisations/{a}/needs"),
-            form(&[("employer_name", "AB"), ("ssyk_code", "5321"), ("kommun_code", "2184"), ("needed_now", "1"), ("difficulty", "3")]),
+            form(&[
+                ("employer_name", "AB"),
+                ("ssyk_code", "5321"),
+                ("kommun_code", "2184"),
+                ("needed_now", "1"),
+                ("difficulty", "3"),
+            ]),
             NeedReportersOfA,
         ),
-        ("POST", format!("/needs/{}/delete", f.needs[1]), None, NeedReportersOfA),
+        (
+            "POST",
+            format!("/needs/{}/delete", f.needs[1]),
+            None,
+            NeedReportersOfA,
+        ),
         ("GET", "/needs".into(), None, Analysts),
         ("GET", "/needs/export/csv".into(), None, Analysts),
         ("GET", "/needs/template/xlsx".into(), None, Everyone),
@@ -243,11 +259,25 @@ fn form_endpoints(
         ),
         ("GET", format!("/lists/{}", f.list), None, MembersOfA),
         ("GET", format!("/lists/{}/5321", f.list), None, MembersOfA),
-        ("GET", format!("/lists/{}/export/csv", f.list), None, MembersOfA),
+        (
+            "GET",
+            format!("/lists/{}/export/csv", f.list),
+            None,
+            MembersOfA,
+        ),
         (
             "POST",
             format!("/lists/{}", f.list),
-            form(&[("title", "Lista"), ("forecast", "4"), ("outlook", "1"), ("ads", "1"), ("trend", "1"), ("needs", "3"), ("supply", "2"), ("supply_target", "0.25")]),
+            form(&[
+                ("title", "Lista"),
+                ("forecast", "4"),
+                ("outlook", "1"),
+                ("ads", "1"),
+                ("trend", "1"),
+                ("needs", "3"),
+                ("supply", "2"),
+                ("supply_target", "0.25"),
+            ]),
             Analysts,
         ),
         (
@@ -265,7 +295,12 @@ fn form_endpoints(
             Analysts,
         ),
         ("GET", "/signals/ads".into(), None, Analysts),
-        ("GET", format!("/signals/ads/{}", f.ad_import), None, Analysts),
+        (
+            "GET",
+            format!("/signals/ads/{}", f.ad_import),
+            None,
+            Analysts,
+        ),
         (
             "POST",
             "/admin/organisations".into(),
@@ -478,12 +513,24 @@ fn endpoints(
         ("GET", "/api/v1/semaforen/21".into(), None, Everyone),
         ("GET", "/api/v1/semaforen/21/5321".into(), None, Everyone),
         ("GET", "/api/v1/published".into(), None, Everyone),
-        ("GET", format!("/api/v1/published/{}", f.published), None, Everyone),
-        ("GET", format!("/api/v1/organisations/{a}/needs"), None, MembersOfA),
+        (
+            "GET",
+            format!("/api/v1/published/{}", f.published),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/needs"),
+            None,
+            MembersOfA,
+        ),
         (
             "POST",
             format!("/api/v1/organisations/{a}/needs"),
-            Some(json!({"employer_name": "AB", "ssyk_code": "5321", "kommun_code": "2184", "needed_now": 2, "difficulty": 4})),
+            Some(
+                json!({"employer_name": "AB", "ssyk_code": "5321", "kommun_code": "2184", "needed_now": 2, "difficulty": 4}),
+            ),
             NeedReportersOfA,
         ),
         (
@@ -493,8 +540,18 @@ fn endpoints(
             NeedReportersOfA,
         ),
         ("GET", "/api/v1/needs".into(), None, Analysts),
-        ("DELETE", format!("/api/v1/needs/{}", f.needs[0]), None, NeedReportersOfA),
-        ("GET", format!("/api/v1/organisations/{a}/lists"), None, MembersOfA),
+        (
+            "DELETE",
+            format!("/api/v1/needs/{}", f.needs[0]),
+            None,
+            NeedReportersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/lists"),
+            None,
+            MembersOfA,
+        ),
         (
             "POST",
             format!("/api/v1/organisations/{a}/lists"),
@@ -505,7 +562,9 @@ fn endpoints(
         (
             "PUT",
             format!("/api/v1/lists/{}", f.list),
-            Some(json!({"title": "Lista", "weights": {"forecast": 4.0, "outlook": 1.0, "ads": 1.0, "trend": 1.0, "needs": 3.0, "supply": 2.0, "supply_target": 0.25}})),
+            Some(
+                json!({"title": "Lista", "weights": {"forecast": 4.0, "outlook": 1.0, "ads": 1.0, "trend": 1.0, "needs": 3.0, "supply": 2.0, "supply_target": 0.25}}),
+            ),
             Analysts,
         ),
         (
@@ -514,7 +573,12 @@ fn endpoints(
             Some(json!({"ssyk_code": "5321", "light": "yellow", "reason": "Skäl"})),
             Analysts,
         ),
-        ("POST", format!("/api/v1/lists/{}/publish", f.list), None, Analysts),
+        (
+            "POST",
+            format!("/api/v1/lists/{}/publish", f.list),
+            None,
+            Analysts,
+        ),
         ("GET", "/api/v1/supply".into(), None, Analysts),
         (
             "PUT",
