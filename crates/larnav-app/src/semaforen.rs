@@ -707,6 +707,9 @@ impl App {
             .sources
             .iter()
             .map(|s| format!("{} ({}, {})", s.name, s.publisher, s.period))
+            .chain([format!(
+                "Kompetensbehov anmälda i Lärnav de senaste {NEED_MONTHS} månaderna"
+            )])
             .collect::<Vec<_>>()
             .join("; ");
         let publication = NewPublication {

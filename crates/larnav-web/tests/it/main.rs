@@ -9,3 +9,4 @@ mod helpers;
 mod organisations;
 mod pages;
 mod reference;
+mod semaforen;

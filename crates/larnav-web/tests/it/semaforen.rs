@@ -1,0 +1,374 @@
+//! Semaforen over HTTP: need reports, priority lists and publishing, the computed lists with
+//! real data, exports, and the streamed job-ad import.
+
+use larnav_app::domain::{Actor, Role};
+use larnav_app::ingest::tabular::{read_table, write_xlsx};
+use reqwest::multipart::{Form, Part};
+use serde_json::Value;
+
+use crate::helpers::{PASSWORD, TestApp, each_backend};
+
+/// An organisation of `kind` with a person holding `role`, signed in on the test's browser.
+async fn signed_in(t: &TestApp, kind: &str, role: Role) -> i64 {
+    let form = larnav_app::organisations::OrganisationForm {
+        name: format!("Org {kind}"),
+        kind: kind.into(),
+        organisation_number: String::new(),
+        kommun_code: String::new(),
+    };
+    let org = t
+        .app
+        .create_organisation(&Actor::system(), &form)
+        .await
+        .unwrap()
+        .id;
+    let email = format!("{kind}@x.se");
+    let user = t.create_user(&email, "Sara Strateg", false).await;
+    t.grant(org, user, &[role]).await;
+    assert_eq!(t.login(&email, PASSWORD).await.status(), 303);
+    org
+}
+
+async fn upload(t: &TestApp, path: &str, name: &str, bytes: Vec<u8>) -> (u16, String) {
+    let csrf = t.csrf().await;
+    let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_string()));
+    let r = t
+        .client
+        .post(t.url(&format!("{path}?csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
+    each_backend(|t| async move {
+        let org = signed_in(&t, "learning_centre", Role::Coordinator).await;
+        let path = format!("/organisations/{org}/needs");
+        let (status, html) = t.get_text(&path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("5321 Undersköterska, hemtjänst"), "occupation names to choose from");
+
+        // A broker must name the employer; difficulty 9 and no occupation are refused by field.
+        let r = t
+            .post_form(&path, &[("ssyk_code", ""), ("kommun_code", "2184"), ("needed_now", "2"), ("difficulty", "9")])
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        for message in ["Skriv vilken arbetsgivare", "Fältet måste fyllas i", "Välj en svårighet från 1 till 5"] {
+            assert!(html.contains(message), "{message}");
+        }
+        let r = t
+            .post_form(
+                &path,
+                &[("employer_name", "Vård AB"), ("ssyk_code", "5321 Undersköterska, hemtjänst"), ("kommun_code", "2184"), ("needed_now", "2"), ("needed_1y", "3"), ("difficulty", "5")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(t.app.store.list_need_reports(Some(org)).await.unwrap().len(), 1);
+
+        // Windows-1252 with semicolons, as Excel saves it; line 3 has two problems: nothing is kept.
+        let mut csv = b"arbetsgivare;ssyk;kommun;behov_nu;behov_inom_1_ar;behov_inom_3_ar;svarighet;kommentar\n".to_vec();
+        csv.extend_from_slice(b"V\xE5rd AB;5321;Hudiksvall;2;0;0;4;ok\n");
+        csv.extend_from_slice(b"V\xE5rd AB;9999;2184;-1;0;0;4;\n");
+        let (status, html) = upload(&t, &format!("{path}/import"), "behov.csv", csv.clone()).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Filen importerades inte"));
+        assert!(html.contains("<td>3</td><td><code>ssyk</code></td><td>9999</td>"), "line, column and value");
+        assert!(html.contains("<code>behov_nu</code></td><td>-1</td>"));
+        assert_eq!(t.app.store.list_need_reports(Some(org)).await.unwrap().len(), 1);
+
+        // The same rows corrected, as XLSX: both stored, the kommun found by its name.
+        let rows = vec![
+            ["Vård AB", "5321", "Hudiksvall", "2", "0", "0", "4", "ok"].map(String::from).to_vec(),
+            ["Skog AB", "0180", "0180", "1", "1", "1", "2", ""].map(String::from).to_vec(),
+        ];
+        let (headers, _) = larnav_app::needs::need_template();
+        let xlsx = write_xlsx("Behov", &headers, &rows).unwrap();
+        let (status, _) = upload(&t, &format!("{path}/import"), "behov.xlsx", xlsx.clone()).await;
+        assert_eq!(status, 422, "0180 is a kommun, not an SSYK-4 group");
+        let mut fixed = rows.clone();
+        fixed[1][1] = "2221".into();
+        let xlsx = write_xlsx("Behov", &headers, &fixed).unwrap();
+        let (status, html) = upload(&t, &format!("{path}/import"), "behov.xlsx", xlsx).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("2 behov är importerade"));
+        let reports = t.app.store.list_need_reports(Some(org)).await.unwrap();
+        assert_eq!(reports.len(), 3);
+        assert!(reports.iter().all(|r| r.on_behalf), "filed by a broker");
+        assert!(reports.iter().any(|r| r.kommun_code == "2184" && r.employer_name == "Vård AB"));
+
+        // The template downloads as a workbook that reads back with the same columns.
+        let r = t.get("/needs/template/xlsx").await;
+        assert_eq!(r.status(), 200);
+        let table = read_table(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!(table.headers, headers);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_analyst_overrides_with_a_reason_and_publishes_a_list_that_never_changes() {
+    each_backend(|t| async move {
+        let org = signed_in(&t, "region", Role::Analyst).await;
+        for (ssyk, kommun, now) in [
+            ("5321", "2184", "8"),
+            ("2221", "2180", "3"),
+            ("7212", "2184", "1"),
+        ] {
+            let need = larnav_app::needs::NeedForm {
+                employer_name: "Vård AB".into(),
+                ssyk_code: ssyk.into(),
+                kommun_code: kommun.into(),
+                needed_now: now.into(),
+                difficulty: "5".into(),
+                ..Default::default()
+            };
+            t.app
+                .report_need(&Actor::system(), org, &need)
+                .await
+                .unwrap();
+        }
+        let r = t
+            .post_form(
+                &format!("/organisations/{org}/lists"),
+                &[("area", "21"), ("year", "2025"), ("title", "")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let list_path = r.headers()["location"].to_str().unwrap().to_string();
+        let (status, html) = t.get_text(&list_path).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Prioriterade bristyrken i Gävleborgs län 2025"),
+            "the default title"
+        );
+
+        let override_path = format!("{list_path}/override");
+        let r = t
+            .post_form(
+                &override_path,
+                &[("ssyk_code", "7212"), ("light", "red"), ("reason", "")],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "a reason is required");
+        assert!(r.text().await.unwrap().contains("Skriv en motivering"));
+        let r = t
+            .post_form(
+                &override_path,
+                &[
+                    ("ssyk_code", "7212"),
+                    ("light", "red"),
+                    ("band", "5-6"),
+                    ("reason", "Nytt stålverk 2026"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+
+        let r = t.post_form(&format!("{list_path}/publish"), &[]).await;
+        assert_eq!(r.status(), 303);
+        let published_path = r.headers()["location"].to_str().unwrap().to_string();
+        let anonymous = |path: String| {
+            let url = t.url(&path);
+            async move {
+                let r = crate::helpers::new_client().get(url).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (status, html) = anonymous(published_path.clone()).await;
+        assert_eq!(status, 200, "public without signing in");
+        assert!(html.contains("Nytt stålverk 2026"));
+        assert!(html.contains("Utbildningsnivå SeQF 5–6"));
+
+        // A later change and publication makes version 2; version 1 reads as before.
+        t.post_form(
+            &override_path,
+            &[
+                ("ssyk_code", "7212"),
+                ("light", "green"),
+                ("reason", "Stålverket skjuts upp"),
+            ],
+        )
+        .await;
+        let r = t.post_form(&format!("{list_path}/publish"), &[]).await;
+        let v2 = r.headers()["location"].to_str().unwrap().to_string();
+        assert_ne!(v2, published_path);
+        let (_, v1_again) = anonymous(published_path.clone()).await;
+        assert_eq!(list_part(&v1_again), list_part(&html));
+        assert!(
+            v1_again.contains("version 2"),
+            "the later version is linked"
+        );
+
+        // The published list's CSV export holds exactly its entries, in order.
+        let id = published_path.rsplit('/').next().unwrap();
+        let json: Value = t
+            .get(&format!("/api/v1/published/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let entries = json["entries"].as_array().unwrap();
+        let csv = t
+            .get(&format!("/published/{id}/export/csv"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let table = read_table(&csv).unwrap();
+        assert_eq!(table.rows.len(), entries.len());
+        for ((_, row), e) in table.rows.iter().zip(entries) {
+            assert_eq!(row[1], e["ssyk_code"].as_str().unwrap());
+            assert_eq!(row[5], e["light"].as_str().unwrap());
+        }
+        assert!(
+            entries
+                .iter()
+                .any(|e| e["ssyk_code"] == "7212" && e["light"] == "red")
+        );
+        t
+    })
+    .await;
+}
+
+/// A published page from its heading to its basis: what must never change.
+fn list_part(html: &str) -> &str {
+    let start = html.find("<h1>").unwrap();
+    let end = html.find("method-heading").unwrap();
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn the_real_signals_make_a_list_with_explanations_charts_and_exports() {
+    each_backend(|t| async move {
+        let report = t.app.import_signals(&Actor::system()).await.unwrap();
+        assert!(report.supply_rows > 1000);
+        let (status, html) = t.get_text("/semaforen/21").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Bristyrken i Gävleborgs län"));
+        assert!(
+            html.contains("<svg class=\"chart\" role=\"img\""),
+            "charts are drawn"
+        );
+        assert!(html.contains("Visa som tabell"), "with their tables");
+
+        let json: Value = t.get("/api/v1/semaforen/21").await.json().await.unwrap();
+        let rows = json["rows"].as_array().unwrap();
+        assert!(rows.len() > 150, "{}", rows.len());
+        assert_eq!(json["ads_year"], "2024");
+        let red = rows.iter().filter(|r| r["light"] == "red").count();
+        assert!(red > 0);
+
+        let (status, html) = t.get_text("/semaforen/21/5321").await;
+        assert_eq!(status, 200);
+        for part in [
+            "Jobbmöjligheter (prognos)",
+            "Annonsvolym",
+            "Yrkesbarometer",
+            "Platsannonser per yrkesgrupp och kommun",
+        ] {
+            assert!(html.contains(part), "{part}");
+        }
+
+        let xlsx = t
+            .get("/semaforen/21/export/xlsx")
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let table = read_table(&xlsx).unwrap();
+        assert_eq!(table.rows.len(), rows.len());
+        assert_eq!(table.headers[0], "ssyk");
+        assert_eq!(t.get_text("/semaforen/21/gaps").await.0, 200);
+        assert_eq!(t.get_text("/semaforen/0000").await.0, 404);
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing_twice() {
+    each_backend(|t| async move {
+        signed_in(&t, "region", Role::Analyst).await;
+        let mut text = Vec::new();
+        larnav_app::ingest::ads::write_sample_ads(
+            &mut text,
+            3000,
+            1,
+            &["5321", "2221"],
+            &["2184", "2180"],
+        )
+        .unwrap();
+        text.extend_from_slice(b"{\"id\": \"cut\n");
+        text.extend_from_slice(b"not json at all\n");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        std::io::Write::write_all(&mut gz, &text).unwrap();
+        let gz = gz.finish().unwrap();
+
+        let mut runs = Vec::new();
+        for _ in 0..2 {
+            let (status, _) = upload(&t, "/signals/ads", "annonser.jsonl.gz", gz.clone()).await;
+            assert_eq!(status, 303);
+            let imports: Value = t
+                .get("/api/v1/signals/ads/imports")
+                .await
+                .json()
+                .await
+                .unwrap();
+            let id = imports[0]["id"].as_i64().unwrap();
+            let mut report = Value::Null;
+            for _ in 0..200 {
+                report = t
+                    .get(&format!("/api/v1/signals/ads/imports/{id}"))
+                    .await
+                    .json()
+                    .await
+                    .unwrap();
+                if report["import"]["status"] != "running" {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            runs.push(report);
+        }
+        let first = &runs[0]["import"];
+        assert_eq!(first["status"], "done");
+        assert_eq!(first["lines_done"], 3002);
+        assert_eq!(
+            (first["accepted"].as_i64(), first["duplicates"].as_i64()),
+            (Some(2998), Some(2))
+        );
+        assert_eq!(first["rejected"], 2);
+        let lines: Vec<i64> = runs[0]["rejections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[0].as_i64().unwrap())
+            .collect();
+        assert_eq!(lines, [3001, 3002]);
+        let second = &runs[1]["import"];
+        assert_eq!(
+            (second["accepted"].as_i64(), second["duplicates"].as_i64()),
+            (Some(0), Some(3000))
+        );
+        let months: i64 = t
+            .app
+            .store
+            .ad_year_rows()
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.ads)
+            .sum();
+        assert_eq!(months, 2998);
+        let (status, html) = t.get_text(&format!("/signals/ads/{}", first["id"])).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Trasig rad"));
+        t
+    })
+    .await;
+}
