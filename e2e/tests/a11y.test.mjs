@@ -24,6 +24,13 @@ const PUBLIC_PAGES = [
   "/reference/sun",
   "/reference/seqf",
   "/signals",
+  "/semaforen",
+  "/semaforen/method",
+  "/semaforen/21",
+  "/semaforen/21/gaps",
+  "/semaforen/21/5321",
+  "/semaforen/A1",
+  "/published",
   "/api",
   "/finns-inte",
 ];
@@ -59,6 +66,11 @@ test("every signed-in page passes axe", async () => {
     "/areas/1",
     "/reference/occupations/5321",
     "/signals",
+    "/organisations/1/needs",
+    "/organisations/1/lists",
+    "/needs",
+    "/supply",
+    "/signals/ads",
   ];
   for (const path of paths) {
     await page.goto(`${BASE}${path}`);
