@@ -154,3 +154,47 @@ fn import_signals_reports_what_it_imported_and_what_it_could_not_use() {
         "the barometer occupations without figures are listed: {text}"
     );
 }
+
+#[test]
+fn import_ads_keeps_valid_lines_lists_broken_ones_and_counts_a_rerun_once() {
+    let dir = temp_dir("ads");
+    let good = |id: u32, kommun: &str| {
+        format!(
+            r#"{{"id":"{id}","publication_date":"2024-05-02T08:00:00","number_of_vacancies":2,"occupation_group":{{"legacy_ams_taxonomy_id":"5321"}},"workplace_address":{{"municipality_code":"{kommun}"}}}}"#
+        )
+    };
+    let lines = [
+        good(1, "2184"),
+        "{\"id\":\"2\",\"publication_date\":\"2024-05-0".to_string(),
+        good(3, "9999"),
+        good(1, "2184"),
+        good(4, "0180"),
+    ];
+    let file = dir.join("annonser.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let path = file.to_str().unwrap();
+    let out = larnav(&["import", "ads", path], &dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "Read 5 lines: 2 ads counted, 1 already counted (duplicate ids), 2 rejected."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("line 2: broken"), "{text}");
+    assert!(text.contains("line 3: unknown_kommun"), "{text}");
+
+    let again = larnav(&["import", "ads", path], &dir);
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(text.contains("0 ads counted, 3 already counted"), "{text}");
+
+    let missing = larnav(&["import", "ads", "finns-inte.jsonl"], &dir);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("cannot open finns-inte.jsonl"),
+        "{}",
+        stderr(&missing)
+    );
+    assert!(!stderr(&missing).contains("panicked"));
+}
