@@ -179,6 +179,7 @@ mod tests {
             },
             AppError::LinkInvalid,
             AppError::CsrfRejected,
+            AppError::ImportRejected(vec![]),
             AppError::Internal(String::new()),
         ];
         for v in &variants {
@@ -194,6 +195,7 @@ mod tests {
             include_str!("organisations.rs"),
             include_str!("admin.rs"),
             include_str!("areas.rs"),
+            include_str!("semaforen.rs"),
         ];
         let mut found = 0;
         for src in sources {

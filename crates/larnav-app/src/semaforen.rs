@@ -391,7 +391,8 @@ impl App {
     }
 
     /// Every input behind one occupation's score in one area, with sources. With a list, its
-    /// weights and override apply (and its organisation's members may see it).
+    /// area, weights and override apply (and its organisation's members may see it);
+    /// `area_key` is then not used.
     ///
     /// # Errors
     /// [`AppError::NotFound`] when the area is unknown or the occupation has no signals there.

@@ -40,12 +40,7 @@ struct ListsPage<'a> {
 
 impl ListsPage<'_> {
     fn group_label(&self, kind: &str) -> &str {
-        self.base.tr.t(match kind {
-            "riket" => "semaforen.area_riket",
-            "lan" => "semaforen.area_lan",
-            "area" => "semaforen.area_areas",
-            _ => "semaforen.area_kommun",
-        })
+        super::semaforen::area_group_label(self.base.tr, kind)
     }
     fn selected(&self, key: &str) -> bool {
         self.form.value("area") == key

@@ -104,14 +104,19 @@ struct IndexPage<'a> {
     published: Vec<PublishedList>,
 }
 
+/// The heading of a group of areas in an area choice.
+pub fn area_group_label(tr: Tr, kind: &str) -> &'static str {
+    tr.t(match kind {
+        "riket" => "semaforen.area_riket",
+        "lan" => "semaforen.area_lan",
+        "area" => "semaforen.area_areas",
+        _ => "semaforen.area_kommun",
+    })
+}
+
 impl IndexPage<'_> {
     fn group_label(&self, kind: &str) -> &str {
-        self.base.tr.t(match kind {
-            "riket" => "semaforen.area_riket",
-            "lan" => "semaforen.area_lan",
-            "area" => "semaforen.area_areas",
-            _ => "semaforen.area_kommun",
-        })
+        area_group_label(self.base.tr, kind)
     }
 }
 
@@ -331,8 +336,7 @@ pub async fn explain_in_list(
     ctx: Ctx,
     Path((id, ssyk)): Path<(i64, String)>,
 ) -> PageResult {
-    let view = app.priority_list(&ctx.actor, id).await?;
-    explain_page(&app, &ctx, &view.list.area_key, &ssyk, Some(id)).await
+    explain_page(&app, &ctx, "", &ssyk, Some(id)).await
 }
 
 /// The columns of a computed list's export.
