@@ -244,6 +244,17 @@ impl App {
         ] {
             self.report_need(&system, org_ids[1], &form).await?;
         }
+        // The demo region's analyst has reviewed the YH educations in Gävleborg and confirmed
+        // Lärnav's suggestions, so that supply counts in the demo's lists.
+        let mut linked = std::collections::HashSet::new();
+        for place in self.supply(&system, Some(false)).await? {
+            if place.kommun_code.starts_with("21")
+                && linked.insert(place.reference.clone())
+                && let Some(code) = &place.suggested_ssyk
+            {
+                self.link_supply(&system, place.id, Some(code)).await?;
+            }
+        }
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }

@@ -172,6 +172,10 @@ pub fn router(app: App) -> Router {
         .route("/semaforen/{area}", get(pages::semaforen::list))
         .route("/semaforen/{area}/gaps", get(pages::semaforen::gaps))
         .route(
+            "/semaforen/{area}/gaps/export/{format}",
+            get(pages::semaforen::export_gaps),
+        )
+        .route(
             "/semaforen/{area}/export/{format}",
             get(pages::semaforen::export),
         )

@@ -469,6 +469,24 @@ pub async fn export(
     )
 }
 
+/// The gap view's occupations, in the list's columns.
+pub async fn export_gaps(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((area, format)): Path<(String, String)>,
+) -> PageResult {
+    let mut list = app.shortage_list(&ctx.actor, &area).await?;
+    let gaps: std::collections::HashSet<String> =
+        list.gaps().map(|r| r.ssyk_code.clone()).collect();
+    list.rows.retain(|r| gaps.contains(&r.ssyk_code));
+    download(
+        &format!("semaforen-luckor-{}", list.area.key),
+        &format,
+        &LIST_COLUMNS,
+        &list_rows(&list),
+    )
+}
+
 #[derive(Template)]
 #[template(path = "published_index.html")]
 struct PublishedIndexPage<'a> {

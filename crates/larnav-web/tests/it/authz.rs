@@ -220,6 +220,12 @@ fn form_endpoints(
         ("GET", format!("/semaforen/A{}", areas[0]), None, Everyone),
         ("GET", "/semaforen/21/gaps".into(), None, Everyone),
         ("GET", "/semaforen/21/export/csv".into(), None, Everyone),
+        (
+            "GET",
+            "/semaforen/21/gaps/export/xlsx".into(),
+            None,
+            Everyone,
+        ),
         ("GET", "/published".into(), None, Everyone),
         ("GET", format!("/published/{}", f.published), None, Everyone),
         (

@@ -174,11 +174,12 @@ async fn an_analyst_imports_the_real_signals_and_an_occupation_page_shows_them_w
         assert_eq!(riket, lan_sum, "the län add up to riket");
         assert_eq!(api["sources"].as_array().unwrap().len(), 2);
 
-        // A second import replaces the first: still two sources, the same figures.
+        // A second import replaces the first: still three sources (forecasts, ads, the YH
+        // round), the same figures.
         let r = t.post_form("/signals/import", &[]).await;
         assert_eq!(r.status(), 200);
         let sources: Value = t.get("/api/v1/signals/sources").await.json().await.unwrap();
-        assert_eq!(sources.as_array().unwrap().len(), 2);
+        assert_eq!(sources.as_array().unwrap().len(), 3);
         let again: Value = t
             .get("/api/v1/signals/occupations/5321")
             .await
