@@ -15,10 +15,19 @@ use crate::{App, AppError, Result, now};
 /// Rejected lines a report lists (the rest are counted per reason).
 pub const LISTED_REJECTIONS: i64 = 200;
 
+/// A run without progress for this long is reported as stopped (blocks take well under a
+/// second; the longest pause is a slow disk).
+pub fn stall_limit() -> chrono::Duration {
+    chrono::Duration::minutes(2)
+}
+
 /// A finished (or stopped) import with its rejected lines summarised.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AdImportReport {
     pub import: AdImport,
+    /// Marked running but without progress for two minutes: stopped by a crash or Ctrl-C.
+    /// Importing the same file again completes it, counting each ad once.
+    pub stalled: bool,
     /// How many lines were rejected for each kind of reason (`broken`, `unknown_ssyk` …).
     pub rejected_by_kind: BTreeMap<String, i64>,
     /// The first rejected lines: (line, reason).
@@ -99,6 +108,7 @@ impl App {
                     &rejected,
                     batch.lines as i64,
                     batch.bytes as i64,
+                    now(),
                 )
                 .await
             {
@@ -151,6 +161,7 @@ impl App {
             rejected_by_kind.insert("not_listed".into(), import.rejected - kept);
         }
         Ok(AdImportReport {
+            stalled: import.stalled(now(), stall_limit()),
             import,
             rejected_by_kind,
             rejections: all.into_iter().take(LISTED_REJECTIONS as usize).collect(),

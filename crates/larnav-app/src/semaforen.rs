@@ -489,12 +489,11 @@ impl App {
             return Err(AppError::Internal("checked above".into()));
         };
         let title = if title.is_empty() {
-            let place = match area.kind {
-                "lan" => format!(
-                    "{}s län",
-                    area.name.trim_end_matches(" län").trim_end_matches('s')
-                ),
-                _ => area.name.clone(),
+            // Län names carry their own form ("Gävleborgs län", "Skåne län").
+            let place = if area.kind == "riket" {
+                "Sverige"
+            } else {
+                area.name.as_str()
             };
             format!("Prioriterade bristyrken i {place} {year}")
         } else {

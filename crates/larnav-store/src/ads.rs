@@ -66,12 +66,14 @@ impl Store {
         rejected: &[(i64, String)],
         lines: i64,
         bytes: i64,
+        now: DateTime<Utc>,
     ) -> Result<AdBatchResult> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             // Progress first: the write takes SQLite's lock before any read.
-            sqlx::query("UPDATE ad_import SET lines_done = lines_done + $1, bytes_done = bytes_done + $2 WHERE id = $3")
-                .bind(lines).bind(bytes).bind(import_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE ad_import SET lines_done = lines_done + $1, bytes_done = bytes_done + $2, progress_at = $3
+                         WHERE id = $4")
+                .bind(lines).bind(bytes).bind(now).bind(import_id).execute(&mut *tx).await?;
             // Ids repeated inside the batch count once; ids stored before are not new.
             let mut unique: Vec<&NewAd> = Vec::with_capacity(ads.len());
             let mut in_batch: HashSet<&str> = HashSet::with_capacity(ads.len());
@@ -171,7 +173,7 @@ impl Store {
     pub async fn get_ad_import(&self, id: i64) -> Result<AdImport> {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT id, file_name, file_bytes, status, lines_done, bytes_done, accepted, duplicates, rejected, message,
-                    started_at, finished_at FROM ad_import WHERE id = $1")
+                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at FROM ad_import WHERE id = $1")
             .bind(id).fetch_one(p).await)?)
     }
 
@@ -182,7 +184,7 @@ impl Store {
     pub async fn list_ad_imports(&self) -> Result<Vec<AdImport>> {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT id, file_name, file_bytes, status, lines_done, bytes_done, accepted, duplicates, rejected, message,
-                    started_at, finished_at FROM ad_import ORDER BY id DESC")
+                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at FROM ad_import ORDER BY id DESC")
             .fetch_all(p).await)?)
     }
 

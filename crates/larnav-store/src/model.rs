@@ -448,6 +448,15 @@ pub struct AdImport {
     pub message: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// When the run last stored a block (its start before the first).
+    pub progress_at: DateTime<Utc>,
+}
+
+impl AdImport {
+    /// Marked running but without progress for `quiet`: the process that ran it stopped.
+    pub fn stalled(&self, now: DateTime<Utc>, quiet: chrono::Duration) -> bool {
+        self.status == "running" && now - self.progress_at > quiet
+    }
 }
 
 /// One ad of a batch, as the store keeps it.

@@ -191,18 +191,34 @@ async fn streamed_ads_count_each_id_once_across_batches_and_reruns() {
             ad("3", "2180", "2024-02"),
         ];
         let r = store
-            .store_ad_batch(run, source, &batch, &[(7, "broken: x".into())], 5, 50)
+            .store_ad_batch(
+                run,
+                source,
+                &batch,
+                &[(7, "broken: x".into())],
+                5,
+                50,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!((r.accepted, r.duplicates), (3, 1));
         // The same lines again (a re-run after a crash): nothing new is counted.
         let r = store
-            .store_ad_batch(run, source, &batch, &[], 4, 50)
+            .store_ad_batch(run, source, &batch, &[], 4, 50, now())
             .await
             .unwrap();
         assert_eq!((r.accepted, r.duplicates), (0, 4));
         let r = store
-            .store_ad_batch(run, source, &[ad("4", "2184", "2024-01")], &[], 1, 10)
+            .store_ad_batch(
+                run,
+                source,
+                &[ad("4", "2184", "2024-01")],
+                &[],
+                1,
+                10,
+                now(),
+            )
             .await
             .unwrap();
         assert_eq!(r.accepted, 1);
@@ -222,6 +238,25 @@ async fn streamed_ads_count_each_id_once_across_batches_and_reruns() {
             .sum();
         assert_eq!(hudik_jan, 3);
         let import = store.get_ad_import(run).await.unwrap();
+        assert!(
+            !import.stalled(now(), chrono::Duration::minutes(2)),
+            "finished runs never stall"
+        );
+        let (stopped, _) = store
+            .start_ad_import(
+                "b.jsonl",
+                1,
+                None,
+                now() - chrono::Duration::minutes(5),
+                &audit,
+            )
+            .await
+            .unwrap();
+        let stopped = store.get_ad_import(stopped).await.unwrap();
+        assert!(
+            stopped.stalled(now(), chrono::Duration::minutes(2)),
+            "running without progress"
+        );
         assert_eq!(
             (
                 import.status.as_str(),

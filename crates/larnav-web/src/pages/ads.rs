@@ -92,6 +92,12 @@ struct AdsPage<'a> {
     error: Option<String>,
 }
 
+impl AdsPage<'_> {
+    fn stalled(&self, i: &AdImport) -> bool {
+        i.stalled(larnav_app::now(), larnav_app::ads::stall_limit())
+    }
+}
+
 async fn ads_page(app: &App, ctx: &Ctx, error: Option<String>) -> PageResult {
     render(&AdsPage {
         base: Base::new(ctx, ctx.tr.t("ads.title")),
