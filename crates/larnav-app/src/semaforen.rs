@@ -146,10 +146,6 @@ fn fields() -> &'static HashMap<String, String> {
     FIELDS.get_or_init(|| larnav_ingest::signals::occupation_fields().unwrap_or_default())
 }
 
-fn light_order(l: Light) -> u8 {
-    l as u8
-}
-
 impl App {
     /// Resolves an area key to its name and kommuner.
     ///
@@ -376,8 +372,9 @@ impl App {
             })
             .collect();
         out.sort_by(|a, b| {
-            light_order(a.light)
-                .cmp(&light_order(b.light))
+            // Red before yellow before green (the enum's order), then by score.
+            a.light
+                .cmp(&b.light)
                 .then(b.score.score.total_cmp(&a.score.score))
                 .then_with(|| a.ssyk_code.cmp(&b.ssyk_code))
         });
@@ -684,7 +681,7 @@ impl App {
             a.band
                 .cmp(&b.band)
                 .then_with(|| compare_swedish(&a.field_name, &b.field_name))
-                .then(light_order(a.light).cmp(&light_order(b.light)))
+                .then(a.light.cmp(&b.light))
                 .then(b.score.score.total_cmp(&a.score.score))
         });
         let entries: Vec<PublishedEntry> = rows
