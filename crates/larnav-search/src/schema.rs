@@ -1,0 +1,192 @@
+//! The index schema: which fields exist, how their text is analysed, and how an
+//! [`OfferingDoc`] becomes a tantivy document.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
+};
+use tantivy::{Index, TantivyDocument};
+
+use crate::OfferingDoc;
+use crate::facets::Facet;
+
+/// Analyser names registered on the index.
+pub(crate) const STEMMED: &str = "sv_stem";
+pub(crate) const PLAIN: &str = "sv_plain";
+
+/// The audience value of public offerings; internal ones carry `org:<id>` values instead.
+pub(crate) const PUBLIC: &str = "public";
+
+pub(crate) fn org(id: i64) -> String {
+    format!("org:{id}")
+}
+
+/// The lower-cased, unstemmed analysis of one word, exactly as the plain field indexes it.
+pub(crate) fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .build()
+}
+
+pub(crate) fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(60))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::Swedish))
+        .build()
+}
+
+pub(crate) fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(STEMMED, stemmed_analyzer());
+    index.tokenizers().register(PLAIN, plain_analyzer());
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub summary: Field,
+    pub provider: Field,
+    pub place: Field,
+    pub kind: Field,
+    pub format: Field,
+    pub next_start: Field,
+    pub start_key: Field,
+    /// Title alone, stemmed: a word in the title weighs more.
+    pub title_stem: Field,
+    /// All searchable text, stemmed, with positions for phrases.
+    pub text_stem: Field,
+    /// All searchable text, unstemmed: prefixes and typos.
+    pub text_plain: Field,
+    schema: Schema,
+}
+
+impl Fields {
+    pub fn facet(&self, name: &str) -> Field {
+        // Facet names are this crate's constants; a missing one is a programming error caught
+        // by the first test that searches with it.
+        self.schema
+            .get_field(name)
+            .unwrap_or_else(|_| panic!("facet field {name} is in the schema"))
+    }
+
+    pub fn document(&self, d: &OfferingDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        doc.add_i64(self.id, d.id);
+        doc.add_text(self.title, &d.title);
+        doc.add_text(self.summary, &d.summary);
+        doc.add_text(self.provider, &d.provider);
+        doc.add_text(self.place, &d.place);
+        doc.add_text(self.kind, &d.kind);
+        doc.add_text(self.format, &d.format);
+        if let Some(start) = d.next_start {
+            doc.add_text(self.next_start, start.to_string());
+        }
+        // Days since 1970 sort ascending; no date sorts last.
+        let key = d
+            .next_start
+            .map(|s| (s - chrono::NaiveDate::default()).num_days().max(0) as u64)
+            .unwrap_or(u64::MAX);
+        doc.add_u64(self.start_key, key);
+        doc.add_text(self.title_stem, &d.title);
+        let all = [
+            d.title.as_str(),
+            &d.summary,
+            &d.body,
+            &d.keywords,
+            &d.provider,
+            &d.place,
+        ]
+        .join("\n");
+        doc.add_text(self.text_stem, &all);
+        doc.add_text(self.text_plain, &all);
+
+        let mut facet = |f: Facet, v: &str| {
+            if !v.is_empty() {
+                doc.add_text(self.facet(f.field_name()), v);
+            }
+        };
+        facet(Facet::Kind, &d.kind);
+        facet(Facet::Format, &d.format);
+        facet(Facet::Provider, &d.provider);
+        facet(Facet::Lan, d.lan.as_deref().unwrap_or_default());
+        facet(Facet::Kommun, d.kommun.as_deref().unwrap_or_default());
+        if let Some(level) = d.seqf {
+            facet(Facet::Seqf, &level.to_string());
+        }
+        for field in &d.occupation_fields {
+            facet(Facet::OccupationField, field);
+        }
+        for month in &d.start_months {
+            facet(Facet::StartMonth, month);
+        }
+        facet(Facet::FreeSeats, if d.free_seats { "1" } else { "0" });
+        for code in &d.ssyk {
+            doc.add_text(self.facet("ssyk"), code);
+        }
+        let audience = self.facet("audience");
+        match &d.visible_to {
+            None => doc.add_text(audience, PUBLIC),
+            Some(orgs) => {
+                for o in orgs {
+                    doc.add_text(audience, org(*o));
+                }
+            }
+        }
+        doc
+    }
+}
+
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, record: IndexRecordOption| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(record),
+        )
+    };
+    let id = b.add_i64_field("id", INDEXED | STORED | FAST);
+    let title = b.add_text_field("title", STORED);
+    let summary = b.add_text_field("summary", STORED);
+    let provider = b.add_text_field("provider", STORED);
+    let place = b.add_text_field("place", STORED);
+    let kind = b.add_text_field("kind", STORED);
+    let format = b.add_text_field("format", STORED);
+    let next_start = b.add_text_field("next_start", STORED);
+    let start_key = b.add_u64_field("start_key", FAST);
+    let title_stem = b.add_text_field(
+        "title_stem",
+        text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
+    );
+    let text_stem = b.add_text_field(
+        "text_stem",
+        text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
+    );
+    let text_plain = b.add_text_field("text_plain", text(PLAIN, IndexRecordOption::WithFreqs));
+    for facet in Facet::ALL {
+        b.add_text_field(facet.field_name(), STRING | FAST);
+    }
+    b.add_text_field("ssyk", STRING);
+    b.add_text_field("audience", STRING);
+    let schema = b.build();
+    let fields = Fields {
+        id,
+        title,
+        summary,
+        provider,
+        place,
+        kind,
+        format,
+        next_start,
+        start_key,
+        title_stem,
+        text_stem,
+        text_plain,
+        schema: schema.clone(),
+    };
+    (schema, fields)
+}
