@@ -64,6 +64,15 @@ pub enum Action {
     ManagePriorityLists(i64),
     /// See an organisation's working (unpublished) lists: its members.
     ViewPriorityLists(i64),
+    /// Create and edit the organisation's offerings, occasions, sessions and teachers, and
+    /// submit them for review: its provider staff, coordinators and administrators.
+    ManageOfferings(i64),
+    /// Publish, close and complete the organisation's offerings (and send drafts back): its
+    /// coordinators, reviewers and administrators.
+    PublishOfferings(i64),
+    /// Load the national catalogue (the real offerings shipped with Lärnav) and rebuild the
+    /// search index: platform administrators.
+    ImportCatalogue,
 }
 
 impl Action {
@@ -79,7 +88,9 @@ impl Action {
             | Self::ReportNeeds(o)
             | Self::ViewNeedReports(o)
             | Self::ManagePriorityLists(o)
-            | Self::ViewPriorityLists(o) => Some(o),
+            | Self::ViewPriorityLists(o)
+            | Self::ManageOfferings(o)
+            | Self::PublishOfferings(o) => Some(o),
             _ => None,
         }
     }
@@ -103,6 +114,9 @@ impl Action {
             Self::AnalyseSignals => "analyse_signals",
             Self::ManagePriorityLists(_) => "manage_priority_lists",
             Self::ViewPriorityLists(_) => "view_priority_lists",
+            Self::ManageOfferings(_) => "manage_offerings",
+            Self::PublishOfferings(_) => "publish_offerings",
+            Self::ImportCatalogue => "import_catalogue",
         }
     }
 }
@@ -165,7 +179,19 @@ impl Actor {
             Action::ManageAreas(org) => {
                 self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)
             }
-            Action::AdministerPlatform => false,
+            Action::ManageOfferings(org) => self.roles_in(org).any(|r| {
+                matches!(
+                    r,
+                    Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin
+                )
+            }),
+            Action::PublishOfferings(org) => self.roles_in(org).any(|r| {
+                matches!(
+                    r,
+                    Role::Reviewer | Role::Coordinator | Role::OrganisationAdmin
+                )
+            }),
+            Action::AdministerPlatform | Action::ImportCatalogue => false,
         }
     }
 }
@@ -261,6 +287,21 @@ mod tests {
         assert!(member(Role::Learner).may(Action::ViewPriorityLists(ORG)));
         assert!(!member(Role::Learner).may(Action::ViewPriorityLists(OTHER)));
         assert!(!member(Role::Coordinator).may(Action::AnalyseSignals));
+    }
+
+    #[test]
+    fn provider_staff_write_offerings_and_reviewers_publish_them() {
+        assert!(member(Role::ProviderStaff).may(Action::ManageOfferings(ORG)));
+        assert!(!member(Role::ProviderStaff).may(Action::PublishOfferings(ORG)));
+        assert!(member(Role::Reviewer).may(Action::PublishOfferings(ORG)));
+        assert!(!member(Role::Reviewer).may(Action::ManageOfferings(ORG)));
+        assert!(member(Role::Coordinator).may(Action::ManageOfferings(ORG)));
+        assert!(member(Role::Coordinator).may(Action::PublishOfferings(ORG)));
+        assert!(!member(Role::Coordinator).may(Action::ManageOfferings(OTHER)));
+        for role in [Role::Learner, Role::EmployerContact, Role::Analyst] {
+            assert!(!member(role).may(Action::ManageOfferings(ORG)), "{role:?}");
+        }
+        assert!(!member(Role::OrganisationAdmin).may(Action::ImportCatalogue));
     }
 
     #[test]

@@ -110,6 +110,15 @@ impl SeqfBand {
     }
 
     /// "4", "5–6", "6–8" as shown to people.
+    /// The lowest SeQF level of the band: what a new offering for the occupation starts at.
+    pub fn lowest_level(self) -> u8 {
+        match self {
+            Self::Upper => 4,
+            Self::Vocational => 5,
+            Self::Higher => 6,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Upper => "4",
