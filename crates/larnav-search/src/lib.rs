@@ -2,9 +2,9 @@
 //!
 //! The index is *derived data*. The store is the truth; this crate only knows [`OfferingDoc`]s
 //! that the app layer builds from it, and can always be thrown away and rebuilt
-//! (`larnav reindex`). Each commit carries the id of the last change it applied (tantivy's commit
-//! payload), so an index on disk knows exactly where to resume and can never claim changes it
-//! does not hold.
+//! (`larnav reindex`). Each commit carries a [`Cursor`] (tantivy's commit payload): which
+//! database it follows and the last change it applied, so an index on disk knows exactly where
+//! to resume and can never claim changes it does not hold.
 //!
 //! Swedish search needs three views of the same text, because no single analysis is good enough:
 //!
@@ -130,6 +130,28 @@ pub struct SearchResults {
     pub query: ParsedQuery,
 }
 
+/// Where an index stands: the database it was built from (an id the app keeps in that
+/// database) and the last change it applied.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Cursor {
+    pub database: String,
+    pub change: i64,
+}
+
+impl Cursor {
+    fn to_payload(&self) -> String {
+        format!("{}:{}", self.change, self.database)
+    }
+
+    fn from_payload(p: &str) -> Option<Self> {
+        let (change, database) = p.split_once(':')?;
+        Some(Self {
+            database: database.to_string(),
+            change: change.parse().ok()?,
+        })
+    }
+}
+
 /// Writer heap: tantivy's minimum per thread is 15 MB; 64 MB in all keeps memory modest.
 const WRITER_HEAP: usize = 64 * 1024 * 1024;
 
@@ -162,7 +184,7 @@ impl SearchIndex {
 
     /// Opens the index in `dir`, creating it when missing. An index written with another schema
     /// (an older release) or that cannot be read is deleted and created empty: it is derived
-    /// data, and [`SearchIndex::applied_change`] of the new one is 0, so the caller rebuilds it.
+    /// data, and the new one has no [`SearchIndex::cursor`], so the caller rebuilds it.
     ///
     /// # Errors
     /// [`SearchError::Directory`] when the directory cannot be created or cleared.
@@ -205,14 +227,13 @@ impl SearchIndex {
         })
     }
 
-    /// The id of the last store change this index holds (0 for a new index).
-    pub fn applied_change(&self) -> i64 {
+    /// Where this index stands; `None` for a new (or recreated) index.
+    pub fn cursor(&self) -> Option<Cursor> {
         self.index
             .load_metas()
             .ok()
             .and_then(|m| m.payload)
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0)
+            .and_then(|p| Cursor::from_payload(&p))
     }
 
     /// The number of offerings in the index.
@@ -229,21 +250,25 @@ impl SearchIndex {
     ///
     /// # Errors
     /// [`SearchError::Index`] if writing fails; the previous commit stays intact.
-    pub fn rebuild(&self, docs: impl IntoIterator<Item = OfferingDoc>, change: i64) -> Result<()> {
+    pub fn rebuild(
+        &self,
+        docs: impl IntoIterator<Item = OfferingDoc>,
+        cursor: &Cursor,
+    ) -> Result<()> {
         let mut writer = self.lock_writer();
         writer.delete_all_documents()?;
         for doc in docs {
             writer.add_document(self.fields.document(&doc))?;
         }
-        self.commit(&mut writer, change)
+        self.commit(&mut writer, cursor)
     }
 
     /// Applies changes: `upserts` replace or add offerings, `removed` ids disappear (an id in
-    /// both is replaced). Committed with `change` as the last applied change.
+    /// both is replaced). Committed with `cursor` as where the index now stands.
     ///
     /// # Errors
     /// [`SearchError::Index`] if writing fails; nothing of this call is then visible.
-    pub fn apply(&self, upserts: &[OfferingDoc], removed: &[i64], change: i64) -> Result<()> {
+    pub fn apply(&self, upserts: &[OfferingDoc], removed: &[i64], cursor: &Cursor) -> Result<()> {
         let mut writer = self.lock_writer();
         for id in removed.iter().chain(upserts.iter().map(|d| &d.id)) {
             writer.delete_term(Term::from_field_i64(self.fields.id, *id));
@@ -251,7 +276,7 @@ impl SearchIndex {
         for doc in upserts {
             writer.add_document(self.fields.document(doc))?;
         }
-        self.commit(&mut writer, change)
+        self.commit(&mut writer, cursor)
     }
 
     fn lock_writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
@@ -260,10 +285,10 @@ impl SearchIndex {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn commit(&self, writer: &mut IndexWriter, change: i64) -> Result<()> {
+    fn commit(&self, writer: &mut IndexWriter, cursor: &Cursor) -> Result<()> {
         let result = (|| {
             let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&change.to_string());
+            prepared.set_payload(&cursor.to_payload());
             prepared.commit()?;
             self.reader.reload()
         })();

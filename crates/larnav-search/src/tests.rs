@@ -19,9 +19,16 @@ fn doc(id: i64, title: &str, summary: &str) -> OfferingDoc {
     }
 }
 
+fn cursor(change: i64) -> Cursor {
+    Cursor {
+        database: "db".into(),
+        change,
+    }
+}
+
 fn index(docs: Vec<OfferingDoc>) -> SearchIndex {
     let index = SearchIndex::in_memory().unwrap();
-    index.rebuild(docs, 1).unwrap();
+    index.rebuild(docs, &cursor(1)).unwrap();
     index
 }
 
@@ -279,11 +286,11 @@ fn hits_mark_the_matched_words() {
 fn applying_changes_replaces_and_removes_offerings() {
     let index = sample();
     let renamed = doc(1, "Barnskötare", "");
-    index.apply(&[renamed], &[4], 9).unwrap();
+    index.apply(&[renamed], &[4], &cursor(9)).unwrap();
     assert_eq!(ids(&index, "undersköterska"), Vec::<i64>::new());
     assert_eq!(ids(&index, "barnskötare"), vec![1]);
     assert_eq!(ids(&index, "får"), Vec::<i64>::new());
-    assert_eq!(index.applied_change(), 9);
+    assert_eq!(index.cursor(), Some(cursor(9)));
     assert_eq!(index.len(), 5);
 }
 
@@ -292,11 +299,11 @@ fn an_index_on_disk_remembers_the_last_change_it_applied() {
     let dir = tempfile::tempdir().unwrap();
     {
         let index = SearchIndex::open(dir.path()).unwrap();
-        assert_eq!(index.applied_change(), 0);
-        index.rebuild(vec![doc(1, "Svetsare", "")], 17).unwrap();
+        assert_eq!(index.cursor(), None);
+        index.rebuild(vec![doc(1, "Svetsare", "")], &cursor(17)).unwrap();
     }
     let index = SearchIndex::open(dir.path()).unwrap();
-    assert_eq!(index.applied_change(), 17);
+    assert_eq!(index.cursor(), Some(cursor(17)));
     assert_eq!(ids(&index, "svetsare"), vec![1]);
 }
 
@@ -305,11 +312,11 @@ fn a_damaged_index_is_recreated_empty_for_a_rebuild() {
     let dir = tempfile::tempdir().unwrap();
     {
         let index = SearchIndex::open(dir.path()).unwrap();
-        index.rebuild(vec![doc(1, "Svetsare", "")], 17).unwrap();
+        index.rebuild(vec![doc(1, "Svetsare", "")], &cursor(17)).unwrap();
     }
     std::fs::write(dir.path().join("meta.json"), "{ not json").unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
-    assert_eq!(index.applied_change(), 0);
+    assert_eq!(index.cursor(), None);
     assert!(index.is_empty());
 }
 

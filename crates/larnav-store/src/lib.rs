@@ -22,6 +22,8 @@ mod accounts;
 mod ads;
 pub use ads::{KEPT_REJECTIONS, STREAM_KIND};
 mod areas;
+mod catalogue;
+pub use catalogue::*;
 mod audit;
 mod meta;
 pub mod model;

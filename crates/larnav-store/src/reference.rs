@@ -126,6 +126,16 @@ impl Store {
             .bind(lan_code).fetch_all(p).await)?)
     }
 
+    /// Whether `code` is a SUN 2020 field.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn sun_field_exists(&self, code: &str) -> Result<bool> {
+        let row: Option<(String,)> = on_pool!(self, p => sqlx::query_as("SELECT code FROM sun_field WHERE code = $1")
+            .bind(code).fetch_optional(p).await)?;
+        Ok(row.is_some())
+    }
+
     /// # Errors
     /// [`crate::StoreError::NotFound`] for an unknown code.
     pub async fn get_kommun(&self, code: &str) -> Result<KommunRecord> {
