@@ -6,6 +6,8 @@
 //! Writing to the store is the app layer's job.
 
 pub mod ads;
+pub mod catalogue;
+pub mod ical;
 pub mod reference;
 pub mod signals;
 pub mod supply;

@@ -38,6 +38,14 @@ pub struct YhRow {
     pub granted_places: i64,
     /// This kommun's share of one intake's granted places: the places per year.
     pub places: i64,
+    /// The education area (Utbildningsområde), e.g. `Data/IT`.
+    pub area: String,
+    pub yh_points: Option<i64>,
+    /// `Bunden` (on site) or `Distans`.
+    pub study_form: String,
+    pub pace_percent: Option<i64>,
+    /// Intakes granted.
+    pub intakes: i64,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +70,16 @@ struct Application {
     first_intake: i64,
     #[serde(rename = "Beviljade platser totalt")]
     granted: i64,
+    #[serde(rename = "Utbildningsområde")]
+    area: String,
+    #[serde(rename = "YH-poäng")]
+    points: String,
+    #[serde(rename = "Studieform")]
+    study_form: String,
+    #[serde(rename = "Studietakt %")]
+    pace: String,
+    #[serde(rename = "Beviljade utbildningsomgångar")]
+    intakes: i64,
 }
 
 #[derive(Deserialize)]
@@ -124,6 +142,11 @@ pub fn read_yh_round(kommun_by_name: &HashMap<String, String>) -> Result<Vec<YhR
                 applied_places: share(app.applied, kommuner.len(), k),
                 granted_places: share(app.granted, kommuner.len(), k),
                 places: share(app.first_intake, kommuner.len(), k),
+                area: app.area.trim().to_string(),
+                yh_points: app.points.trim().parse().ok(),
+                study_form: app.study_form.trim().to_string(),
+                pace_percent: app.pace.trim().parse().ok(),
+                intakes: app.intakes,
             });
         }
     }
