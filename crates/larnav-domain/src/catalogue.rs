@@ -305,7 +305,9 @@ pub fn teacher_loads(
         let end = a.ends_on.max(a.starts_on);
         let total_days = (end - a.starts_on).num_days() + 1;
         for year in a.starts_on.year()..=end.year() {
-            let from = a.starts_on.max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(a.starts_on));
+            let from = a
+                .starts_on
+                .max(NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(a.starts_on));
             let to = end.min(NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(end));
             let days = (to - from).num_days() + 1;
             let entry = loads.entry((a.teacher_id, year)).or_default();
@@ -480,7 +482,10 @@ mod tests {
         let at = |day: u32, h: u32| d(2027, 3, day).and_hms_opt(h, 0, 0).unwrap();
         assert!(session_problems(d(2027, 3, 1), d(2027, 3, 31), at(2, 9), at(2, 11)).is_empty());
         let outside = session_problems(d(2027, 3, 5), d(2027, 3, 31), at(2, 9), at(2, 11));
-        assert_eq!(outside, vec![("starts_at", "catalogue.session_outside_occasion")]);
+        assert_eq!(
+            outside,
+            vec![("starts_at", "catalogue.session_outside_occasion")]
+        );
         let backwards = session_problems(d(2027, 3, 1), d(2027, 3, 31), at(2, 11), at(2, 9));
         assert_eq!(backwards[0].0, "ends_at");
     }

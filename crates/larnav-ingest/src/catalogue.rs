@@ -76,7 +76,9 @@ struct Raw {
 ///
 /// # Errors
 /// [`IngestError::Csv`] if the vendored file is malformed (a build defect).
-pub fn places(kommun_by_name: &HashMap<String, String>) -> Result<HashMap<String, String>, IngestError> {
+pub fn places(
+    kommun_by_name: &HashMap<String, String>,
+) -> Result<HashMap<String, String>, IngestError> {
     let mut map = HashMap::new();
     let mut reader = csv::Reader::from_reader(PLACES.1.as_bytes());
     for record in reader.records() {
@@ -158,7 +160,10 @@ pub fn read_national(places: &HashMap<String, String>) -> Result<Vec<CatalogueEn
 
 fn national_entry(raw: &Raw, group: String, kommun: Option<String>) -> CatalogueEntry {
     let (kind, label) = match raw.utbildningstyp.as_str() {
-        "aub" => (OfferingKind::LabourMarketTraining, "arbetsmarknadsutbildning"),
+        "aub" => (
+            OfferingKind::LabourMarketTraining,
+            "arbetsmarknadsutbildning",
+        ),
         "folkhögskola" => (OfferingKind::FolkHighSchool, "folkhögskola"),
         "gymnasial vuxenutbildning" => (
             OfferingKind::MunicipalAdultEducation,
@@ -167,7 +172,11 @@ fn national_entry(raw: &Raw, group: String, kommun: Option<String>) -> Catalogue
         _ => (OfferingKind::HigherVocational, "nationell yrkesutbildning"),
     };
     let title = clean_text(&raw.utbildningsnamn);
-    let description = raw.beskrivning.as_deref().map(clean_text).unwrap_or_default();
+    let description = raw
+        .beskrivning
+        .as_deref()
+        .map(clean_text)
+        .unwrap_or_default();
     let lower = title.to_lowercase();
     let format = if lower.contains("delvis distans") {
         Format::Blended
@@ -211,7 +220,10 @@ pub fn yh_entries(
     rows.iter()
         .filter(|r| r.granted && r.granted_places > 0)
         .map(|r| {
-            let place = kommun_names.get(&r.kommun_code).cloned().unwrap_or_default();
+            let place = kommun_names
+                .get(&r.kommun_code)
+                .cloned()
+                .unwrap_or_default();
             let distance = r.study_form.eq_ignore_ascii_case("distans");
             let summary = format!(
                 "Yrkeshögskoleutbildning inom {}, {} YH-poäng, {} platser per omgång{}.",
@@ -395,16 +407,26 @@ mod tests {
     fn every_national_offering_is_read_once_with_all_its_occupations_and_a_kommun() {
         let places = places(&kommuner()).unwrap();
         let entries = read_national(&places).unwrap();
-        assert!(entries.len() > 700 && entries.len() < 1_185, "{}", entries.len());
+        assert!(
+            entries.len() > 700 && entries.len() < 1_185,
+            "{}",
+            entries.len()
+        );
         assert!(entries.iter().all(|e| e.kommun_code.is_some()));
         let refs: std::collections::HashSet<&str> =
             entries.iter().map(|e| e.source_ref.as_str()).collect();
         assert_eq!(refs.len(), entries.len());
-        let kinds: std::collections::HashSet<OfferingKind> = entries.iter().map(|e| e.kind).collect();
+        let kinds: std::collections::HashSet<OfferingKind> =
+            entries.iter().map(|e| e.kind).collect();
         assert_eq!(kinds.len(), 4);
         assert!(entries.iter().all(|e| !e.description.contains("&ouml;")));
         assert!(entries.iter().any(|e| e.ssyk_codes.len() > 1));
-        assert!(entries.iter().flat_map(|e| &e.ssyk_codes).all(|c| c.len() == 4));
+        assert!(
+            entries
+                .iter()
+                .flat_map(|e| &e.ssyk_codes)
+                .all(|c| c.len() == 4)
+        );
         let usk = entries
             .iter()
             .find(|e| e.title.starts_with("Undersköterska") && e.place == "Gävle")
@@ -415,7 +437,10 @@ mod tests {
 
     #[test]
     fn providers_are_named_by_their_web_address() {
-        assert_eq!(host("https://www.hjalmared.se/utbildningar/x"), "hjalmared.se");
+        assert_eq!(
+            host("https://www.hjalmared.se/utbildningar/x"),
+            "hjalmared.se"
+        );
         assert_eq!(host("http://yh.enkoping.se"), "yh.enkoping.se");
     }
 }

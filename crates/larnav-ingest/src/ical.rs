@@ -36,7 +36,10 @@ pub fn calendar(name: &str, events: &[Event], stamp: DateTime<Utc>) -> String {
         line("BEGIN:VEVENT".into());
         line(format!("UID:{}", escape(&e.uid)));
         line(format!("DTSTAMP:{}", stamp.format("%Y%m%dT%H%M%SZ")));
-        line(format!("DTSTART;TZID=Europe/Stockholm:{}", local(&e.starts_at)));
+        line(format!(
+            "DTSTART;TZID=Europe/Stockholm:{}",
+            local(&e.starts_at)
+        ));
         line(format!("DTEND;TZID=Europe/Stockholm:{}", local(&e.ends_at)));
         line(format!("SUMMARY:{}", escape(&e.summary)));
         if !e.location.is_empty() {

@@ -98,6 +98,9 @@ pub struct SearchRequest {
     pub filters: Vec<(Facet, String)>,
     /// Only offerings linked to one of these SSYK-4 codes (the shortage filter); `None` = any.
     pub ssyk_any: Option<Vec<String>>,
+    /// Only offerings matching at least one of these facet values (e.g. "given in one of the
+    /// area's kommuner, or at a distance"); `None` = anywhere.
+    pub any_of: Option<Vec<(Facet, String)>>,
     /// Organisations the searcher belongs to: their internal offerings are visible too.
     pub organisations: Vec<i64>,
     pub sort: Sort,
@@ -324,6 +327,13 @@ impl SearchIndex {
                 .map(|c| (Occur::Should, self.term("ssyk", c)))
                 .collect();
             // An empty set matches nothing, as it should: no shortage occupations, no hits.
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+        }
+        if let Some(values) = &req.any_of {
+            let any: Vec<_> = values
+                .iter()
+                .map(|(facet, v)| (Occur::Should, self.term(facet.field_name(), v)))
+                .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         let mut audiences = vec![(Occur::Should, self.term("audience", schema::PUBLIC))];

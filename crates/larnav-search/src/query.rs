@@ -153,6 +153,12 @@ impl ParsedQuery {
             if words.is_empty() {
                 continue;
             }
+            // People used to search engines type AND, OR and NOT: they are not required words.
+            let operators: Vec<String> = piece
+                .split_whitespace()
+                .filter(|w| ["AND", "OR", "NOT", "OCH", "ELLER", "INTE"].contains(w))
+                .map(str::to_lowercase)
+                .collect();
             if count + words.len() > MAX_WORDS {
                 truncated = true;
             }
@@ -171,7 +177,7 @@ impl ParsedQuery {
                     .collect();
                 out.words.push(Word {
                     stem: stem(&w),
-                    optional: STOP_WORDS.contains(&w.as_str()),
+                    optional: STOP_WORDS.contains(&w.as_str()) || operators.contains(&w),
                     text: w,
                     synonyms,
                 });
@@ -279,15 +285,22 @@ fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
             term_query(Term::from_field_text(f.text_stem, &w.stem)),
         ),
     ];
+    // Prefix and typo matches score a constant per field, so the title gets its own clause:
+    // a course named for the word ranks above one that mentions it.
+    let in_title = Term::from_field_text(f.title_plain, &w.text);
     if chars >= PREFIX_FROM {
-        let prefix = FuzzyTermQuery::new_prefix(plain.clone(), 0, false);
-        any.push((Occur::Should, boost(Box::new(prefix), 0.5)));
+        for (term, weight) in [(plain.clone(), 0.5), (in_title.clone(), 1.0)] {
+            let prefix = FuzzyTermQuery::new_prefix(term, 0, false);
+            any.push((Occur::Should, boost(Box::new(prefix), weight)));
+        }
     }
     if let Some(d) = typos(chars) {
         // A prefix within `d` typos: also finds longer words while they are being typed
         // (*underskoterske* → *undersköterskeutbildning*).
-        let fuzzy = FuzzyTermQuery::new_prefix(plain, d, true);
-        any.push((Occur::Should, boost(Box::new(fuzzy), 0.3)));
+        for (term, weight) in [(plain, 0.3), (in_title, 0.6)] {
+            let fuzzy = FuzzyTermQuery::new_prefix(term, d, true);
+            any.push((Occur::Should, boost(Box::new(fuzzy), weight)));
+        }
     }
     for meaning in &w.synonyms {
         let all: Vec<(Occur, Box<dyn Query>)> = meaning

@@ -57,6 +57,8 @@ pub(crate) struct Fields {
     pub start_key: Field,
     /// Title alone, stemmed: a word in the title weighs more.
     pub title_stem: Field,
+    /// Title alone, unstemmed: prefixes and typos in the title weigh more.
+    pub title_plain: Field,
     /// All searchable text, stemmed, with positions for phrases.
     pub text_stem: Field,
     /// All searchable text, unstemmed: prefixes and typos.
@@ -92,6 +94,7 @@ impl Fields {
             .unwrap_or(u64::MAX);
         doc.add_u64(self.start_key, key);
         doc.add_text(self.title_stem, &d.title);
+        doc.add_text(self.title_plain, &d.title);
         let all = [
             d.title.as_str(),
             &d.summary,
@@ -166,6 +169,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         "text_stem",
         text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
     );
+    let title_plain = b.add_text_field("title_plain", text(PLAIN, IndexRecordOption::Basic));
     let text_plain = b.add_text_field("text_plain", text(PLAIN, IndexRecordOption::WithFreqs));
     for facet in Facet::ALL {
         b.add_text_field(facet.field_name(), STRING | FAST);
@@ -184,6 +188,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         next_start,
         start_key,
         title_stem,
+        title_plain,
         text_stem,
         text_plain,
         schema: schema.clone(),

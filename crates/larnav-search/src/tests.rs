@@ -300,7 +300,9 @@ fn an_index_on_disk_remembers_the_last_change_it_applied() {
     {
         let index = SearchIndex::open(dir.path()).unwrap();
         assert_eq!(index.cursor(), None);
-        index.rebuild(vec![doc(1, "Svetsare", "")], &cursor(17)).unwrap();
+        index
+            .rebuild(vec![doc(1, "Svetsare", "")], &cursor(17))
+            .unwrap();
     }
     let index = SearchIndex::open(dir.path()).unwrap();
     assert_eq!(index.cursor(), Some(cursor(17)));
@@ -312,7 +314,9 @@ fn a_damaged_index_is_recreated_empty_for_a_rebuild() {
     let dir = tempfile::tempdir().unwrap();
     {
         let index = SearchIndex::open(dir.path()).unwrap();
-        index.rebuild(vec![doc(1, "Svetsare", "")], &cursor(17)).unwrap();
+        index
+            .rebuild(vec![doc(1, "Svetsare", "")], &cursor(17))
+            .unwrap();
     }
     std::fs::write(dir.path().join("meta.json"), "{ not json").unwrap();
     let index = SearchIndex::open(dir.path()).unwrap();
