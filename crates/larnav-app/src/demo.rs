@@ -2,6 +2,7 @@
 //! can log in and see Lärnav work. The organisations are fictitious stand-ins named after real
 //! places; their organisation numbers are made up (valid check digits, not real registrations).
 
+use chrono::Datelike;
 use larnav_domain::{Actor, OrganisationKind, Role};
 use larnav_store::{AuditRecord, User};
 
@@ -134,6 +135,9 @@ impl App {
             self.import_signals(&Actor::system()).await?;
         }
         if self.store.find_user_by_email(PEOPLE[0].0).await?.is_some() {
+            if self.store.latest_catalogue_change().await? == 0 {
+                self.import_national_catalogue(&Actor::system()).await?;
+            }
             return Ok(false);
         }
         let system = Actor::system();
@@ -255,7 +259,107 @@ impl App {
                 self.link_supply(&system, place.id, Some(code)).await?;
             }
         }
+        self.import_national_catalogue(&system).await?;
+        self.seed_demo_offerings(org_ids[2], org_ids[1], org_ids[3])
+            .await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
+    }
+}
+
+impl App {
+    /// Two offerings the demo's providers made in Lärnav: the university's contract education
+    /// for the care employer (13 online sessions, two teachers) and the learning centre's
+    /// distance course with local support.
+    async fn seed_demo_offerings(&self, university: i64, centre: i64, employer: i64) -> Result<()> {
+        use crate::catalogue::{OccasionForm, OfferingForm, SessionForm, TeacherForm};
+        use larnav_domain::catalogue::OfferingStatus;
+        let system = Actor::system();
+        let year = crate::catalogue::today_in_sweden().year() + 1;
+        let contract = OfferingForm {
+            title: "Ledarskap i vård och omsorg".into(),
+            summary: "Uppdragsutbildning för enhetschefer på Hälsinge Vård & Omsorg: ledarskap, \
+                      arbetsmiljö och kompetensförsörjning, 7,5 hp på kvartsfart."
+                .into(),
+            description: "Tretton digitala träffar, en i veckan, med uppgifter mellan \
+                          träffarna. Utbildningen bygger på deltagarnas egna verksamheter."
+                .into(),
+            kind: "contract_education".into(),
+            ssyk_codes: "1530, 1510".into(),
+            seqf_level: "6".into(),
+            credits: "7,5".into(),
+            credit_kind: "hp".into(),
+            pace_percent: "25".into(),
+            format: "online_sessions".into(),
+            kommun_code: "2184".into(),
+            language: "sv".into(),
+            price_sek: "38000".into(),
+            payer: "employer".into(),
+            eligibility: "Anställd som chef hos beställaren.".into(),
+            employer_id: employer.to_string(),
+            internal: "on".into(),
+            ..OfferingForm::default()
+        };
+        let local = OfferingForm {
+            title: "Undersköterska på distans med studiestöd".into(),
+            summary: "Komvux undersköterskeutbildning på distans med handledning och \
+                      studieplats på Lärcentrum Hudiksvall."
+                .into(),
+            description: "Du läser vård- och omsorgsprogrammets kurser på distans och träffar \
+                          handledare på lärcentrum en kväll i veckan. Praktik (APL) ordnas i \
+                          Hudiksvalls kommun."
+                .into(),
+            kind: "municipal_adult_education".into(),
+            ssyk_codes: "5321".into(),
+            seqf_level: "4".into(),
+            credits: "1500".into(),
+            credit_kind: "upper_secondary_points".into(),
+            pace_percent: "100".into(),
+            format: "blended".into(),
+            kommun_code: "2184".into(),
+            address: "Lärcentrum Hudiksvall, Håstagatan 17".into(),
+            language: "sv".into(),
+            payer: "free".into(),
+            eligibility: "Grundläggande behörighet för kommunal vuxenutbildning.".into(),
+            ..OfferingForm::default()
+        };
+        for (provider, form, sessions) in [(university, contract, 13), (centre, local, 0)] {
+            let id = self.create_offering(&system, provider, &form, None).await?;
+            let occasion = OccasionForm {
+                starts_on: format!("{year}-01-18"),
+                ends_on: format!("{year}-06-20"),
+                application_mode: "fixed".into(),
+                opens_on: format!("{}-10-01", year - 1),
+                closes_on: format!("{year}-01-10"),
+                seats: if sessions > 0 { "16" } else { "25" }.into(),
+                place: form.address.clone(),
+            };
+            let occasion_id = self.save_occasion(&system, id, None, &occasion).await?;
+            if sessions > 0 {
+                let series = SessionForm {
+                    date: format!("{year}-01-19"),
+                    start_time: "13:00".into(),
+                    end_time: "16:00".into(),
+                    title: "Träff".into(),
+                    link: "https://meet.example.org/ledarskap".into(),
+                    repeat: sessions.to_string(),
+                };
+                self.add_sessions(&system, occasion_id, &series).await?;
+                for (name, hours) in [("Maria Lind", "60"), ("Johan Berg", "40")] {
+                    let teacher = TeacherForm {
+                        name: name.into(),
+                        email: String::new(),
+                        capacity_hours: "400".into(),
+                    };
+                    let t = self.create_teacher(&system, provider, &teacher).await?;
+                    self.set_staffing(&system, occasion_id, t, hours).await?;
+                }
+            }
+            self.move_offering(&system, id, OfferingStatus::Review, "")
+                .await?;
+            self.move_offering(&system, id, OfferingStatus::Published, "Granskad")
+                .await?;
+        }
+        Ok(())
     }
 }

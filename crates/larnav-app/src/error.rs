@@ -4,7 +4,7 @@
 use larnav_store::StoreError;
 
 /// A problem with one input field: the field's name and a translation key for the message.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: &'static str,
     pub message_key: &'static str,
@@ -119,6 +119,11 @@ impl AppError {
         "area_name_taken",
         "import_rejected",
         "list_exists",
+        "offering_edited_elsewhere",
+        "offering_status_changed",
+        "offering_imported",
+        "offering_completed",
+        "offering_transition",
     ];
 }
 
@@ -196,6 +201,7 @@ mod tests {
             include_str!("admin.rs"),
             include_str!("areas.rs"),
             include_str!("semaforen.rs"),
+            include_str!("catalogue.rs"),
         ];
         let mut found = 0;
         for src in sources {

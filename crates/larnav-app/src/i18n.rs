@@ -109,6 +109,11 @@ impl Tr {
             .to_string()
     }
 
+    /// A calendar date (no time zone), ISO style as in Swedish.
+    pub fn naive_date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+
     /// An integer with the language's digit grouping: `12 345` (narrow no-break space) in
     /// Swedish, `12,345` in English.
     pub fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {

@@ -14,6 +14,8 @@ pub mod accounts;
 pub mod admin;
 pub mod ads;
 pub mod areas;
+pub mod catalogue;
+pub mod catalogue_files;
 pub mod demo;
 pub mod error;
 pub mod i18n;
@@ -21,6 +23,7 @@ pub mod mail;
 pub mod needs;
 pub mod organisations;
 pub mod reference;
+pub mod search;
 pub mod security;
 pub mod semaforen;
 pub mod settings;
@@ -30,6 +33,7 @@ pub mod supply;
 pub use error::{AppError, FieldError, ImportProblem};
 pub use larnav_domain as domain;
 pub use larnav_ingest as ingest;
+pub use larnav_search as search_index;
 pub use larnav_store as store;
 pub use settings::Settings;
 
@@ -41,6 +45,8 @@ pub struct App {
     pub settings: Settings,
     pub store: Store,
     pub mailer: mail::Mailer,
+    /// This instance's catalogue search index (derived from the store).
+    pub catalogue_index: std::sync::Arc<search::CatalogueIndex>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
 }
@@ -78,13 +84,17 @@ impl App {
         )
         .map_err(|e| AppError::Internal(e.to_string()))?;
         let reference_counts = store.reference_counts().await?;
+        let catalogue_index = Self::open_catalogue_index(&store, &settings.server.data_dir).await?;
+        let app = Self {
+            settings,
+            store,
+            mailer,
+            catalogue_index,
+            csrf_secret,
+        };
+        app.ensure_catalogue_index().await?;
         Ok((
-            Self {
-                settings,
-                store,
-                mailer,
-                csrf_secret,
-            },
+            app,
             StartReport {
                 reference_data_loaded,
                 reference_counts,

@@ -38,7 +38,16 @@ pub struct Settings {
     pub database: DatabaseSettings,
     pub mail: MailSettings,
     pub security: SecuritySettings,
+    pub search: SearchSettings,
     pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchSettings {
+    /// How often (milliseconds) each instance applies catalogue changes written by other
+    /// instances to its own index. Its own changes are applied at once.
+    pub sync_interval_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -137,6 +146,9 @@ impl Default for Settings {
                 invitation_days: 14,
                 secure_cookies: SecureCookies::Auto,
             },
+            search: SearchSettings {
+                sync_interval_ms: 1000,
+            },
             log: LogSettings {
                 level: "info".into(),
                 format: LogFormat::Pretty,
@@ -163,6 +175,11 @@ impl Default for MailSettings {
 impl Default for SecuritySettings {
     fn default() -> Self {
         Settings::default().security
+    }
+}
+impl Default for SearchSettings {
+    fn default() -> Self {
+        Settings::default().search
     }
 }
 impl Default for LogSettings {

@@ -270,8 +270,13 @@ macro_rules! update_offering_row {
                 .execute(&mut *$tx)
                 .await?;
             let codes: Vec<&String> = f.ssyk_codes.iter().collect();
-            bulk_insert!($tx, "offering_occupation", ["offering_id", "ssyk_code"], codes,
-                |q, c| q.bind($id).bind(*c));
+            bulk_insert!(
+                $tx,
+                "offering_occupation",
+                ["offering_id", "ssyk_code"],
+                codes,
+                |q, c| q.bind($id).bind(*c)
+            );
         }
         r
     }};
@@ -354,6 +359,43 @@ impl Store {
         })
     }
 
+    /// Creates drafts from a provider's file, each with its occasion when the file gave one,
+    /// in one transaction: all of them or none. Returns their ids in order.
+    ///
+    /// # Errors
+    /// A database error (nothing is stored).
+    pub async fn create_offerings(
+        &self,
+        drafts: &[(OfferingFields, Option<NewOccasion>)],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<Vec<i64>> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let draft = OfferingStatus::Draft.as_str();
+            let mut ids = Vec::with_capacity(drafts.len());
+            for (fields, occasion) in drafts {
+                let id = insert_offering_row!(tx, fields, draft, "lärnav", None::<String>, None::<i64>, by, now);
+                sqlx::query("INSERT INTO offering_event (offering_id, status, note, user_id, at) VALUES ($1, $2, '', $3, $4)")
+                    .bind(id).bind(draft).bind(by).bind(now).execute(&mut *tx).await?;
+                if let Some(o) = occasion {
+                    sqlx::query(
+                        "INSERT INTO occasion (offering_id, starts_on, ends_on, application_mode, opens_on, closes_on, seats, place)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                        .bind(id).bind(o.starts_on).bind(o.ends_on).bind(o.application_mode.as_str())
+                        .bind(o.opens_on).bind(o.closes_on).bind(o.seats).bind(&o.place)
+                        .execute(&mut *tx).await?;
+                }
+                log_change!(tx, id, now)?;
+                ids.push(id);
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(ids)
+        })
+    }
+
     /// Saves new content of an offering, if nobody saved since `version`.
     ///
     /// # Errors
@@ -424,8 +466,10 @@ impl Store {
     /// [`StoreError::NotFound`].
     pub async fn offering(&self, id: i64) -> Result<Offering> {
         let sql = format!("{OFFERING_SELECT} WHERE f.id = $1");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id).fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?,
+        )
     }
 
     /// # Errors
@@ -465,16 +509,20 @@ impl Store {
     /// A database error.
     pub async fn occasions(&self, offering_id: i64) -> Result<Vec<Occasion>> {
         let sql = format!("{OCCASION_SELECT} WHERE offering_id = $1 ORDER BY starts_on, id");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(offering_id).fetch_all(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(offering_id).fetch_all(p).await)?,
+        )
     }
 
     /// # Errors
     /// [`StoreError::NotFound`].
     pub async fn occasion(&self, id: i64) -> Result<Occasion> {
         let sql = format!("{OCCASION_SELECT} WHERE id = $1");
-        Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(id).fetch_one(p).await)?)
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id).fetch_one(p).await)?,
+        )
     }
 
     /// Adds an occasion (`id` = `None`) or replaces one's values.
