@@ -1,4 +1,4 @@
-//! `larnav bench ads` and `larnav bench scores`: the figures in docs/benchmarks.md.
+//! `larnav bench ads`, `larnav bench scores` and `larnav bench search`: the figures in docs/benchmarks.md.
 
 use std::collections::HashSet;
 use std::io::BufWriter;
@@ -175,4 +175,154 @@ pub fn scores(runs: u32) {
         median(&mut times),
         times.len()
     );
+}
+
+/// `larnav bench search`: builds an index of `n` offerings made from the real national
+/// catalogue's texts (each real offering repeated with other kommuner, providers, levels and
+/// start months, as the same course is given in many places), then times a query mix.
+pub fn search(n: usize, queries: usize) -> Result<()> {
+    use larnav_app::search_index::{Facet, OfferingDoc, SearchIndex, SearchRequest, Sort};
+    use larnav_domain::catalogue::{Format, OfferingKind};
+    let reference = larnav_ingest::reference::load_embedded().context("reference data")?;
+    let by_name = reference
+        .kommuner
+        .iter()
+        .map(|k| (k.name.clone(), k.code.clone()))
+        .collect();
+    let places = larnav_ingest::catalogue::places(&by_name)?;
+    let real = larnav_ingest::catalogue::read_national(&places)?;
+    let kommuner = &reference.kommuner;
+    let (kinds, formats) = (OfferingKind::ALL, Format::ALL);
+    let start = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).context("date")?;
+    let docs: Vec<OfferingDoc> = (0..n)
+        .map(|i| {
+            let e = &real[i % real.len()];
+            let k = &kommuner[(i * 7919) % kommuner.len()];
+            let next = start + chrono::Duration::days(((i * 37) % 540) as i64);
+            OfferingDoc {
+                id: i as i64 + 1,
+                title: e.title.clone(),
+                summary: e.summary.chars().take(300).collect(),
+                body: e.description.clone(),
+                keywords: format!("{}\n{}", k.name, e.place),
+                provider: format!("Anordnare {}", i % 2000),
+                kind: kinds[i % kinds.len()].as_str().into(),
+                format: formats[(i / 3) % formats.len()].as_str().into(),
+                lan: Some(k.lan_code.clone()),
+                kommun: Some(k.code.clone()),
+                place: k.name.clone(),
+                seqf: Some((i % 6) as u8 + 2),
+                ssyk: e.ssyk_codes.clone(),
+                occupation_fields: e.ssyk_codes.iter().map(|c| c[..1].to_string()).collect(),
+                start_months: vec![next.format("%Y-%m").to_string()],
+                next_start: Some(next),
+                free_seats: i % 3 != 0,
+                visible_to: (i % 50 == 0).then(|| vec![i as i64 % 100]),
+            }
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("larnav-bench-search-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let index = SearchIndex::open(&dir)?;
+    let cursor = larnav_app::search_index::Cursor {
+        database: "bench".into(),
+        change: 1,
+    };
+    let t = Instant::now();
+    index.rebuild(docs, &cursor)?;
+    let build = t.elapsed().as_secs_f64();
+    let size: u64 = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len())
+        .sum();
+    println!(
+        "indexed {n} offerings ({} real texts) in {build:.2} s; index {:.0} MiB on disk",
+        real.len(),
+        size as f64 / 1048576.0
+    );
+
+    // The mix: single words, inflections, prefixes as typed, typos, abbreviations, phrases,
+    // facet filters with and without text, and sorting by start.
+    let texts = [
+        "undersköterska",
+        "undersköterskor",
+        "svetsning",
+        "lastbilsförare",
+        "ekonomi",
+        "programmering",
+        "truck",
+        "barnskötare",
+        "elektriker",
+        "kock",
+        "underskö",
+        "progr",
+        "underskoterska",
+        "programering",
+        "elektrikr",
+        "svettsning",
+        "usk",
+        "sfi",
+        "\"vård och omsorg\"",
+        "\"svenska som andraspråk\"",
+        "distans vård",
+        "bygg och anläggning",
+    ];
+    let facets = [
+        vec![],
+        vec![(Facet::Lan, "21".to_string())],
+        vec![
+            (Facet::Kind, "municipal_adult_education".to_string()),
+            (Facet::Format, "distance".to_string()),
+        ],
+        vec![
+            (Facet::Seqf, "5".to_string()),
+            (Facet::FreeSeats, "1".to_string()),
+        ],
+    ];
+    let mut requests = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        for (j, filters) in facets.iter().enumerate() {
+            requests.push(SearchRequest {
+                text: (*text).to_string(),
+                filters: filters.clone(),
+                sort: if (i + j) % 5 == 0 {
+                    Sort::Start
+                } else {
+                    Sort::Relevance
+                },
+                limit: 20,
+                ..SearchRequest::default()
+            });
+        }
+    }
+    for filters in &facets[1..] {
+        requests.push(SearchRequest {
+            filters: filters.clone(),
+            limit: 20,
+            ..SearchRequest::default()
+        });
+    }
+    for r in &requests {
+        index.search(r)?; // warm the caches once
+    }
+    let mut times = Vec::with_capacity(queries);
+    let mut total_hits = 0usize;
+    for i in 0..queries {
+        let t = Instant::now();
+        let found = index.search(&requests[i % requests.len()])?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        total_hits += found.total;
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "{queries} queries over {} distinct requests (mean {} hits): p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        requests.len(),
+        total_hits / queries.max(1),
+        pct(0.50),
+        pct(0.99),
+        times[times.len() - 1]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }

@@ -65,6 +65,9 @@ enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Rebuild this instance's catalogue search index from the database (the index is
+    /// derived data; a running server also keeps it in step by itself).
+    Reindex,
     /// Measure performance figures (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -124,6 +127,10 @@ enum ImportCommand {
         /// The file (`-` reads standard input).
         file: PathBuf,
     },
+    /// Import the national catalogue shipped with Lärnav (labour-market training,
+    /// folkhögskola, komvux, national vocational training; YH educations granted in 2024),
+    /// replacing an earlier import of it.
+    Catalogue,
 }
 
 #[derive(Subcommand)]
@@ -149,6 +156,14 @@ enum BenchCommand {
     Scores {
         #[arg(long, default_value_t = 5)]
         runs: u32,
+    },
+    /// Build a catalogue index of N offerings made from the real catalogue's texts and time a
+    /// query mix (words, inflections, prefixes, typos, abbreviations, phrases, facets).
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        offerings: usize,
+        #[arg(long, default_value_t = 20_000)]
+        queries: usize,
     },
 }
 
@@ -343,6 +358,33 @@ async fn run() -> Result<()> {
         Command::Import {
             command: ImportCommand::Ads { file },
         } => import_ads(s, file).await,
+        Command::Import {
+            command: ImportCommand::Catalogue,
+        } => {
+            let (app, _) = open(s).await?;
+            let done = app
+                .import_national_catalogue(&Actor::system())
+                .await
+                .map_err(explain)?;
+            println!(
+                "Imported {} national offerings and {} YH educations.",
+                done.national, done.yh
+            );
+            Ok(())
+        }
+        Command::Reindex => {
+            let (app, _) = open(s).await?;
+            let t = std::time::Instant::now();
+            let n = app.reindex(&Actor::system()).await.map_err(explain)?;
+            println!(
+                "Indexed {n} published offerings in {:.2} s.",
+                t.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Bench {
+            command: BenchCommand::Search { offerings, queries },
+        } => bench::search(*offerings, *queries),
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,

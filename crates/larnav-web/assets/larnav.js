@@ -83,8 +83,37 @@ function importProgress(box) {
   setTimeout(tick, 2000);
 }
 
+// Catalogue search-as-you-type: the form's own GET is fetched as the user types and the results
+// region is replaced by the same region of the answer, so facets, hits and paging stay the
+// server's (one renderer). The address follows, so the back button and links keep working.
+function liveCatalogue(form) {
+  const target = form.dataset.liveResults;
+  const region = document.getElementById(target);
+  if (!region) return;
+  let timer = null;
+  let latest = 0;
+  const run = async () => {
+    const params = new URLSearchParams(new FormData(form));
+    const url = form.action + "?" + params.toString();
+    const mine = ++latest;
+    try {
+      const res = await fetch(url, { headers: { Accept: "text/html" } });
+      if (!res.ok || mine !== latest) return;
+      const doc = new DOMParser().parseFromString(await res.text(), "text/html");
+      const fresh = doc.getElementById(target);
+      if (!fresh || mine !== latest) return;
+      region.replaceChildren(...fresh.childNodes);
+      history.replaceState(null, "", url);
+    } catch (e) { /* the submit button still works */ }
+  };
+  form.querySelectorAll("input[type=search]").forEach((input) =>
+    input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); }));
+  form.querySelectorAll("select").forEach((select) => select.addEventListener("change", run));
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
+  document.querySelectorAll("form[data-live-results]").forEach(liveCatalogue);
   document.querySelectorAll("[data-import-progress]").forEach(importProgress);
   // Move focus to an error summary so that keyboard and screen-reader users hear it first.
   const summary = document.querySelector("[data-autofocus]");

@@ -167,6 +167,67 @@ pub fn router(app: App) -> Router {
         .route("/reference/seqf", get(pages::reference::seqf))
         .route("/signals", get(pages::signals::show))
         .route("/signals/import", post(pages::signals::import))
+        .route("/catalogue", get(pages::catalogue::search))
+        .route("/catalogue/{id}", get(pages::catalogue::show))
+        .route(
+            "/catalogue/{id}/edit",
+            get(pages::catalogue::edit_form).post(pages::catalogue::update),
+        )
+        .route(
+            "/catalogue/{id}/status",
+            post(pages::catalogue::move_status),
+        )
+        .route(
+            "/catalogue/{id}/occasions",
+            post(pages::catalogue::add_occasion),
+        )
+        .route(
+            "/catalogue/{id}/occasions/{occasion}/delete",
+            post(pages::catalogue::delete_occasion),
+        )
+        .route(
+            "/catalogue/{id}/occasions/{occasion}/calendar.ics",
+            get(pages::catalogue::calendar),
+        )
+        .route(
+            "/catalogue/{id}/occasions/{occasion}/sessions",
+            post(pages::catalogue::add_sessions),
+        )
+        .route(
+            "/catalogue/{id}/occasions/{occasion}/sessions/{session}/delete",
+            post(pages::catalogue::delete_session),
+        )
+        .route(
+            "/catalogue/{id}/occasions/{occasion}/staffing",
+            post(pages::catalogue::set_staffing),
+        )
+        .route("/offerings/new", get(pages::catalogue::answer_need))
+        .route(
+            "/organisations/{id}/offerings",
+            get(pages::catalogue::workspace).post(pages::catalogue::create),
+        )
+        .route(
+            "/organisations/{id}/offerings/new",
+            get(pages::catalogue::new_form),
+        )
+        .route(
+            "/organisations/{id}/offerings/import",
+            post(pages::catalogue::import_offerings).layer(DefaultBodyLimit::max(
+                pages::catalogue::OFFERING_FILE_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/organisations/{id}/offerings/export/{format}",
+            get(pages::catalogue::export_offerings),
+        )
+        .route(
+            "/catalogue/template/{format}",
+            get(pages::catalogue::offering_template),
+        )
+        .route(
+            "/organisations/{id}/teachers",
+            post(pages::catalogue::create_teacher),
+        )
         .route("/semaforen", get(pages::semaforen::index))
         .route("/semaforen/method", get(pages::semaforen::method))
         .route("/semaforen/{area}", get(pages::semaforen::list))
@@ -358,11 +419,28 @@ pub async fn serve(
             }
         })
     };
+    // Other instances write to the same database: follow their catalogue changes so that this
+    // instance's search shows them within `search.sync_interval_ms` (plus the apply time).
+    let search_sync = {
+        let app = app.clone();
+        let interval = Duration::from_millis(app.settings.search.sync_interval_ms.max(50));
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(interval);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if let Err(e) = app.refresh_search().await {
+                    tracing::warn!(error = %e, "search index sync failed; retrying");
+                }
+            }
+        })
+    };
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     housekeeping.abort();
+    search_sync.abort();
     result
 }
 

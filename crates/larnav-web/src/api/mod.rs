@@ -20,6 +20,7 @@ use crate::error::WebError;
 mod accounts;
 mod admin;
 mod areas;
+mod catalogue;
 mod organisations;
 mod reference;
 pub mod semaforen;
@@ -76,6 +77,12 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         semaforen::update_list, semaforen::set_override, semaforen::publish, semaforen::supply,
         semaforen::link_supply, semaforen::ad_imports, semaforen::ad_import,
         semaforen::start_ad_import,
+        catalogue::search, catalogue::get_one, catalogue::update, catalogue::move_status,
+        catalogue::provider_offerings, catalogue::create, catalogue::add_occasion,
+        catalogue::update_occasion, catalogue::delete_occasion, catalogue::add_sessions,
+        catalogue::delete_session, catalogue::set_staffing, catalogue::teachers,
+        catalogue::create_teacher, catalogue::teacher_load, catalogue::reindex,
+        catalogue::import_national, catalogue::import_offerings, catalogue::export_offerings,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -205,6 +212,53 @@ pub fn router() -> Router<App> {
                 )),
         )
         .route("/signals/ads/imports/{id}", get(semaforen::ad_import))
+        .route("/catalogue", get(catalogue::search))
+        .route("/catalogue/reindex", post(catalogue::reindex))
+        .route("/catalogue/national", post(catalogue::import_national))
+        .route(
+            "/catalogue/{id}",
+            get(catalogue::get_one).put(catalogue::update),
+        )
+        .route("/catalogue/{id}/status", post(catalogue::move_status))
+        .route("/catalogue/{id}/occasions", post(catalogue::add_occasion))
+        .route(
+            "/catalogue/{id}/occasions/{occasion}",
+            put(catalogue::update_occasion).delete(catalogue::delete_occasion),
+        )
+        .route(
+            "/occasions/{occasion}/sessions",
+            post(catalogue::add_sessions),
+        )
+        .route(
+            "/occasions/{occasion}/sessions/{session}",
+            axum::routing::delete(catalogue::delete_session),
+        )
+        .route(
+            "/occasions/{occasion}/staffing/{teacher}",
+            put(catalogue::set_staffing),
+        )
+        .route(
+            "/organisations/{id}/offerings",
+            get(catalogue::provider_offerings).post(catalogue::create),
+        )
+        .route(
+            "/organisations/{id}/teachers",
+            get(catalogue::teachers).post(catalogue::create_teacher),
+        )
+        .route(
+            "/organisations/{id}/teachers/load",
+            get(catalogue::teacher_load),
+        )
+        .route(
+            "/organisations/{id}/offerings/import",
+            post(catalogue::import_offerings).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::catalogue::OFFERING_FILE_LIMIT,
+            )),
+        )
+        .route(
+            "/organisations/{id}/offerings/export",
+            get(catalogue::export_offerings),
+        )
 }
 
 /// Paging parameters shared by list endpoints.

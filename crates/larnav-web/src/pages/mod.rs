@@ -16,6 +16,7 @@ pub mod admin;
 pub mod ads;
 pub mod areas;
 pub mod auth;
+pub mod catalogue;
 pub mod home;
 pub mod lists;
 pub mod needs;
@@ -125,6 +126,11 @@ impl FormState {
             other => form.summary = Some(ctx.tr.t(other.message_key()).to_string()),
         }
         form
+    }
+
+    /// Sets a field's value (shown in the form).
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        self.values.insert(name.to_string(), value.into());
     }
 
     pub fn value(&self, name: &str) -> &str {

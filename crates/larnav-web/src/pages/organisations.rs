@@ -53,6 +53,8 @@ struct OrganisationPage<'a> {
     invitations: Vec<Invitation>,
     can_manage: bool,
     can_see_members: bool,
+    /// Provider staff, reviewers, coordinators and admins see the offerings workspace link.
+    can_offer: bool,
     invite: FormState,
     edit: FormState,
     roles: [Role; 7],
@@ -191,6 +193,8 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
         Failed::Edit(e, f) => edit = FormState::failed(ctx, e, &as_refs(&form_values(f))),
         Failed::Member(e) => member_error = Some(ctx.tr.t(e.message_key()).to_string()),
     }
+    let can_offer = ctx.actor.may(Action::ManageOfferings(org.id))
+        || ctx.actor.may(Action::PublishOfferings(org.id));
     render(&OrganisationPage {
         base: Base::new(ctx, &org.name),
         org,
@@ -198,6 +202,7 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
         invitations,
         can_manage,
         can_see_members,
+        can_offer,
         invite,
         edit,
         roles: Role::ALL,

@@ -207,9 +207,16 @@ struct ExplainPage<'a> {
     base: Base<'a>,
     e: Explanation,
     back: String,
+    /// Whether the visitor may create offerings somewhere ("answer the need").
+    can_offer: bool,
 }
 
 impl ExplainPage<'_> {
+    fn find_courses(&self) -> String {
+        self.base
+            .tr
+            .fmt("explain.find_courses", &[("area", &self.e.area.name)])
+    }
     fn light(&self, l: &Light) -> &str {
         light_label(self.base.tr, *l)
     }
@@ -316,10 +323,18 @@ async fn explain_page(
         None => format!("/semaforen/{}", e.area.key),
     };
     let title = format!("{} – {}", e.row.occupation_name, e.area.name);
+    let actor = &ctx.actor;
+    let can_offer = actor.platform_admin
+        || actor.memberships.iter().any(|m| {
+            actor.may(larnav_app::domain::Action::ManageOfferings(
+                m.organisation_id,
+            ))
+        });
     render(&ExplainPage {
         base: Base::new(ctx, &title),
         e,
         back,
+        can_offer,
     })
 }
 

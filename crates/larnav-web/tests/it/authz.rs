@@ -19,6 +19,12 @@ enum May {
     AreaManagersOfA,
     /// Employer contacts, coordinators (brokers) and analysts of A.
     NeedReportersOfA,
+    /// Provider staff, coordinators and administrators of A.
+    OfferingManagersOfA,
+    /// Offering managers and reviewers of A.
+    OfferingStaffOfA,
+    /// Whoever manages offerings in some organisation (A's managers and B's admin).
+    OfferingManagersAnywhere,
     PlatformAdmins,
 }
 
@@ -27,6 +33,7 @@ struct Who {
     token: Option<String>,
     platform: bool,
     role_in_a: Option<Role>,
+    admin_of_b: bool,
 }
 
 impl Who {
@@ -52,6 +59,26 @@ impl Who {
                         Some(Role::EmployerContact | Role::Coordinator | Role::Analyst)
                     )
             }
+            May::OfferingManagersOfA => {
+                self.platform
+                    || matches!(
+                        self.role_in_a,
+                        Some(Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin)
+                    )
+            }
+            May::OfferingStaffOfA => {
+                self.platform
+                    || matches!(
+                        self.role_in_a,
+                        Some(
+                            Role::ProviderStaff
+                                | Role::Coordinator
+                                | Role::OrganisationAdmin
+                                | Role::Reviewer
+                        )
+                    )
+            }
+            May::OfferingManagersAnywhere => self.admin_of_b || self.may(May::OfferingManagersOfA),
             May::PlatformAdmins => self.platform,
         }
     }
@@ -80,6 +107,15 @@ struct Fixtures {
     needs: [i64; 2],
     supply: i64,
     ad_import: i64,
+    /// A draft offering of A, its occasion (kept), a spare occasion (deleted), a session, a
+    /// teacher; a published offering and its occasion.
+    draft: i64,
+    occasion: i64,
+    spare_occasion: i64,
+    session: i64,
+    teacher: i64,
+    published_offering: i64,
+    published_occasion: i64,
 }
 
 fn form_endpoints(
@@ -306,6 +342,117 @@ fn form_endpoints(
             format!("/signals/ads/{}", f.ad_import),
             None,
             Analysts,
+        ),
+        ("GET", "/catalogue?q=usk&kind=course".into(), None, Everyone),
+        (
+            "GET",
+            format!("/catalogue/{}", f.published_offering),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            format!(
+                "/catalogue/{}/occasions/{}/calendar.ics",
+                f.published_offering, f.published_occasion
+            ),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            format!("/catalogue/{}/edit", f.draft),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/catalogue/{}/edit", f.draft),
+            form(&[("title", "Ny titel"), ("kind", "course"), ("version", "1")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/catalogue/{}/occasions", f.draft),
+            form(&[("starts_on", "2031-01-10"), ("ends_on", "2031-02-10")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/catalogue/{}/occasions/{}/sessions", f.draft, f.occasion),
+            form(&[
+                ("date", "2030-01-14"),
+                ("start_time", "09:00"),
+                ("end_time", "10:00"),
+            ]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!(
+                "/catalogue/{}/occasions/{}/sessions/{}/delete",
+                f.draft, f.occasion, f.session
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/catalogue/{}/occasions/{}/staffing", f.draft, f.occasion),
+            form(&[("teacher_id", &f.teacher.to_string()), ("hours", "10")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!(
+                "/catalogue/{}/occasions/{}/delete",
+                f.draft, f.spare_occasion
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/catalogue/{}/status", f.draft),
+            form(&[("to", "review")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            "/offerings/new?ssyk=5321&area=21".into(),
+            None,
+            OfferingManagersAnywhere,
+        ),
+        (
+            "GET",
+            format!("/organisations/{a}/offerings"),
+            None,
+            OfferingStaffOfA,
+        ),
+        (
+            "GET",
+            format!("/organisations/{a}/offerings/new?template=contract_online"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}/offerings"),
+            form(&[("title", "Kurs"), ("kind", "course")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/organisations/{a}/offerings/export/csv"),
+            None,
+            OfferingStaffOfA,
+        ),
+        ("GET", "/catalogue/template/xlsx".into(), None, Everyone),
+        (
+            "POST",
+            format!("/organisations/{a}/teachers"),
+            form(&[("name", "Lärare"), ("capacity_hours", "100")]),
+            OfferingManagersOfA,
         ),
         (
             "POST",
@@ -600,6 +747,118 @@ fn endpoints(
             Analysts,
         ),
         ("POST", "/api/v1/signals/ads/imports".into(), None, Analysts),
+        ("GET", "/api/v1/catalogue?q=vård".into(), None, Everyone),
+        (
+            "GET",
+            format!("/api/v1/catalogue/{}", f.published_offering),
+            None,
+            Everyone,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/catalogue/{}", f.draft),
+            Some(json!({"title": "Ny titel", "kind": "course", "version": "1"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/{}/occasions", f.draft),
+            Some(json!({"starts_on": "2031-03-01", "ends_on": "2031-04-01"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/catalogue/{}/occasions/{}", f.draft, f.occasion),
+            Some(json!({"starts_on": "2030-01-01", "ends_on": "2030-06-30", "seats": "20"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/occasions/{}/sessions", f.occasion),
+            Some(json!({"date": "2030-01-21", "start_time": "09:00", "end_time": "10:00"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/occasions/{}/sessions/{}", f.occasion, f.session),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/occasions/{}/staffing/{}", f.occasion, f.teacher),
+            Some(json!({"hours": "12"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "DELETE",
+            format!(
+                "/api/v1/catalogue/{}/occasions/{}",
+                f.draft, f.spare_occasion
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/catalogue/{}/status", f.draft),
+            Some(json!({"status": "review"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/offerings"),
+            None,
+            OfferingStaffOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/offerings"),
+            Some(json!({"title": "Kurs", "kind": "course"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/teachers"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/teachers"),
+            Some(json!({"name": "Lärare", "capacity_hours": "100"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/teachers/load"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            "/api/v1/catalogue/reindex".into(),
+            None,
+            PlatformAdmins,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/offerings/import"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/offerings/export"),
+            None,
+            OfferingStaffOfA,
+        ),
+        (
+            "POST",
+            "/api/v1/catalogue/national".into(),
+            None,
+            PlatformAdmins,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/account".into(), None, SignedIn),
@@ -626,6 +885,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             token: None,
             platform: false,
             role_in_a: None,
+            admin_of_b: false,
         }];
         let admin = t.create_user("platform@x.se", "Platform", true).await;
         people.push(Who {
@@ -633,6 +893,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             token: Some(t.token_for(admin).await),
             platform: true,
             role_in_a: None,
+            admin_of_b: false,
         });
         let learner = t.create_user("learner@x.se", "Learner", false).await;
         people.push(Who {
@@ -640,6 +901,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             token: Some(t.token_for(learner).await),
             platform: false,
             role_in_a: None,
+            admin_of_b: false,
         });
         for (i, role) in Role::ALL.into_iter().enumerate() {
             let u = t
@@ -651,6 +913,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                 token: Some(t.token_for(u).await),
                 platform: false,
                 role_in_a: Some(role),
+                admin_of_b: false,
             });
         }
         let admin_b = t.create_user("adminb@x.se", "Admin B", false).await;
@@ -660,6 +923,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             token: Some(t.token_for(admin_b).await),
             platform: false,
             role_in_a: None,
+            admin_of_b: true,
         });
 
         let target = t.create_user("target@x.se", "Target", false).await;
@@ -808,6 +1072,12 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             fixtures.needs[0],
                             fixtures.supply,
                             fixtures.ad_import,
+                            fixtures.draft,
+                            fixtures.occasion,
+                            fixtures.spare_occasion,
+                            fixtures.session,
+                            fixtures.teacher,
+                            fixtures.published_offering,
                         ]
                     )
                 )
@@ -909,13 +1179,93 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         .start_ad_import("test.jsonl", 0, None, larnav_app::now(), &audit)
         .await
         .unwrap();
+    let catalogue = catalogue_fixtures(app, a).await;
     Fixtures {
         list,
         published,
         needs: [needs[0], needs[1]],
         supply,
         ad_import,
+        draft: catalogue[0],
+        occasion: catalogue[1],
+        spare_occasion: catalogue[2],
+        session: catalogue[3],
+        teacher: catalogue[4],
+        published_offering: catalogue[5],
+        published_occasion: catalogue[6],
     }
+}
+
+/// [draft, occasion, spare occasion, session, teacher, published offering, its occasion] in A.
+async fn catalogue_fixtures(app: &larnav_app::App, a: i64) -> [i64; 7] {
+    use larnav_app::catalogue::{OccasionForm, OfferingForm, SessionForm, TeacherForm};
+    use larnav_app::domain::Actor;
+    use larnav_app::domain::catalogue::OfferingStatus;
+    let system = Actor::system();
+    let form = OfferingForm {
+        title: "Vårdkurs".into(),
+        summary: "Kort om kursen.".into(),
+        description: "Om kursen.".into(),
+        kind: "course".into(),
+        credit_kind: "none".into(),
+        ssyk_codes: "5321".into(),
+        format: "distance".into(),
+        kommun_code: "2184".into(),
+        language: "sv".into(),
+        payer: "free".into(),
+        ..OfferingForm::default()
+    };
+    let occasion = OccasionForm {
+        starts_on: "2030-01-07".into(),
+        ends_on: "2030-06-14".into(),
+        application_mode: "rolling".into(),
+        seats: "20".into(),
+        ..OccasionForm::default()
+    };
+    let draft = app.create_offering(&system, a, &form, None).await.unwrap();
+    let kept = app
+        .save_occasion(&system, draft, None, &occasion)
+        .await
+        .unwrap();
+    let spare = app
+        .save_occasion(&system, draft, None, &occasion)
+        .await
+        .unwrap();
+    let session = SessionForm {
+        date: "2030-01-08".into(),
+        start_time: "09:00".into(),
+        end_time: "11:00".into(),
+        ..SessionForm::default()
+    };
+    app.add_sessions(&system, kept, &session).await.unwrap();
+    let view = app.offering_view(&system, draft).await.unwrap();
+    let session = view.occasions[0].sessions[0].id;
+    let teacher = TeacherForm {
+        name: "Lärare".into(),
+        capacity_hours: "200".into(),
+        ..TeacherForm::default()
+    };
+    let teacher = app.create_teacher(&system, a, &teacher).await.unwrap();
+    let published = app.create_offering(&system, a, &form, None).await.unwrap();
+    let published_occasion = app
+        .save_occasion(&system, published, None, &occasion)
+        .await
+        .unwrap();
+    app.move_offering(&system, published, OfferingStatus::Review, "")
+        .await
+        .unwrap();
+    app.move_offering(&system, published, OfferingStatus::Published, "")
+        .await
+        .unwrap();
+    [
+        draft,
+        kept,
+        spare,
+        session,
+        teacher,
+        published,
+        published_occasion,
+    ]
 }
 
 /// Replaces concrete ids and tokens in a tested path with `*`.

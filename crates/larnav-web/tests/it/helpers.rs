@@ -83,6 +83,32 @@ impl TestApp {
         let _ = std::fs::remove_dir_all(&self.data_dir);
     }
 
+    /// Another app instance serving the same database with its own data directory (and so
+    /// its own search index), as a second server behind a load balancer.
+    pub async fn spawn_second_instance(&self) -> SecondInstance {
+        let db = self.db.as_ref().expect("database");
+        let dir = std::env::temp_dir().join(format!(
+            "larnav-web-second-{}",
+            larnav_app::security::random_token()
+        ));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (app, _) = App::open(settings_for(db, &dir))
+            .await
+            .expect("second instance opens");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(larnav_web::serve(app.clone(), listener, async move {
+            let _ = stopped.await;
+        }));
+        SecondInstance {
+            address,
+            app,
+            dir,
+            stop,
+            client: new_client(),
+        }
+    }
+
     /// The same server seen from another browser (a fresh cookie jar).
     pub fn another_browser(self) -> Self {
         Self {
@@ -256,4 +282,29 @@ pub fn location(r: &Response) -> String {
         .get("location")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default()
+}
+
+/// A second server on the test's database (see [`TestApp::spawn_second_instance`]).
+pub struct SecondInstance {
+    pub address: String,
+    pub app: App,
+    pub client: Client,
+    dir: PathBuf,
+    stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl SecondInstance {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.app.store.close().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

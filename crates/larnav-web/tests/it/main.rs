@@ -5,6 +5,7 @@
 mod api;
 mod auth;
 mod authz;
+mod catalogue;
 mod helpers;
 mod organisations;
 mod pages;
