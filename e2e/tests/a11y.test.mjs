@@ -26,6 +26,8 @@ const PUBLIC_PAGES = [
   "/signals",
   "/semaforen",
   "/semaforen/method",
+  "/catalogue",
+  "/catalogue?q=usk&shortage_area=21",
   "/semaforen/21",
   "/semaforen/21/gaps",
   "/semaforen/21/5321",
