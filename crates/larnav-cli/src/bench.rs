@@ -236,9 +236,10 @@ pub fn search(n: usize, queries: usize) -> Result<()> {
         .map(|m| m.len())
         .sum();
     println!(
-        "indexed {n} offerings ({} real texts) in {build:.2} s; index {:.0} MiB on disk",
+        "indexed {n} offerings ({} real texts) in {build:.2} s; index {:.0} MiB on disk, {} segment(s)",
         real.len(),
-        size as f64 / 1048576.0
+        size as f64 / 1048576.0,
+        index.segments()
     );
 
     // The mix: single words, inflections, prefixes as typed, typos, abbreviations, phrases,
@@ -312,6 +313,18 @@ pub fn search(n: usize, queries: usize) -> Result<()> {
         let found = index.search(&requests[i % requests.len()])?;
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         total_hits += found.total;
+    }
+    if std::env::var_os("LARNAV_BENCH_DETAIL").is_some() {
+        let mut per: Vec<(f64, String)> = (0..requests.len())
+            .map(|r| {
+                let mut v: Vec<f64> = times.iter().skip(r).step_by(requests.len()).copied().collect();
+                (median(&mut v), format!("{:?} {:?}", requests[r].text, requests[r].filters))
+            })
+            .collect();
+        per.sort_by(|a, b| b.0.total_cmp(&a.0));
+        for (t, r) in per.iter().take(15) {
+            println!("  {t:.3} ms  {r}");
+        }
     }
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];

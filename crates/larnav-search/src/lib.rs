@@ -35,7 +35,7 @@ mod schema;
 
 pub use facets::Facet;
 pub use highlight::Segment;
-pub use query::{ParsedQuery, Synonyms};
+pub use query::{Highlighter, ParsedQuery, Synonyms};
 use schema::Fields;
 
 /// Errors of the index. Each is an operational fault (disk, corrupt files), never a user's
@@ -263,7 +263,20 @@ impl SearchIndex {
         for doc in docs {
             writer.add_document(self.fields.document(&doc))?;
         }
-        self.commit(&mut writer, cursor)
+        self.commit(&mut writer, cursor)?;
+        // A search pays per segment (each opens its facet columns and runs each typo automaton
+        // over its term dictionary), so a rebuilt index is merged into one segment.
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+            self.reader.reload()?;
+        }
+        Ok(())
+    }
+
+    /// How many segments searches currently read (benchmarks and tests).
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// Applies changes: `upserts` replace or add offerings, `removed` ids disappear (an id in
@@ -380,6 +393,7 @@ impl SearchIndex {
     ) -> Result<SearchResults> {
         let f = &self.fields;
         let mut hits = Vec::with_capacity(docs.len());
+        let mut highlighter = parsed.highlighter();
         for (score, address) in docs {
             let doc: TantivyDocument = searcher.doc(address)?;
             let text = |field| {
@@ -398,8 +412,8 @@ impl SearchIndex {
                     .and_then(|v| v.as_i64())
                     .unwrap_or_default(),
                 score,
-                title: parsed.highlight(&text(f.title)),
-                summary: parsed.highlight(&text(f.summary)),
+                title: highlighter.mark(&text(f.title)),
+                summary: highlighter.mark(&text(f.summary)),
                 provider: text(f.provider),
                 place: text(f.place),
                 kind: text(f.kind),

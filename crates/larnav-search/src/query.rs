@@ -223,16 +223,44 @@ impl ParsedQuery {
 
     /// Splits `text` into segments, marking the words this query matches.
     pub fn highlight(&self, text: &str) -> Vec<Segment> {
-        let mut stemmed = stemmed_analyzer();
+        self.highlighter().mark(text)
+    }
+
+    /// A highlighter for many texts: it remembers each word's verdict, since the hits of one
+    /// page share most of their words.
+    pub fn highlighter(&self) -> Highlighter<'_> {
+        Highlighter {
+            query: self,
+            analyzer: stemmed_analyzer(),
+            seen: std::collections::HashMap::new(),
+        }
+    }
+}
+
+/// Marks the words of texts that a query matches (see [`ParsedQuery::highlighter`]).
+pub struct Highlighter<'q> {
+    query: &'q ParsedQuery,
+    analyzer: TextAnalyzer,
+    seen: std::collections::HashMap<String, bool>,
+}
+
+impl Highlighter<'_> {
+    pub fn mark(&mut self, text: &str) -> Vec<Segment> {
+        let Self { query, analyzer, seen } = self;
         crate::highlight::mark(text, |word| {
             let lower = word.to_lowercase();
-            let stem = tokens(&mut stemmed, &lower).pop().unwrap_or_default();
-            self.words.iter().any(|w| w.matches(&lower, &stem))
-                || self
+            if let Some(hit) = seen.get(&lower) {
+                return *hit;
+            }
+            let stem = tokens(analyzer, &lower).pop().unwrap_or_default();
+            let hit = query.words.iter().any(|w| w.matches(&lower, &stem))
+                || query
                     .phrases
                     .iter()
                     .flatten()
-                    .any(|(_, s)| *s == stem && !stem.is_empty())
+                    .any(|(_, s)| *s == stem && !stem.is_empty());
+            seen.insert(lower, hit);
+            hit
         })
     }
 }
