@@ -259,7 +259,7 @@ impl App {
         );
         let address = text(&mut checks, "address", &form.address, 300, false);
         let url = text(&mut checks, "url", &form.url, 500, false);
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             checks.fail("url", "field.url_invalid");
         }
         let kind = keyed(&mut checks, "kind", &form.kind, OfferingKind::parse);
@@ -671,7 +671,7 @@ impl App {
         .in_organisation(provider)
         .with_detail(o.title.clone());
         self.store
-            .set_offering_status(id, o.status, to, note, actor.user_id, now(), &audit)
+            .set_offering_status(id, (o.status, to), note, now(), &audit)
             .await
             .map_err(conflict)?;
         self.after_catalogue_write().await;

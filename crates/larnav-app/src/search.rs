@@ -46,7 +46,7 @@ pub struct CatalogueIndex {
     index: SearchIndex,
     database: String,
     sync: Mutex<SyncState>,
-    shortages: std::sync::Mutex<HashMap<String, (Instant, Arc<Vec<String>>)>>,
+    shortages: std::sync::Mutex<HashMap<String, CachedShortages>>,
 }
 
 #[derive(Default)]
@@ -79,6 +79,9 @@ impl CatalogueIndex {
         &self.index
     }
 }
+
+/// An area's red SSYK codes and when they were computed.
+type CachedShortages = (Instant, Arc<Vec<String>>);
 
 /// A search as the catalogue page and the API ask it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema, utoipa::IntoParams)]

@@ -317,8 +317,16 @@ pub fn search(n: usize, queries: usize) -> Result<()> {
     if std::env::var_os("LARNAV_BENCH_DETAIL").is_some() {
         let mut per: Vec<(f64, String)> = (0..requests.len())
             .map(|r| {
-                let mut v: Vec<f64> = times.iter().skip(r).step_by(requests.len()).copied().collect();
-                (median(&mut v), format!("{:?} {:?}", requests[r].text, requests[r].filters))
+                let mut v: Vec<f64> = times
+                    .iter()
+                    .skip(r)
+                    .step_by(requests.len())
+                    .copied()
+                    .collect();
+                (
+                    median(&mut v),
+                    format!("{:?} {:?}", requests[r].text, requests[r].filters),
+                )
             })
             .collect();
         per.sort_by(|a, b| b.0.total_cmp(&a.0));

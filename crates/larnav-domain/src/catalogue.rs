@@ -214,10 +214,10 @@ impl OccasionPlan {
             (ApplicationMode::Fixed, _, None) => p.push(("closes_on", "field.required")),
             _ => {}
         }
-        if let (Some(opens), Some(closes)) = (self.opens_on, self.closes_on) {
-            if closes < opens {
-                p.push(("closes_on", "catalogue.window_order"));
-            }
+        if let (Some(opens), Some(closes)) = (self.opens_on, self.closes_on)
+            && closes < opens
+        {
+            p.push(("closes_on", "catalogue.window_order"));
         }
         if self.closes_on.is_some_and(|c| c > self.ends_on) {
             p.push(("closes_on", "catalogue.window_after_end"));

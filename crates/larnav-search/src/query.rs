@@ -246,7 +246,11 @@ pub struct Highlighter<'q> {
 
 impl Highlighter<'_> {
     pub fn mark(&mut self, text: &str) -> Vec<Segment> {
-        let Self { query, analyzer, seen } = self;
+        let Self {
+            query,
+            analyzer,
+            seen,
+        } = self;
         crate::highlight::mark(text, |word| {
             let lower = word.to_lowercase();
             if let Some(hit) = seen.get(&lower) {

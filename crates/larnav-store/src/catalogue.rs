@@ -429,20 +429,20 @@ impl Store {
         })
     }
 
-    /// Moves an offering from `from` to `to` in the workflow, recording who and why.
+    /// Moves an offering from `from` to `to` in the workflow, recording why and who (the
+    /// audit record's actor).
     ///
     /// # Errors
     /// [`StoreError::Conflict`] (`offering_status`) when its status is no longer `from`.
     pub async fn set_offering_status(
         &self,
         id: i64,
-        from: OfferingStatus,
-        to: OfferingStatus,
+        (from, to): (OfferingStatus, OfferingStatus),
         note: &str,
-        by: Option<i64>,
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
+        let by = audit.actor_user_id;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let r = sqlx::query(

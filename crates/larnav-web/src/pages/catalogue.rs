@@ -349,15 +349,19 @@ impl OfferingPage<'_> {
     }
 }
 
+/// A refused change shown again on the offering page: the error, and the occasion form or the
+/// session form (with its occasion) that caused it.
+type FailedChange<'a> = (
+    &'a AppError,
+    Option<&'a OccasionForm>,
+    Option<(i64, &'a SessionForm)>,
+);
+
 async fn offering_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
-    failed: Option<(
-        &AppError,
-        Option<&OccasionForm>,
-        Option<(i64, &SessionForm)>,
-    )>,
+    failed: Option<FailedChange<'_>>,
 ) -> PageResult {
     let view = app.offering_view(&ctx.actor, id).await?;
     let teachers = match (view.can_edit, view.offering.provider_id) {

@@ -776,7 +776,7 @@ async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
         assert!(t.app.store.offerings_of(org).await.unwrap().is_empty(), "all or nothing");
 
         // The same list without mistakes, as XLSX: drafts, one with an occasion.
-        let rows = vec![
+        let rows = [
             ["Truckkort", "Teori och praktik", "Lärcentrumkurs", "8344", "På plats", "2184", "2030-03-01", "2030-03-20", "12"],
             ["Svetsning grund", "MIG/MAG", "Kurs", "7212", "Distans", "", "", "", ""],
         ];
