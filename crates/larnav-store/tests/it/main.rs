@@ -3,6 +3,7 @@
 
 mod accounts;
 mod areas;
+mod catalogue;
 mod organisations;
 mod reference;
 mod schema;
