@@ -26,6 +26,34 @@ async fn org_with_person(t: &TestApp, name: &str, kind: &str, email: &str, roles
     org
 }
 
+/// Creates `form` for `provider` with one occasion in 2030 and publishes it; returns its id.
+async fn publish(
+    app: &larnav_app::App,
+    provider: i64,
+    form: &larnav_app::catalogue::OfferingForm,
+) -> i64 {
+    use larnav_app::domain::catalogue::OfferingStatus;
+    let system = Actor::system();
+    let id = app
+        .create_offering(&system, provider, form, None)
+        .await
+        .unwrap();
+    let occasion = larnav_app::catalogue::OccasionForm {
+        starts_on: "2030-02-01".into(),
+        ends_on: "2030-03-01".into(),
+        application_mode: "rolling".into(),
+        seats: "10".into(),
+        ..Default::default()
+    };
+    app.save_occasion(&system, id, None, &occasion)
+        .await
+        .unwrap();
+    for to in [OfferingStatus::Review, OfferingStatus::Published] {
+        app.move_offering(&system, id, to, "").await.unwrap();
+    }
+    id
+}
+
 fn id_from(location: &str) -> i64 {
     location
         .trim_start_matches("/catalogue/")
@@ -488,7 +516,6 @@ async fn internal_contract_education_is_seen_only_by_the_employer_and_the_provid
             &[Role::Coordinator],
         )
         .await;
-        let system = Actor::system();
         let form = larnav_app::catalogue::OfferingForm {
             title: "Intern handledarutbildning".into(),
             summary: "För handledare.".into(),
@@ -503,28 +530,7 @@ async fn internal_contract_education_is_seen_only_by_the_employer_and_the_provid
             internal: "on".into(),
             ..Default::default()
         };
-        let id = t
-            .app
-            .create_offering(&system, uni, &form, None)
-            .await
-            .unwrap();
-        let occasion = larnav_app::catalogue::OccasionForm {
-            starts_on: "2030-02-01".into(),
-            ends_on: "2030-03-01".into(),
-            application_mode: "rolling".into(),
-            seats: "10".into(),
-            ..Default::default()
-        };
-        t.app
-            .save_occasion(&system, id, None, &occasion)
-            .await
-            .unwrap();
-        for to in [
-            larnav_app::domain::catalogue::OfferingStatus::Review,
-            larnav_app::domain::catalogue::OfferingStatus::Published,
-        ] {
-            t.app.move_offering(&system, id, to, "").await.unwrap();
-        }
+        let id = publish(&t.app, uni, &form).await;
         let link = format!("/catalogue/{id}\"");
         let (_, html) = t.get_text("/catalogue?q=handledarutbildning").await;
         assert!(!html.contains(&link), "anonymous visitors do not see it");
@@ -554,7 +560,6 @@ async fn a_second_instance_on_the_same_database_finds_a_change_within_two_second
         )
         .await;
         let other = t.spawn_second_instance().await;
-        let system = Actor::system();
         let form = larnav_app::catalogue::OfferingForm {
             title: "Kvällskurs i truckkörning".into(),
             summary: "Truckkort A och B.".into(),
@@ -568,28 +573,7 @@ async fn a_second_instance_on_the_same_database_finds_a_change_within_two_second
             language: "sv".into(),
             ..Default::default()
         };
-        let id = t
-            .app
-            .create_offering(&system, org, &form, None)
-            .await
-            .unwrap();
-        let occasion = larnav_app::catalogue::OccasionForm {
-            starts_on: "2030-02-01".into(),
-            ends_on: "2030-03-01".into(),
-            application_mode: "rolling".into(),
-            seats: "10".into(),
-            ..Default::default()
-        };
-        t.app
-            .save_occasion(&system, id, None, &occasion)
-            .await
-            .unwrap();
-        for to in [
-            larnav_app::domain::catalogue::OfferingStatus::Review,
-            larnav_app::domain::catalogue::OfferingStatus::Published,
-        ] {
-            t.app.move_offering(&system, id, to, "").await.unwrap();
-        }
+        let id = publish(&t.app, org, &form).await;
         let published = std::time::Instant::now();
         let seen = loop {
             let found: Value = other
