@@ -1,4 +1,4 @@
-//! `larnav bench ads`, `larnav bench scores` and `larnav bench search`: the figures in docs/benchmarks.md.
+//! `larnav bench ads`, `scores`, `search` and `admission`: the figures in docs/benchmarks.md.
 
 use std::collections::HashSet;
 use std::io::BufWriter;
@@ -6,6 +6,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use larnav_domain::admission::{Cap, ChoiceInput, Draw, GroupRule, Instance, OccasionRules, admit};
 use larnav_domain::score::{Weights, score_area};
 use larnav_domain::semaforen::SignalTable;
 use larnav_domain::signals::{JobChances, Outlook, RIKET};
@@ -345,5 +346,145 @@ pub fn search(n: usize, queries: usize) -> Result<()> {
         times[times.len() - 1]
     );
     let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// A national admission round: `applicants` with 1–12 ranked choices (all 12 with `twelve`) among `occasions`
+/// (popularity skewed so that some occasions have many applicants per seat). `plain` gives the
+/// hospitals/residents case (one group, one place each); otherwise a third of the occasions
+/// have two or three selection groups, a tenth reserve seats for nominees, a fifth of the
+/// applicants hold several places up to 45 hp, and a fifth are in komvux priority classes.
+pub fn national_round(
+    applicants: usize,
+    occasions: usize,
+    plain: bool,
+    twelve: bool,
+    seed: u64,
+) -> Instance {
+    let mut draw = Draw(seed);
+    let mut instance = Instance::new();
+    for o in 0..occasions {
+        let seats = 5 + draw.below(36) as u32;
+        let groups = if plain || o % 3 != 0 {
+            1
+        } else {
+            2 + draw.below(2) as usize
+        };
+        let nominated = !plain && o % 10 == 0;
+        let mut rules = Vec::with_capacity(groups + 1);
+        if nominated {
+            rules.push(GroupRule {
+                quota: 2,
+                nominated_only: true,
+            });
+        }
+        let share = (seats - if nominated { 2 } else { 0 }) / groups as u32;
+        rules.extend((0..groups).map(|_| GroupRule {
+            quota: share,
+            nominated_only: false,
+        }));
+        let credit_tenths = [75, 150, 300][draw.below(3) as usize];
+        instance
+            .add_occasion(OccasionRules {
+                seats,
+                credit_tenths,
+                groups: rules,
+            })
+            .expect("generated occasion is valid");
+    }
+    let mut choices = Vec::with_capacity(12);
+    for _ in 0..applicants {
+        choices.clear();
+        let n = if twelve {
+            12
+        } else {
+            1 + draw.below(12) as usize
+        };
+        let grades = (draw.below(2251) as f64) / 100.0;
+        while choices.len() < n {
+            // Squaring a uniform draw skews the choices towards low-numbered occasions.
+            let u = (draw.below(1 << 20) as f64) / f64::from(1 << 20);
+            let occasion = ((u * u) * occasions as f64) as u32;
+            if choices.iter().any(|c: &ChoiceInput| c.occasion == occasion) {
+                continue;
+            }
+            let groups = &instance.occasions()[occasion as usize].groups;
+            // Everyone has grades (the first open group); two in three took the test.
+            let grades_group = groups.iter().position(|r| !r.nominated_only);
+            let merits = groups
+                .iter()
+                .enumerate()
+                .map(|(g, rule)| {
+                    if rule.nominated_only {
+                        Some(0.0)
+                    } else if Some(g) == grades_group {
+                        Some(grades)
+                    } else {
+                        (draw.below(3) > 0).then(|| draw.below(201) as f64 / 100.0)
+                    }
+                })
+                .collect();
+            choices.push(ChoiceInput {
+                occasion,
+                eligible: plain || draw.below(20) > 0,
+                priority_class: if plain { 0 } else { (draw.below(5) == 0) as u8 },
+                nominated: !plain && draw.below(50) == 0,
+                merits,
+            });
+        }
+        let cap = if !plain && draw.below(5) == 0 {
+            Cap::CreditTenths(450)
+        } else {
+            Cap::OnePlace
+        };
+        instance
+            .add_applicant(cap, false, &choices)
+            .expect("generated applicant is valid");
+    }
+    instance
+}
+
+pub fn admission(applicants: usize, occasions: usize, twelve: bool, runs: u32) -> Result<()> {
+    for plain in [true, false] {
+        let label = if plain {
+            "plain hospitals/residents"
+        } else {
+            "groups, quotas, classes, nominees, credit caps"
+        };
+        let t = Instant::now();
+        let instance = national_round(applicants, occasions, plain, twelve, 2026);
+        println!(
+            "{label}: {applicants} applicants, {} choices, {occasions} occasions (generated in {:.1} s)",
+            instance.choice_count(),
+            t.elapsed().as_secs_f64()
+        );
+        let mut times = Vec::new();
+        let mut result = None;
+        for seed in 0..u64::from(runs.max(1)) {
+            let t = Instant::now();
+            let r = admit(&instance, seed);
+            times.push(t.elapsed().as_secs_f64());
+            result = Some(r);
+        }
+        let result = result.expect("at least one run");
+        let admitted: usize = result.occasions.iter().map(|o| o.admitted.len()).sum();
+        let seats: u64 = instance
+            .occasions()
+            .iter()
+            .map(|o| u64::from(o.seats))
+            .sum();
+        let placed = (0..instance.applicant_count() as u32)
+            .filter(|&a| !result.admitted_choices(&instance, a).is_empty())
+            .count();
+        let best = times.iter().copied().fold(f64::INFINITY, f64::min);
+        println!(
+            "  admit: median {:.3} s, best {best:.3} s over {} runs (single thread); {admitted} places of {seats} taken, {placed} applicants placed",
+            median(&mut times),
+            times.len(),
+        );
+    }
+    if let Some(peak) = peak_mib() {
+        println!("peak memory (whole process, both instances held in turn): {peak:.0} MiB");
+    }
     Ok(())
 }

@@ -165,6 +165,20 @@ enum BenchCommand {
         #[arg(long, default_value_t = 20_000)]
         queries: usize,
     },
+    /// Run a generated national admission round (plain hospitals/residents, then with
+    /// selection groups, quotas, priority classes, nominees and credit caps) and print the
+    /// engine's time and the process's peak memory.
+    Admission {
+        #[arg(long, default_value_t = 400_000)]
+        applicants: usize,
+        #[arg(long, default_value_t = 20_000)]
+        occasions: usize,
+        /// Every applicant ranks 12 choices (default: 1 to 12, evenly).
+        #[arg(long)]
+        twelve: bool,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
@@ -385,6 +399,15 @@ async fn run() -> Result<()> {
         Command::Bench {
             command: BenchCommand::Search { offerings, queries },
         } => bench::search(*offerings, *queries),
+        Command::Bench {
+            command:
+                BenchCommand::Admission {
+                    applicants,
+                    occasions,
+                    twelve,
+                    runs,
+                },
+        } => bench::admission(*applicants, *occasions, *twelve, *runs),
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
