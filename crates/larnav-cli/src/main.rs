@@ -68,6 +68,23 @@ enum Command {
     /// Rebuild this instance's catalogue search index from the database (the index is
     /// derived data; a running server also keeps it in step by itself).
     Reindex,
+    /// Run an admission round from two files (occasions with their rules, applicants' ranked
+    /// choices; CSV or XLSX, see docs/admission-files.md) and print the result. Needs no
+    /// database.
+    Admit {
+        occasions: PathBuf,
+        choices: PathBuf,
+        /// The lottery's seed (ties are broken by a lottery drawn from it).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Write one row per choice (outcome, group, reserve position) to this CSV file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also run with changed seats, e.g. --what-if SVA=25, and list who would be admitted
+        /// differently (may be given several times).
+        #[arg(long)]
+        what_if: Vec<String>,
+    },
     /// Measure performance figures (see docs/benchmarks.md).
     Bench {
         #[command(subcommand)]
@@ -227,6 +244,7 @@ async fn open(s: Settings) -> Result<(App, larnav_app::StartReport)> {
         .context("cannot start Lärnav")
 }
 
+mod admit;
 mod bench;
 
 #[tokio::main]
@@ -246,6 +264,16 @@ async fn run() -> Result<()> {
     if let Command::DefaultConfig = cli.command {
         print!("{}", larnav_app::settings::DEFAULT_CONFIG);
         return Ok(());
+    }
+    if let Command::Admit {
+        occasions,
+        choices,
+        seed,
+        out,
+        what_if,
+    } = &cli.command
+    {
+        return admit::run(occasions, choices, *seed, out.as_deref(), what_if);
     }
     let mut s = settings(&cli)?;
     match &cli.command {
@@ -425,7 +453,7 @@ async fn run() -> Result<()> {
             bench::scores(*runs);
             Ok(())
         }
-        Command::DefaultConfig => unreachable!("handled above"),
+        Command::DefaultConfig | Command::Admit { .. } => unreachable!("handled above"),
     }
 }
 

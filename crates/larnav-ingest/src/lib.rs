@@ -5,6 +5,7 @@
 //! they turn bytes into domain values or say exactly which file, line and field was wrong.
 //! Writing to the store is the app layer's job.
 
+pub mod admission;
 pub mod ads;
 pub mod catalogue;
 pub mod ical;

@@ -198,3 +198,98 @@ fn import_ads_keeps_valid_lines_lists_broken_ones_and_counts_a_rerun_once() {
     );
     assert!(!stderr(&missing).contains("panicked"));
 }
+
+#[test]
+fn admit_runs_a_round_from_files_writes_results_and_compares_a_what_if() {
+    let dir = temp_dir("admit");
+    // The 20-place pilot: 150 applicants, merit 0..149; 20 seats, 10 by grades and 10 by test.
+    let mut choices = String::from("applicant;rank;occasion;eligible;merits\n");
+    for i in 0..150 {
+        // A list inside a cell contains the separator, so it is quoted (as Excel does).
+        let test = if i % 2 == 0 {
+            format!(";prov={}", i % 20)
+        } else {
+            String::new()
+        };
+        choices.push_str(&format!(
+            "s{i:03};1;PILOT;{};\"betyg={i}{test}\"\n",
+            if i == 3 { "nej" } else { "ja" }
+        ));
+    }
+    std::fs::write(
+        dir.join("occasions.csv"),
+        "occasion;seats;credits;groups\nPILOT;20;15;\"betyg=10;prov=10\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("choices.csv"), &choices).unwrap();
+    let out = larnav(
+        &[
+            "admit",
+            "occasions.csv",
+            "choices.csv",
+            "--seed",
+            "7",
+            "--out",
+            "results.csv",
+            "--what-if",
+            "PILOT=21",
+        ],
+        &dir,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("lottery seed 7"), "{text}");
+    // 150 applicants for 20 seats: 7.5 per seat; 20 admitted, 129 reserves, 1 not eligible.
+    let line = text.lines().find(|l| l.starts_with("PILOT")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        &cells[..7],
+        &["PILOT", "20", "150", "7.5", "150", "20", "129"],
+        "{line}"
+    );
+    // Grades: s140–s149. Test (even numbers, prov = i % 20): the seven with 18, then three of
+    // the seven with 16 by lottery.
+    assert!(
+        line.contains("betyg 140") && line.contains("prov 16"),
+        "{line}"
+    );
+    assert!(
+        text.contains("1 applicant(s) would get a different result"),
+        "{text}"
+    );
+    let results = std::fs::read_to_string(dir.join("results.csv")).unwrap();
+    assert_eq!(results.lines().count(), 151);
+    assert!(
+        results.contains("s149;1;PILOT;admitted;betyg;"),
+        "{results}"
+    );
+    assert!(results.contains("s003;1;PILOT;not_eligible;;"), "{results}");
+
+    // Bad input: every problem with its file, line and column; nothing is run or written.
+    std::fs::write(
+        dir.join("bad.csv"),
+        "applicant;rank;occasion;eligible;merits\nx;1;NOPE;ja;betyg=1\ny;one;PILOT;ja;betyg=1\n",
+    )
+    .unwrap();
+    let out = larnav(
+        &[
+            "admit",
+            "occasions.csv",
+            "bad.csv",
+            "--out",
+            "bad-results.csv",
+        ],
+        &dir,
+    );
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("choices, line 2, column occasion: 'NOPE' is not in the occasions file"),
+        "{err}"
+    );
+    assert!(err.contains("choices, line 3, column rank"), "{err}");
+    assert!(
+        !err.contains("panicked") && !dir.join("bad-results.csv").exists(),
+        "{err}"
+    );
+}
