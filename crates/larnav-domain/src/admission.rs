@@ -793,5 +793,7 @@ impl Chooser {
     }
 }
 
+pub mod after;
+
 #[cfg(test)]
 mod tests;

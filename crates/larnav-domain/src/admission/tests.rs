@@ -735,3 +735,172 @@ fn is_stable(g: &Generated, lottery: &[u32], m: &[Option<u32>]) -> bool {
     }
     true
 }
+
+// ---- After the round -----------------------------------------------------------------------
+
+mod after_round {
+    use super::super::after::{AfterRound, Event};
+    use super::*;
+
+    #[test]
+    fn two_declines_promote_the_first_two_reserves_and_a_reply_never_repeats() {
+        let mut instance = Instance::new();
+        instance.add_occasion(one_group(20)).unwrap();
+        for i in 0..150u32 {
+            instance
+                .add_applicant(Cap::OnePlace, false, &[choice(0, &[Some(f64::from(i))])])
+                .unwrap();
+        }
+        let result = admit(&instance, 7);
+        let mut after = AfterRound::new(&instance, &result);
+        // Choice index = applicant index here (one choice each): 149..130 admitted, 129 first reserve.
+        assert_eq!(
+            after.decline(149).unwrap(),
+            vec![Event::Offered { choice: 129 }]
+        );
+        assert_eq!(
+            after.decline(140).unwrap(),
+            vec![Event::Offered { choice: 128 }]
+        );
+        assert_eq!(after.held(0), 20);
+        assert_eq!(after.accept(129).unwrap(), vec![]);
+        assert!(after.accept(129).is_err());
+        assert!(
+            after.decline(149).is_err(),
+            "a declined place cannot be declined again"
+        );
+        // A promoted reserve who declines is not offered the seat again: the next one is.
+        assert_eq!(
+            after.decline(128).unwrap(),
+            vec![Event::Offered { choice: 127 }]
+        );
+        // Extra seats after the round go to the next reserves.
+        assert_eq!(
+            after.add_seats(0, 2),
+            vec![
+                Event::Offered { choice: 126 },
+                Event::Offered { choice: 125 }
+            ]
+        );
+        assert_eq!(after.held(0), 22);
+    }
+
+    #[test]
+    fn accepting_a_better_place_gives_up_the_lower_one_and_its_seat_moves_on() {
+        let mut instance = Instance::new();
+        instance.add_occasion(one_group(1)).unwrap(); // A
+        instance.add_occasion(one_group(1)).unwrap(); // B
+        let top = instance
+            .add_applicant(Cap::OnePlace, false, &[choice(0, &[Some(9.0)])])
+            .unwrap();
+        let mid = instance
+            .add_applicant(
+                Cap::OnePlace,
+                false,
+                &[choice(0, &[Some(5.0)]), choice(1, &[Some(5.0)])],
+            )
+            .unwrap();
+        let low = instance
+            .add_applicant(Cap::OnePlace, false, &[choice(1, &[Some(1.0)])])
+            .unwrap();
+        let result = admit(&instance, 1);
+        let first = |a: u32| instance.choices_of(a).start;
+        assert_eq!(
+            result.admitted_choices(&instance, mid),
+            vec![first(mid) + 1]
+        );
+        let mut after = AfterRound::new(&instance, &result);
+        // top declines A: mid (reserve for A, holding B) is offered A and keeps B until replying.
+        assert_eq!(
+            after.decline(first(top)).unwrap(),
+            vec![Event::Offered { choice: first(mid) }]
+        );
+        assert!(after.holds(first(mid) + 1));
+        // mid accepts A: B is given up and goes to low, who was waiting for it.
+        assert_eq!(
+            after.accept(first(mid)).unwrap(),
+            vec![
+                Event::Released {
+                    choice: first(mid) + 1
+                },
+                Event::Offered { choice: first(low) }
+            ]
+        );
+    }
+
+    #[test]
+    fn a_freed_group_seat_goes_to_that_group_first_then_to_anyone_waiting() {
+        let mut instance = Instance::new();
+        instance
+            .add_occasion(OccasionRules {
+                seats: 2,
+                credit_tenths: 0,
+                groups: vec![
+                    GroupRule {
+                        quota: 1,
+                        nominated_only: false,
+                    },
+                    GroupRule {
+                        quota: 1,
+                        nominated_only: false,
+                    },
+                ],
+            })
+            .unwrap();
+        for (g, t) in [
+            (Some(9.0), None),
+            (None, Some(9.0)),
+            (Some(5.0), None),
+            (None, Some(5.0)),
+        ] {
+            instance
+                .add_applicant(Cap::OnePlace, false, &[choice(0, &[g, t])])
+                .unwrap();
+        }
+        let result = admit(&instance, 1);
+        let mut after = AfterRound::new(&instance, &result);
+        // The test-group seat frees: the test group's reserve (3) gets it, not the grades one (2).
+        assert_eq!(
+            after.decline(1).unwrap(),
+            vec![Event::Offered { choice: 3 }]
+        );
+        // The test list is now empty: the next freed test seat goes to whoever waits (2).
+        assert_eq!(
+            after.decline(3).unwrap(),
+            vec![Event::Offered { choice: 2 }]
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// Through any sequence of replies: seats are never exceeded, and no seat stays free
+        /// while a reserve waits for it.
+        #[test]
+        fn replies_never_overfill_and_never_leave_a_seat_free_while_someone_waits(
+            g in instance_strategy(true, 20, 4),
+            replies in prop::collection::vec((any::<bool>(), any::<prop::sample::Index>()), 0..30),
+        ) {
+            let instance = g.instance();
+            let result = admit(&instance, 3);
+            let mut after = AfterRound::new(&instance, &result);
+            for (accept, pick) in replies {
+                let held: Vec<usize> = (0..instance.choice_count()).filter(|&c| after.holds(c) && !after.accepted(c)).collect();
+                if held.is_empty() {
+                    break;
+                }
+                let c = held[pick.index(held.len())];
+                let _ = if accept { after.accept(c) } else { after.decline(c) };
+                for o in 0..instance.occasions().len() as u32 {
+                    prop_assert!(after.held(o) <= after.capacity(o) as usize);
+                    if after.held(o) < after.capacity(o) as usize {
+                        let waiting = (0..instance.choice_count())
+                            .filter(|&c| instance.choice_occasion(c) == o && result.outcomes[c] == ChoiceOutcome::Reserve)
+                            .find(|&c| after.waits(c));
+                        prop_assert!(waiting.is_none(), "occasion {} has a free seat while {:?} waits", o, waiting);
+                    }
+                }
+            }
+        }
+    }
+}
