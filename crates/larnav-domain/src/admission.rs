@@ -515,7 +515,9 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
     let mut bars = vec![0u64; *group_start.last().unwrap_or(&0) as usize];
 
     let mut to_scan: Vec<u32> = (0..instance.applicants.len() as u32).collect();
-    let mut rejected: Vec<u32> = Vec::new();
+    let mut rejected: Vec<(u64, u32)> = Vec::new();
+    // Refused choices per occasion with their first-group key: the reserves, at the end.
+    let mut refused: Vec<Vec<(u64, u32)>> = vec![Vec::new(); instance.occasions.len()];
     while !to_scan.is_empty() {
         for &a in &to_scan {
             let a = a as usize;
@@ -558,7 +560,7 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
                             .any(|(g, &b)| keys.get(instance, c, g) < b)
                     };
                     if !taken {
-                        rejected.push(c);
+                        rejected.push((k0, c));
                     }
                     taken
                 });
@@ -571,7 +573,8 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
                     .copy_from_slice(&chooser.bar[..groups]);
                 full[o] = true;
             }
-            for &c in &rejected {
+            refused[o].extend_from_slice(&rejected);
+            for &(_, c) in &rejected {
                 let c = c as usize;
                 state[c] = State::Rejected;
                 let a = instance.choices[c].applicant;
@@ -595,40 +598,53 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
             _ => ChoiceOutcome::NotTried,
         })
         .collect();
-    let mut reserves_of: Vec<Vec<u32>> = vec![Vec::new(); instance.occasions.len()];
-    for (c, s) in state.iter().enumerate() {
-        if *s == State::Rejected {
-            reserves_of[instance.choices[c].occasion as usize].push(c as u32);
-        }
-    }
     let mut reserve_position = vec![0u32; n_choices];
     let mut list: Vec<(u64, u32)> = Vec::new();
     let occasions: Vec<OccasionResult> = held
         .into_iter()
-        .zip(reserves_of)
+        .zip(refused)
         .enumerate()
-        .map(|(o, (held, reserve_choices))| {
-            let candidates: Vec<u32> = held.iter().map(|&(_, c)| c).collect();
-            chooser.fill(instance, &keys, o, &candidates);
-            let admitted = chooser.order.iter().map(|&(c, _, _)| c).collect();
-            let groups = instance.occasions[o].groups.len();
-            let mut last_admitted: Vec<Option<(u64, u32)>> = vec![None; groups];
-            for &(c, group, overflow) in &chooser.order {
-                outcomes[c as usize] = ChoiceOutcome::Admitted { group, overflow };
-                let k = keys.get(instance, c, group as usize);
-                let last = &mut last_admitted[group as usize];
-                if last.is_none_or(|(lk, _)| k > lk) {
-                    *last = Some((k, c));
+        .map(|(o, (mut held, mut refused))| {
+            let rules = &instance.occasions[o];
+            let groups = rules.groups.len();
+            let mut last_admitted: Vec<Option<u32>> = vec![None; groups];
+            let admitted: Vec<u32> = if groups == 1 {
+                // One group: the seats in key order, quota seats first, then shared ones.
+                held.sort_unstable();
+                for (i, &(_, c)) in held.iter().enumerate() {
+                    let overflow = i as u32 >= rules.groups[0].quota;
+                    outcomes[c as usize] = ChoiceOutcome::Admitted { group: 0, overflow };
                 }
-            }
+                last_admitted[0] = held.last().map(|&(_, c)| c);
+                held.iter().map(|&(_, c)| c).collect()
+            } else {
+                let candidates: Vec<u32> = held.iter().map(|&(_, c)| c).collect();
+                chooser.fill(instance, &keys, o, &candidates);
+                let mut last: Vec<u64> = vec![0; groups];
+                for &(c, group, overflow) in &chooser.order {
+                    outcomes[c as usize] = ChoiceOutcome::Admitted { group, overflow };
+                    let k = keys.get(instance, c, group as usize);
+                    if last_admitted[group as usize].is_none() || k > last[group as usize] {
+                        last[group as usize] = k;
+                        last_admitted[group as usize] = Some(c);
+                    }
+                }
+                chooser.order.iter().map(|&(c, _, _)| c).collect()
+            };
             let reserves = (0..groups)
                 .map(|g| {
-                    list.clear();
-                    list.extend(reserve_choices.iter().filter_map(|&c| {
-                        let k = keys.get(instance, c, g);
-                        (k != NOT_QUALIFIED).then_some((k, c))
-                    }));
-                    list.sort_unstable();
+                    let list = if groups == 1 {
+                        refused.sort_unstable();
+                        &refused
+                    } else {
+                        list.clear();
+                        list.extend(refused.iter().filter_map(|&(_, c)| {
+                            let k = keys.get(instance, c, g);
+                            (k != NOT_QUALIFIED).then_some((k, c))
+                        }));
+                        list.sort_unstable();
+                        &list
+                    };
                     for (p, &(_, c)) in list.iter().enumerate() {
                         let best = &mut reserve_position[c as usize];
                         if *best == 0 || p as u32 + 1 < *best {
@@ -640,10 +656,7 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
                 .collect();
             OccasionResult {
                 admitted,
-                last_admitted: last_admitted
-                    .into_iter()
-                    .map(|l| l.map(|(_, c)| c))
-                    .collect(),
+                last_admitted,
                 reserves,
             }
         })
@@ -685,7 +698,7 @@ impl Chooser {
         keys: &Keys,
         occasion: usize,
         candidates: &mut Vec<(u64, u32)>,
-        rejected: &mut Vec<u32>,
+        rejected: &mut Vec<(u64, u32)>,
     ) {
         let rules = &instance.occasions[occasion];
         let seats = rules.seats as usize;
@@ -694,7 +707,7 @@ impl Chooser {
             if seats > 0 {
                 candidates.select_nth_unstable(seats - 1);
             }
-            rejected.extend(candidates[seats..].iter().map(|&(_, c)| c));
+            rejected.extend_from_slice(&candidates[seats..]);
             candidates.truncate(seats);
             self.bar[0] = candidates.iter().map(|&(k, _)| k).max().unwrap_or(0);
             return;
@@ -704,11 +717,11 @@ impl Chooser {
         scratch.extend(candidates.iter().map(|&(_, c)| c));
         self.fill(instance, keys, occasion, &scratch);
         rejected.extend(
-            scratch
+            candidates
                 .iter()
                 .zip(&self.taken)
                 .filter(|(_, t)| !**t)
-                .map(|(&c, _)| c),
+                .map(|(&kc, _)| kc),
         );
         self.scratch = scratch;
         candidates.clear();
