@@ -23,6 +23,18 @@ fn choice(occasion: u32, merits: &[Option<f64>]) -> ChoiceInput {
     }
 }
 
+/// The 20-seat pilot with 150 applicants, applicant `i` with merit `i`.
+fn pilot() -> Instance {
+    let mut instance = Instance::new();
+    instance.add_occasion(one_group(20)).unwrap();
+    for i in 0..150u32 {
+        instance
+            .add_applicant(Cap::OnePlace, false, &[choice(0, &[Some(f64::from(i))])])
+            .unwrap();
+    }
+    instance
+}
+
 fn admitted_applicants(instance: &Instance, result: &Admission, occasion: u32) -> Vec<u32> {
     let mut a: Vec<u32> = result.occasions[occasion as usize]
         .admitted
@@ -35,13 +47,7 @@ fn admitted_applicants(instance: &Instance, result: &Admission, occasion: u32) -
 
 #[test]
 fn twenty_seats_take_the_twenty_best_and_the_rest_are_reserves_in_merit_order() {
-    let mut instance = Instance::new();
-    instance.add_occasion(one_group(20)).unwrap();
-    for i in 0..150u32 {
-        instance
-            .add_applicant(Cap::OnePlace, false, &[choice(0, &[Some(f64::from(i))])])
-            .unwrap();
-    }
+    let instance = pilot();
     let result = admit(&instance, 7);
     assert_eq!(
         admitted_applicants(&instance, &result, 0),
@@ -744,13 +750,7 @@ mod after_round {
 
     #[test]
     fn two_declines_promote_the_first_two_reserves_and_a_reply_never_repeats() {
-        let mut instance = Instance::new();
-        instance.add_occasion(one_group(20)).unwrap();
-        for i in 0..150u32 {
-            instance
-                .add_applicant(Cap::OnePlace, false, &[choice(0, &[Some(f64::from(i))])])
-                .unwrap();
-        }
+        let instance = pilot();
         let result = admit(&instance, 7);
         let mut after = AfterRound::new(&instance, &result);
         // Choice index = applicant index here (one choice each): 149..130 admitted, 129 first reserve.

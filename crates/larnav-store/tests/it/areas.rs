@@ -1,24 +1,13 @@
 use larnav_domain::OrganisationKind;
-use larnav_store::{AuditRecord, OrganisationInput, StoreError};
+use larnav_store::{AuditRecord, StoreError};
 
-use crate::reference::sample;
-use crate::{each_backend, now};
+use crate::{each_backend, now, organisation};
 
 #[tokio::test]
 async fn an_area_is_a_named_set_of_kommuner_kept_in_swedish_order() {
     each_backend(|store, _| async move {
-        store.replace_reference_data(&sample(), "v1").await.unwrap();
         let audit = AuditRecord::new(None, "area.create", "");
-        let input = OrganisationInput {
-            name: "Region".into(),
-            kind: OrganisationKind::Region,
-            organisation_number: None,
-            kommun_code: None,
-        };
-        let org = store
-            .create_organisation(&input, now(), &audit)
-            .await
-            .unwrap();
+        let org = organisation(&store, "Region", OrganisationKind::Region).await;
         let codes = ["2184".to_string(), "2180".to_string(), "2132".to_string()];
         let id = store
             .create_area(org, "Hälsingland", &codes, now(), &audit)

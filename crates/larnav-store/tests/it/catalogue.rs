@@ -1,10 +1,9 @@
 use chrono::NaiveDate;
 use larnav_domain::OrganisationKind;
 use larnav_domain::catalogue::{ApplicationMode, OfferingStatus};
-use larnav_store::{AuditRecord, NewOccasion, OfferingFields, OrganisationInput, StoreError};
+use larnav_store::{AuditRecord, NewOccasion, OfferingFields, StoreError};
 
-use crate::reference::sample;
-use crate::{each_backend, now};
+use crate::{each_backend, now, organisation};
 
 fn fields(provider: i64, title: &str, ssyk: &[&str]) -> OfferingFields {
     OfferingFields {
@@ -39,18 +38,8 @@ fn occasion(start: (i32, u32, u32), end: (i32, u32, u32)) -> NewOccasion {
 #[tokio::test]
 async fn offerings_keep_versions_statuses_and_a_change_log() {
     each_backend(|store, _| async move {
-        store.replace_reference_data(&sample(), "v1").await.unwrap();
         let audit = AuditRecord::new(None, "offering", "");
-        let input = OrganisationInput {
-            name: "Lärcentrum".into(),
-            kind: OrganisationKind::LearningCentre,
-            organisation_number: None,
-            kommun_code: None,
-        };
-        let org = store
-            .create_organisation(&input, now(), &audit)
-            .await
-            .unwrap();
+        let org = organisation(&store, "Lärcentrum", OrganisationKind::LearningCentre).await;
         let before = store.latest_catalogue_change().await.unwrap();
 
         let id = store
@@ -134,18 +123,8 @@ async fn offerings_keep_versions_statuses_and_a_change_log() {
 #[tokio::test]
 async fn a_file_of_drafts_is_stored_whole_or_not_at_all() {
     each_backend(|store, _| async move {
-        store.replace_reference_data(&sample(), "v1").await.unwrap();
         let audit = AuditRecord::new(None, "offering.import", "");
-        let input = OrganisationInput {
-            name: "Lärcentrum".into(),
-            kind: OrganisationKind::LearningCentre,
-            organisation_number: None,
-            kommun_code: None,
-        };
-        let org = store
-            .create_organisation(&input, now(), &audit)
-            .await
-            .unwrap();
+        let org = organisation(&store, "Lärcentrum", OrganisationKind::LearningCentre).await;
         let good = (
             fields(org, "Truckkort", &["5321"]),
             Some(occasion((2030, 3, 1), (2030, 3, 20))),

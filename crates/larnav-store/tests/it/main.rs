@@ -10,8 +10,9 @@ mod schema;
 mod semaforen;
 mod signals;
 
+use larnav_domain::OrganisationKind;
 use larnav_store::testing::{TestDatabase, backends};
-use larnav_store::{Backend, Store};
+use larnav_store::{AuditRecord, Backend, OrganisationInput, Store};
 
 /// Runs `test` once per available backend on a fresh, migrated database.
 pub async fn each_backend<F, Fut>(test: F)
@@ -31,4 +32,22 @@ where
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(0)
+}
+
+/// Loads the sample reference data and creates one organisation; returns its id.
+pub async fn organisation(store: &Store, name: &str, kind: OrganisationKind) -> i64 {
+    store
+        .replace_reference_data(&reference::sample(), "v1")
+        .await
+        .unwrap();
+    let input = OrganisationInput {
+        name: name.into(),
+        kind,
+        organisation_number: None,
+        kommun_code: None,
+    };
+    store
+        .create_organisation(&input, now(), &AuditRecord::new(None, "t", ""))
+        .await
+        .unwrap()
 }

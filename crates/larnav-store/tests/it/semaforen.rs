@@ -1,24 +1,13 @@
 use larnav_domain::OrganisationKind;
 use larnav_store::{
     AuditFilter, AuditRecord, NewAd, NewNeedReport, NewPublication, NewSignalSource,
-    NewSupplyPlace, OrganisationInput, PublishedEntry, Store,
+    NewSupplyPlace, PublishedEntry, Store,
 };
 
-use crate::reference::sample;
-use crate::{each_backend, now};
+use crate::{each_backend, now, organisation};
 
 async fn region(store: &Store) -> i64 {
-    store.replace_reference_data(&sample(), "v1").await.unwrap();
-    let input = OrganisationInput {
-        name: "Region".into(),
-        kind: OrganisationKind::Region,
-        organisation_number: None,
-        kommun_code: None,
-    };
-    store
-        .create_organisation(&input, now(), &AuditRecord::new(None, "t", ""))
-        .await
-        .unwrap()
+    organisation(store, "Region", OrganisationKind::Region).await
 }
 
 fn need(ssyk: &str, kommun: &str, now_: i64) -> NewNeedReport {
