@@ -155,7 +155,7 @@ fn conflict(e: StoreError) -> AppError {
     }
 }
 
-fn text(
+pub(crate) fn text(
     checks: &mut Checks,
     field: &'static str,
     value: &str,
@@ -171,14 +171,17 @@ fn text(
     v.to_string()
 }
 
-fn optional<T>(value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>, ()> {
+pub(crate) fn optional<T>(
+    value: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> Result<Option<T>, ()> {
     match value.trim() {
         "" => Ok(None),
         v => parse(v).map(Some).ok_or(()),
     }
 }
 
-fn number(v: &str) -> Option<f64> {
+pub(crate) fn number(v: &str) -> Option<f64> {
     v.replace(',', ".")
         .replace([' ', '\u{a0}'], "")
         .parse::<f64>()
@@ -186,7 +189,7 @@ fn number(v: &str) -> Option<f64> {
         .filter(|n| n.is_finite())
 }
 
-fn date(v: &str) -> Option<NaiveDate> {
+pub(crate) fn date(v: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok()
 }
 
@@ -210,7 +213,7 @@ fn keyed<T: Copy>(
     parsed
 }
 
-fn is_true(v: &str) -> bool {
+pub(crate) fn is_true(v: &str) -> bool {
     matches!(v.trim(), "on" | "true" | "1" | "yes")
 }
 

@@ -12,6 +12,7 @@ use larnav_store::{AuditRecord, Store};
 
 pub mod accounts;
 pub mod admin;
+pub mod admission;
 pub mod ads;
 pub mod areas;
 pub mod catalogue;

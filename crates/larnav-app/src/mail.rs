@@ -58,6 +58,12 @@ pub enum Mail<'a> {
         name: &'a str,
         link: &'a str,
     },
+    /// A step of an admission round (`mail.admission.{step}.subject` and `.body`): application
+    /// received, result, offer to a reserve, reply recorded, offer expired.
+    Admission {
+        step: &'a str,
+        args: &'a [(&'a str, &'a str)],
+    },
 }
 
 impl Mailer {
@@ -155,6 +161,10 @@ pub fn render(tr: Tr, mail: &Mail<'_>) -> (String, String) {
         Mail::Welcome { name, link } => (
             tr.t("mail.welcome.subject").to_string(),
             tr.fmt("mail.welcome.body", &[("name", name), ("link", link)]),
+        ),
+        Mail::Admission { step, args } => (
+            tr.fmt(&format!("mail.admission.{step}.subject"), args),
+            tr.fmt(&format!("mail.admission.{step}.body"), args),
         ),
     }
 }

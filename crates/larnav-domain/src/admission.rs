@@ -807,6 +807,7 @@ impl Chooser {
 }
 
 pub mod after;
+pub mod round;
 
 #[cfg(test)]
 mod tests;

@@ -34,6 +34,7 @@ macro_rules! keyed_enum {
         }
     };
 }
+pub(crate) use keyed_enum;
 
 keyed_enum!(
     /// What kind of education an offering is.

@@ -73,6 +73,12 @@ pub enum Action {
     /// Load the national catalogue (the real offerings shipped with Lärnav) and rebuild the
     /// search index: platform administrators.
     ImportCatalogue,
+    /// Run the organisation's admission rounds: rules, eligibility review, run, publish,
+    /// statistics and exports — its provider staff, coordinators and administrators.
+    ManageAdmission(i64),
+    /// Apply in an open admission round, upload documents and reply to offers: any signed-in
+    /// person, for their own application only.
+    Apply,
 }
 
 impl Action {
@@ -90,7 +96,8 @@ impl Action {
             | Self::ManagePriorityLists(o)
             | Self::ViewPriorityLists(o)
             | Self::ManageOfferings(o)
-            | Self::PublishOfferings(o) => Some(o),
+            | Self::PublishOfferings(o)
+            | Self::ManageAdmission(o) => Some(o),
             _ => None,
         }
     }
@@ -117,6 +124,8 @@ impl Action {
             Self::ManageOfferings(_) => "manage_offerings",
             Self::PublishOfferings(_) => "publish_offerings",
             Self::ImportCatalogue => "import_catalogue",
+            Self::ManageAdmission(_) => "manage_admission",
+            Self::Apply => "apply",
         }
     }
 }
@@ -163,7 +172,7 @@ impl Actor {
             Action::Register => !self.is_signed_in(),
             _ if !self.is_signed_in() => false,
             _ if self.platform_admin => true,
-            Action::ManageOwnAccount | Action::ViewOrganisation(_) => true,
+            Action::ManageOwnAccount | Action::ViewOrganisation(_) | Action::Apply => true,
             Action::ViewMembers(org) => self.is_member_of(org),
             Action::ManageMembers(org)
             | Action::EditOrganisation(org)
@@ -179,12 +188,14 @@ impl Actor {
             Action::ManageAreas(org) => {
                 self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)
             }
-            Action::ManageOfferings(org) => self.roles_in(org).any(|r| {
-                matches!(
-                    r,
-                    Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin
-                )
-            }),
+            Action::ManageOfferings(org) | Action::ManageAdmission(org) => {
+                self.roles_in(org).any(|r| {
+                    matches!(
+                        r,
+                        Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin
+                    )
+                })
+            }
             Action::PublishOfferings(org) => self.roles_in(org).any(|r| {
                 matches!(
                     r,
@@ -253,6 +264,31 @@ mod tests {
             assert!(!a.may(Action::EditOrganisation(ORG)), "{role:?}");
             assert!(!a.may(Action::ViewOrganisationAudit(ORG)), "{role:?}");
         }
+    }
+
+    #[test]
+    fn admission_is_run_by_the_providers_staff_and_anyone_signed_in_may_apply() {
+        for role in [
+            Role::ProviderStaff,
+            Role::Coordinator,
+            Role::OrganisationAdmin,
+        ] {
+            assert!(member(role).may(Action::ManageAdmission(ORG)), "{role:?}");
+            assert!(
+                !member(role).may(Action::ManageAdmission(OTHER)),
+                "{role:?}"
+            );
+        }
+        for role in [Role::Analyst, Role::EmployerContact, Role::Reviewer] {
+            assert!(!member(role).may(Action::ManageAdmission(ORG)), "{role:?}");
+        }
+        let learner = Actor {
+            user_id: Some(2),
+            ..Actor::default()
+        };
+        assert!(learner.may(Action::Apply));
+        assert!(!learner.may(Action::ManageAdmission(ORG)));
+        assert!(!Actor::anonymous().may(Action::Apply));
     }
 
     #[test]

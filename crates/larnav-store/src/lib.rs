@@ -19,6 +19,8 @@ use sqlx::sqlite::{
 };
 
 mod accounts;
+mod admission;
+pub use admission::*;
 mod ads;
 pub use ads::{KEPT_REJECTIONS, STREAM_KIND};
 mod areas;

@@ -111,7 +111,18 @@ function liveCatalogue(form) {
   form.querySelectorAll("select").forEach((select) => select.addEventListener("change", run));
 }
 
+// "Select all": a hidden checkbox with data-select-all="name" is shown and ticks every checkbox
+// of that name in its form (without the script, each row is ticked by hand).
+function selectAll(box) {
+  const wrapper = box.closest("[hidden]");
+  if (wrapper) wrapper.hidden = false;
+  box.addEventListener("change", () =>
+    box.form.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`)
+      .forEach((c) => { c.checked = box.checked; }));
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-select-all]").forEach(selectAll);
   document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
   document.querySelectorAll("form[data-live-results]").forEach(liveCatalogue);
   document.querySelectorAll("[data-import-progress]").forEach(importProgress);

@@ -284,6 +284,53 @@ pub fn router(app: App) -> Router {
         .route("/lists/{id}/publish", post(pages::lists::publish))
         .route("/lists/{id}/export/{format}", get(pages::lists::export))
         .route("/lists/{id}/{ssyk}", get(pages::semaforen::explain_in_list))
+        .route("/admission", get(pages::admission::index))
+        .route("/admission/{id}", get(pages::admission::application))
+        .route("/admission/{id}/apply", post(pages::admission::apply))
+        .route(
+            "/admission/{id}/documents",
+            post(pages::admission::upload).layer(axum::extract::DefaultBodyLimit::max(
+                larnav_app::domain::admission::round::DOCUMENT_LIMIT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/admission/{id}/choices/{choice}/reply",
+            post(pages::admission::reply),
+        )
+        .route("/documents/{id}", get(pages::admission::document))
+        .route(
+            "/organisations/{id}/rounds",
+            get(pages::admission::rounds).post(pages::admission::create_round),
+        )
+        .route(
+            "/rounds/{id}",
+            get(pages::admission::show_round).post(pages::admission::update_round),
+        )
+        .route(
+            "/rounds/{id}/occasions",
+            post(pages::admission::set_occasion),
+        )
+        .route("/rounds/{id}/queue", get(pages::admission::queue))
+        .route(
+            "/rounds/{id}/decisions",
+            post(pages::admission::decide_many),
+        )
+        .route(
+            "/rounds/{id}/choices/{choice}",
+            post(pages::admission::decide),
+        )
+        .route(
+            "/rounds/{id}/choices/{choice}/reply",
+            post(pages::admission::reply_for),
+        )
+        .route("/rounds/{id}/run", post(pages::admission::run))
+        .route("/rounds/{id}/publish", post(pages::admission::publish))
+        .route("/rounds/{id}/results", get(pages::admission::results))
+        .route("/rounds/{id}/seats", post(pages::admission::add_seats))
+        .route(
+            "/rounds/{id}/export/{format}",
+            get(pages::admission::export),
+        )
         .route("/api", get(api_docs))
         .nest("/api/v1", api::router())
         .fallback(not_found)
@@ -415,6 +462,12 @@ pub async fn serve(
                 every.tick().await;
                 if let Err(e) = app.purge_expired().await {
                     tracing::warn!(error = %e, "purging expired sessions failed");
+                }
+                // Offers whose reply-by date passed: their seats go to the next reserves.
+                match app.expire_overdue_offers().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(expired = n, "admission offers expired"),
+                    Err(e) => tracing::warn!(error = %e, "expiring admission offers failed"),
                 }
             }
         })

@@ -13,6 +13,7 @@ use crate::error::{WebError, status};
 
 pub mod account;
 pub mod admin;
+pub mod admission;
 pub mod ads;
 pub mod areas;
 pub mod auth;

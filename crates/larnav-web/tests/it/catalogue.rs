@@ -27,7 +27,7 @@ async fn org_with_person(t: &TestApp, name: &str, kind: &str, email: &str, roles
 }
 
 /// Creates `form` for `provider` with one occasion in 2030 and publishes it; returns its id.
-async fn publish(
+pub(crate) async fn publish(
     app: &larnav_app::App,
     provider: i64,
     form: &larnav_app::catalogue::OfferingForm,

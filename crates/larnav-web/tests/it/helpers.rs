@@ -109,6 +109,18 @@ impl TestApp {
         }
     }
 
+    /// A second browser on the same server (a fresh cookie jar), beside this one. It does not
+    /// own the database: clean up only the original.
+    pub fn clone_browser(&self) -> Self {
+        Self {
+            address: self.address.clone(),
+            app: self.app.clone(),
+            client: new_client(),
+            data_dir: self.data_dir.clone(),
+            db: None,
+        }
+    }
+
     /// The same server seen from another browser (a fresh cookie jar).
     pub fn another_browser(self) -> Self {
         Self {

@@ -2,6 +2,7 @@
 //! a real HTTP client. Every test runs on SQLite and, when `LARNAV_TEST_DATABASE_URL` is set,
 //! on PostgreSQL too.
 
+mod admission;
 mod api;
 mod auth;
 mod authz;

@@ -1,0 +1,445 @@
+//! Admission over HTTP: a provider opens a round, learners apply and upload documents, staff
+//! review eligibility, run (a concurrent run is refused), compare what-if seats, publish;
+//! an admitted learner declines and the first reserve is offered the seat — with e-mails.
+
+use larnav_app::domain::{Actor, Role};
+
+use crate::helpers::{PASSWORD, TestApp, each_backend, location};
+
+async fn actor(t: &TestApp, user: i64) -> Actor {
+    let u = t.app.store.get_user(user).await.unwrap();
+    t.app.actor_for(&u).await.unwrap()
+}
+
+async fn wait_for_mail(t: &TestApp, needle: &str) {
+    for _ in 0..100 {
+        if t.outbox().iter().any(|m| m.contains(needle)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no e-mail containing {needle:?}");
+}
+
+#[tokio::test]
+async fn a_round_from_applications_to_promoted_reserves() {
+    each_backend(|t| async move {
+        let (uni, _) = t
+            .org_with(
+                "Högskolan i Gävle",
+                "antagning@x.se",
+                "Antagning",
+                Role::ProviderStaff,
+            )
+            .await;
+        let course = |title: &str| larnav_app::catalogue::OfferingForm {
+            title: title.into(),
+            summary: "Kurs.".into(),
+            description: "Beskrivning.".into(),
+            kind: "course".into(),
+            ssyk_codes: "5321".into(),
+            format: "distance".into(),
+            credit_kind: "hp".into(),
+            credits: "7,5".into(),
+            payer: "free".into(),
+            language: "sv".into(),
+            ..Default::default()
+        };
+        let pilot = crate::catalogue::publish(&t.app, uni, &course("Undersköterska, pilot")).await;
+        let other = crate::catalogue::publish(&t.app, uni, &course("Vårdhygien")).await;
+        let occasion_of = |offering: i64| {
+            let app = t.app.clone();
+            async move { app.store.occasions(offering).await.unwrap()[0].id }
+        };
+        let (pilot_occ, other_occ) = (occasion_of(pilot).await, occasion_of(other).await);
+
+        assert_eq!(t.login("antagning@x.se", PASSWORD).await.status(), 303);
+        let today = larnav_app::catalogue::today_in_sweden();
+        let opens = (today - chrono::Duration::days(1)).to_string();
+        let closes = (today + chrono::Duration::days(10)).to_string();
+        // Bad settings are refused with the field named.
+        let r = t
+            .post_form(
+                &format!("/organisations/{uni}/rounds"),
+                &[
+                    ("name", "Våren"),
+                    ("opens_on", &closes),
+                    ("closes_on", &opens),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("före öppningsdagen"));
+        let r = t
+            .post_form(
+                &format!("/organisations/{uni}/rounds"),
+                &[
+                    ("name", "Våren"),
+                    ("opens_on", &opens),
+                    ("closes_on", &closes),
+                    ("max_choices", "2"),
+                    ("reply_days", "7"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let round: i64 = location(&r).trim_start_matches("/rounds/").parse().unwrap();
+        // Quotas above the seats are refused; then two occasions with their rules.
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/occasions"),
+                &[
+                    ("occasion_id", &pilot_occ.to_string()),
+                    ("seats", "3"),
+                    ("groups", "Betyg: 2\nProv: 2"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Kvoterna blir fler än platserna")
+        );
+        for (occ, seats) in [(pilot_occ, "3"), (other_occ, "1")] {
+            let r = t
+                .post_form(
+                    &format!("/rounds/{round}/occasions"),
+                    &[
+                        ("occasion_id", &occ.to_string()),
+                        ("seats", seats),
+                        ("groups", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+        }
+
+        // Six learners apply: everyone wants the pilot first.
+        let mut learners = Vec::new();
+        for i in 0..6 {
+            let id = t
+                .create_user(&format!("sokande{i}@x.se"), &format!("Sökande {i}"), false)
+                .await;
+            learners.push(id);
+        }
+        for (i, &l) in learners.iter().enumerate().skip(1) {
+            let choices = if i % 2 == 0 {
+                vec![pilot_occ, other_occ]
+            } else {
+                vec![pilot_occ]
+            };
+            t.app
+                .apply(&actor(&t, l).await, round, &choices)
+                .await
+                .unwrap();
+        }
+        // The first through the pages, with bad input first.
+        let me = t.clone_browser();
+        assert_eq!(me.login("sokande0@x.se", PASSWORD).await.status(), 303);
+        let (status, html) = me.get_text(&format!("/admission/{round}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Undersköterska, pilot"));
+        let p = pilot_occ.to_string();
+        let r = me
+            .post_form(
+                &format!("/admission/{round}/apply"),
+                &[("choice_1", &p), ("choice_2", &p)],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Samma utbildning är vald två gånger")
+        );
+        let r = me
+            .post_form(
+                &format!("/admission/{round}/apply"),
+                &[("choice_1", "999999")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        let too_many = t
+            .app
+            .apply(
+                &actor(&t, learners[0]).await,
+                round,
+                &[pilot_occ, other_occ, 999],
+            )
+            .await;
+        assert_eq!(too_many.unwrap_err().code(), "validation_failed");
+        let r = me
+            .post_form(&format!("/admission/{round}/apply"), &[("choice_1", &p)])
+            .await;
+        assert_eq!(r.status(), 303);
+        wait_for_mail(&t, "tagit emot din ansökan i Våren").await;
+
+        // Documents: judged by content and size; a good one is kept.
+        let upload = |name: &'static str, bytes: Vec<u8>| {
+            let me = &me;
+            async move {
+                let csrf = me.csrf().await;
+                let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+                let form = reqwest::multipart::Form::new().part("document", part);
+                me.client
+                    .post(me.url(&format!("/admission/{round}/documents?csrf={csrf}")))
+                    .multipart(form)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let r = upload("betyg.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("inte en PDF"));
+        let r = upload("betyg.png", b"%PDF-1.7 a pdf".to_vec()).await;
+        assert_eq!(r.status(), 422);
+        let r = upload(
+            "betyg.pdf",
+            [b"%PDF-1.7".as_slice(), &[0u8; 11 * 1024 * 1024]].concat(),
+        )
+        .await;
+        assert_eq!(r.status(), 422, "over the limit");
+        assert!(r.text().await.unwrap().contains("för stor"));
+        let r = upload("betyg.pdf", b"%PDF-1.7 grades".to_vec()).await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = me.get_text(&format!("/admission/{round}")).await;
+        assert!(html.contains("betyg.pdf"));
+
+        // Staff: a run waits for every eligibility decision.
+        let r = t
+            .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("väntar fortfarande på behörighetsprövning")
+        );
+        let learner_view = t
+            .app
+            .review_queue(&actor(&t, learners[0]).await, round, None)
+            .await;
+        assert_eq!(
+            learner_view.unwrap_err().code(),
+            "forbidden",
+            "learners do not see the queue"
+        );
+        let staff = t
+            .app
+            .store
+            .find_user_by_email("antagning@x.se")
+            .await
+            .unwrap()
+            .unwrap();
+        let staff_actor = t.app.actor_for(&staff).await.unwrap();
+        let (_, _, choices) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
+        assert_eq!(choices.len(), 8);
+        // Sökande 1 is not eligible; the rest are, ticked in one decision.
+        let mut fields: Vec<(&str, String)> = vec![("eligibility", "eligible".into())];
+        for c in choices.iter().filter(|c| c.applicant_name != "Sökande 1") {
+            fields.push(("choice", c.id.to_string()));
+        }
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            t.post_form(&format!("/rounds/{round}/decisions"), &refs)
+                .await
+                .status(),
+            303
+        );
+        let one = choices
+            .iter()
+            .find(|c| c.applicant_name == "Sökande 1")
+            .unwrap();
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/choices/{}", one.id),
+                &[
+                    ("eligibility", "not_eligible"),
+                    ("note", "Saknar Svenska 2"),
+                    ("merits", "tjugo"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "a merit must be a number");
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/choices/{}", one.id),
+                &[
+                    ("eligibility", "not_eligible"),
+                    ("note", "Saknar Svenska 2"),
+                    ("merits", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+
+        // A run under way refuses a second one and is not disturbed.
+        let now = larnav_app::now();
+        assert!(
+            t.app
+                .store
+                .lock_run(round, now, now - chrono::Duration::minutes(10))
+                .await
+                .unwrap()
+        );
+        let r = t
+            .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("körs redan"));
+        t.app.store.unlock_run(round).await.unwrap();
+
+        let r = t
+            .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let (status, html) = t.get_text(&format!("/rounds/{round}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Sökande per plats"));
+        // Five applicants for three pilot seats: 1,7 per seat (Swedish decimal comma).
+        assert!(
+            html.contains(">1,7<") || html.contains(">2<"),
+            "applicants per seat shown"
+        );
+        // What-if: one more pilot seat, compared side by side, nothing stored.
+        let (status, html) = t
+            .get_text(&format!(
+                "/rounds/{round}/results?seats_{pilot_occ}=4&seats_{other_occ}=1"
+            ))
+            .await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Nu och med ändringen"));
+        assert!(html.contains("Sökande som får ett annat resultat"));
+        let run = t
+            .app
+            .round_view(
+                &staff_actor,
+                round,
+                &larnav_app::i18n::Tr::new(larnav_app::i18n::Lang::Sv),
+            )
+            .await
+            .unwrap();
+        assert_eq!(run.occasions[0].occasion.seats, 3, "what-if stores nothing");
+
+        // Publish: offers and e-mails; then seats are frozen.
+        assert_eq!(
+            t.post_form(&format!("/rounds/{round}/publish"), &[])
+                .await
+                .status(),
+            303
+        );
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/occasions"),
+                &[("occasion_id", &pilot_occ.to_string()), ("seats", "10")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("Omgången är publicerad"));
+        wait_for_mail(&t, "Tacka ja eller nej senast").await;
+
+        // An admitted learner of the pilot declines; the first pilot reserve is offered the seat.
+        let (_, _, choices) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
+        let pilot_admitted: Vec<_> = choices
+            .iter()
+            .filter(|c| c.occasion_id == pilot_occ && c.outcome.as_deref() == Some("admitted"))
+            .collect();
+        assert_eq!(pilot_admitted.len(), 3);
+        let reserve = choices
+            .iter()
+            .filter(|c| c.occasion_id == pilot_occ && c.outcome.as_deref() == Some("reserve"))
+            .min_by_key(|c| c.reserve_position)
+            .expect("a pilot reserve")
+            .clone();
+        let decliner = pilot_admitted[0].clone();
+        let who = learners
+            .iter()
+            .position(|&l| l == decliner.user_id)
+            .unwrap();
+        let browser = t.clone_browser();
+        assert_eq!(
+            browser
+                .login(&format!("sokande{who}@x.se"), PASSWORD)
+                .await
+                .status(),
+            303
+        );
+        // Another person's offer cannot be answered.
+        let r = browser
+            .post_form(
+                &format!("/admission/{round}/choices/{}/reply", pilot_admitted[1].id),
+                &[("answer", "decline")],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+        let r = browser
+            .post_form(
+                &format!("/admission/{round}/choices/{}/reply", decliner.id),
+                &[("answer", "decline")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        // Twice is refused: the offer is gone.
+        let r = browser
+            .post_form(
+                &format!("/admission/{round}/choices/{}/reply", decliner.id),
+                &[("answer", "accept")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        let (_, _, after) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
+        let promoted = after.iter().find(|c| c.id == reserve.id).unwrap();
+        assert_eq!(promoted.offer_status.as_deref(), Some("offered"));
+        assert_eq!(promoted.promoted, Some(true));
+        assert_eq!(
+            after
+                .iter()
+                .find(|c| c.id == decliner.id)
+                .unwrap()
+                .offer_status
+                .as_deref(),
+            Some("declined")
+        );
+        wait_for_mail(&t, "har blivit ledig och du erbjuds den som reserv").await;
+        // Staff record a second decline by phone; the published result itself never changed.
+        let second = pilot_admitted[1];
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/choices/{}/reply", second.id),
+                &[("answer", "decline")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, _, last) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
+        for (a, b) in choices.iter().zip(&last) {
+            assert_eq!(a.outcome, b.outcome, "published outcomes are frozen");
+        }
+        let offered = last
+            .iter()
+            .filter(|c| c.occasion_id == pilot_occ && c.offer_status.as_deref() == Some("offered"))
+            .count();
+        let accepted_or_offered = last
+            .iter()
+            .filter(|c| {
+                c.occasion_id == pilot_occ
+                    && matches!(c.offer_status.as_deref(), Some("offered" | "accepted"))
+            })
+            .count();
+        assert!(accepted_or_offered <= 3, "never more offers than seats");
+        assert!(offered >= 1);
+        // The applicant's page explains the result.
+        let (_, html) = me.get_text(&format!("/admission/{round}")).await;
+        assert!(html.contains("val"), "{html}");
+        // The export has one row per choice.
+        let r = t.get(&format!("/rounds/{round}/export/csv")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.text().await.unwrap().lines().count(), 9);
+        t
+    })
+    .await;
+}
