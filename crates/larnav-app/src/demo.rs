@@ -262,6 +262,7 @@ impl App {
         self.import_national_catalogue(&system).await?;
         self.seed_demo_offerings(org_ids[2], org_ids[1], org_ids[3])
             .await?;
+        self.seed_demo_admission(org_ids[2]).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -360,6 +361,141 @@ impl App {
             self.move_offering(&system, id, OfferingStatus::Published, "Granskad")
                 .await?;
         }
+        Ok(())
+    }
+}
+
+/// How many demo applicants apply in the pilot round.
+pub const DEMO_APPLICANTS: usize = 150;
+
+/// (e-mail, name) of demo applicant `i` (0-based): "sokande001@demo.larnav.se".
+pub fn demo_applicant(i: usize) -> (String, String) {
+    const FIRST: [&str; 15] = [
+        "Anna", "Björn", "Cecilia", "David", "Elin", "Fredrik", "Greta", "Hassan", "Ida", "Jonas",
+        "Karin", "Leila", "Mats", "Nora", "Östen",
+    ];
+    const LAST: [&str; 10] = [
+        "Andersson",
+        "Berg",
+        "Çelik",
+        "Dahl",
+        "Ek",
+        "Forsberg",
+        "Gustafsson",
+        "Holm",
+        "Lindqvist",
+        "Åberg",
+    ];
+    (
+        format!("sokande{:03}@demo.larnav.se", i + 1),
+        format!(
+            "{} {}",
+            FIRST[i % FIRST.len()],
+            LAST[i / FIRST.len() % LAST.len()]
+        ),
+    )
+}
+
+impl App {
+    /// The university's 20-place pilot course in an open admission round, with 150 demo
+    /// applicants who have applied (their merits filled in from "their grades"); eligibility
+    /// is left for staff to review, so that the demo can walk the whole round.
+    async fn seed_demo_admission(&self, university: i64) -> Result<()> {
+        use crate::catalogue::{OccasionForm, OfferingForm};
+        use larnav_domain::admission::Draw;
+        use larnav_domain::catalogue::OfferingStatus;
+        let system = Actor::system();
+        let today = crate::catalogue::today_in_sweden();
+        let year = today.year() + 1;
+        let pilot = OfferingForm {
+            title: "Vård- och omsorgsarbete, pilotkurs".into(),
+            summary: "Pilotkurs med 20 platser för dig som vill börja arbeta i vård och \
+                      omsorg: grunderna i omvårdnad, bemötande och hygien."
+                .into(),
+            description: "Åtta veckor på halvfart med digitala föreläsningar och två \
+                          praktikdagar. Urval efter betyg och efter ett alternativt urval \
+                          (intervju)."
+                .into(),
+            kind: "course".into(),
+            ssyk_codes: "5321".into(),
+            seqf_level: "4".into(),
+            credits: "7,5".into(),
+            credit_kind: "hp".into(),
+            pace_percent: "50".into(),
+            format: "blended".into(),
+            kommun_code: "2180".into(),
+            language: "sv".into(),
+            payer: "free".into(),
+            eligibility: "Grundläggande behörighet.".into(),
+            ..OfferingForm::default()
+        };
+        let id = self
+            .create_offering(&system, university, &pilot, None)
+            .await?;
+        let occasion = OccasionForm {
+            starts_on: format!("{year}-02-01"),
+            ends_on: format!("{year}-03-28"),
+            application_mode: "fixed".into(),
+            opens_on: (today - chrono::Duration::days(14)).to_string(),
+            closes_on: (today + chrono::Duration::days(14)).to_string(),
+            seats: "20".into(),
+            place: "Gävle och på distans".into(),
+        };
+        let occasion_id = self.save_occasion(&system, id, None, &occasion).await?;
+        self.move_offering(&system, id, OfferingStatus::Review, "")
+            .await?;
+        self.move_offering(&system, id, OfferingStatus::Published, "Granskad")
+            .await?;
+        let round = crate::admission::RoundForm {
+            name: format!("Pilotkursen våren {year}"),
+            opens_on: (today - chrono::Duration::days(14)).to_string(),
+            closes_on: (today + chrono::Duration::days(14)).to_string(),
+            late_until: (today + chrono::Duration::days(21)).to_string(),
+            max_choices: "3".into(),
+            credit_cap: String::new(),
+            reply_days: "7".into(),
+        };
+        let round = self.create_round(&system, university, &round).await?;
+        let rules = crate::admission::RoundOccasionForm {
+            occasion_id: occasion_id.to_string(),
+            seats: "20".into(),
+            credits: String::new(),
+            groups: "Betyg: 12\nAlternativt urval: 8".into(),
+        };
+        self.set_round_occasion(&system, round, &rules).await?;
+        // One password hash for all applicants: hashing 150 times would slow the first start.
+        let hash = crate::security::hash_password(DEMO_PASSWORD);
+        let mut draw = Draw(2027);
+        let mut merits = Vec::with_capacity(DEMO_APPLICANTS);
+        for i in 0..DEMO_APPLICANTS {
+            let (email, name) = demo_applicant(i);
+            let user = larnav_store::NewUser {
+                email,
+                display_name: name,
+                password_hash: Some(hash.clone()),
+                platform_admin: false,
+                locale: "sv".into(),
+            };
+            let audit = AuditRecord::new(None, "user.create", "").with_detail("demo applicant");
+            let user = self.store.create_user(&user, now(), &audit).await?;
+            let audit = AuditRecord::new(Some(user.id), "application.save", "")
+                .in_organisation(university)
+                .with_detail("demo");
+            self.store
+                .save_application(round, user.id, false, &[occasion_id], now(), &audit)
+                .await?;
+            // Grades 10,0–20,0 and an interview score 0–20, both with one decimal.
+            let grades = (100 + draw.below(101)) as f64 / 10.0;
+            let interview = draw.below(201) as f64 / 10.0;
+            merits.push(format!("[{grades},{interview}]"));
+        }
+        let choices = self.store.round_choices(round, None, None).await?;
+        let rows: Vec<(i64, i64, bool, String)> = choices
+            .iter()
+            .zip(merits)
+            .map(|(c, m)| (c.id, 0, false, m))
+            .collect();
+        self.store.set_choice_merits(round, &rows).await?;
         Ok(())
     }
 }

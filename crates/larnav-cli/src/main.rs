@@ -465,6 +465,12 @@ fn print_demo_accounts() {
     for a in demo::accounts() {
         println!("  {:<30} {} – {}", a.email, a.name, a.what);
     }
+    let (first, _) = demo::demo_applicant(0);
+    let (last, _) = demo::demo_applicant(demo::DEMO_APPLICANTS - 1);
+    println!(
+        "  {first} … {last}: {} applicants in the pilot course's admission round",
+        demo::DEMO_APPLICANTS
+    );
 }
 
 async fn serve(s: Settings, with_demo: bool) -> Result<()> {

@@ -19,6 +19,7 @@ use crate::error::WebError;
 
 mod accounts;
 mod admin;
+mod admission;
 mod areas;
 mod catalogue;
 mod organisations;
@@ -83,6 +84,10 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         catalogue::delete_session, catalogue::set_staffing, catalogue::teachers,
         catalogue::create_teacher, catalogue::teacher_load, catalogue::reindex,
         catalogue::import_national, catalogue::import_offerings, catalogue::export_offerings,
+        admission::rounds, admission::create_round, admission::round, admission::update_round,
+        admission::set_occasion, admission::choices, admission::decide, admission::run,
+        admission::what_if, admission::publish, admission::add_seats, admission::reply_for,
+        admission::open_rounds, admission::application, admission::apply, admission::reply,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -259,6 +264,29 @@ pub fn router() -> Router<App> {
             "/organisations/{id}/offerings/export",
             get(catalogue::export_offerings),
         )
+        .route(
+            "/organisations/{id}/rounds",
+            get(admission::rounds).post(admission::create_round),
+        )
+        .route(
+            "/rounds/{id}",
+            get(admission::round).put(admission::update_round),
+        )
+        .route("/rounds/{id}/occasions", put(admission::set_occasion))
+        .route("/rounds/{id}/choices", get(admission::choices))
+        .route("/rounds/{id}/choices/{choice}", put(admission::decide))
+        .route(
+            "/rounds/{id}/choices/{choice}/reply",
+            post(admission::reply_for),
+        )
+        .route("/rounds/{id}/run", post(admission::run))
+        .route("/rounds/{id}/what-if", post(admission::what_if))
+        .route("/rounds/{id}/publish", post(admission::publish))
+        .route("/rounds/{id}/seats", post(admission::add_seats))
+        .route("/admission/rounds", get(admission::open_rounds))
+        .route("/admission/rounds/{id}", get(admission::application))
+        .route("/admission/rounds/{id}/application", put(admission::apply))
+        .route("/admission/choices/{choice}/reply", post(admission::reply))
 }
 
 /// Paging parameters shared by list endpoints.

@@ -116,6 +116,8 @@ struct Fixtures {
     teacher: i64,
     published_offering: i64,
     published_occasion: i64,
+    /// An open admission round of A (without applications).
+    round: i64,
 }
 
 fn form_endpoints(
@@ -453,6 +455,72 @@ fn form_endpoints(
             format!("/organisations/{a}/teachers"),
             form(&[("name", "Lärare"), ("capacity_hours", "100")]),
             OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/organisations/{a}/rounds"),
+            form(&[("name", "")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}", f.round),
+            form(&[("name", "")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/occasions", f.round),
+            form(&[("occasion_id", "0")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/decisions", f.round),
+            form(&[("eligibility", "eligible")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/choices/{}", f.round, f.session),
+            form(&[("eligibility", "eligible")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/choices/{}/reply", f.round, f.session),
+            form(&[("answer", "decline")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/run", f.round),
+            form(&[("seed", "1")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/publish", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/seats", f.round),
+            form(&[("occasion_id", "0"), ("add", "1")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/admission/{}/apply", f.round),
+            form(&[("choice_1", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/admission/{}/choices/{}/reply", f.round, f.session),
+            form(&[("answer", "accept")]),
+            SignedIn,
         ),
         (
             "POST",
@@ -859,8 +927,131 @@ fn endpoints(
             None,
             PlatformAdmins,
         ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/rounds"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/rounds"),
+            Some(json!({"name": ""})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/rounds/{}", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/rounds/{}", f.round),
+            Some(json!({"name": ""})),
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/rounds/{}/occasions", f.round),
+            Some(json!({"occasion_id": "0"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/rounds/{}/choices?eligibility=pending", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/rounds/{}/choices/{}", f.round, f.session),
+            Some(json!({"eligibility": "eligible"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/rounds/{}/choices/{}/reply", f.round, f.session),
+            Some(json!({"accept": true})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/rounds/{}/run", f.round),
+            Some(json!({"seed": 1})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/rounds/{}/what-if", f.round),
+            Some(json!({"seats": []})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/rounds/{}/publish", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/rounds/{}/seats", f.round),
+            Some(json!({"occasion_id": 0, "seats": 1})),
+            OfferingManagersOfA,
+        ),
+        ("GET", "/api/v1/admission/rounds".into(), None, Everyone),
+        (
+            "GET",
+            format!("/api/v1/admission/rounds/{}", f.round),
+            None,
+            SignedIn,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/admission/rounds/{}/application", f.round),
+            Some(json!({"occasions": []})),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/api/v1/admission/choices/{}/reply", f.session),
+            Some(json!({"accept": false})),
+            SignedIn,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
+        ("GET", "/admission".into(), None, Everyone),
+        ("GET", format!("/admission/{}", f.round), None, SignedIn),
+        (
+            "GET",
+            format!("/organisations/{a}/rounds"),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/rounds/{}", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/rounds/{}/queue", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/rounds/{}/results", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/rounds/{}/export/csv", f.round),
+            None,
+            OfferingManagersOfA,
+        ),
         ("GET", "/account".into(), None, SignedIn),
         ("GET", "/organisations".into(), None, SignedIn),
         ("GET", format!("/organisations/{a}"), None, SignedIn),
@@ -1078,6 +1269,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             fixtures.session,
                             fixtures.teacher,
                             fixtures.published_offering,
+                            fixtures.round,
                         ]
                     )
                 )
@@ -1117,6 +1309,13 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
     use larnav_app::domain::Actor;
     let app = &t.app;
     let system = Actor::system();
+    let round_form = larnav_app::admission::RoundForm {
+        name: "Våren".into(),
+        opens_on: "2020-01-01".into(),
+        closes_on: "2099-12-31".into(),
+        ..Default::default()
+    };
+    let round = app.create_round(&system, a, &round_form).await.unwrap();
     let list = app
         .create_priority_list(
             &system,
@@ -1193,6 +1392,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         teacher: catalogue[4],
         published_offering: catalogue[5],
         published_occasion: catalogue[6],
+        round,
     }
 }
 
