@@ -32,7 +32,7 @@ curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { cat "$work/server.log"
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
 status=0
-LARNAV_URL="http://127.0.0.1:$port" MAILBOX_DIR="$mailbox" node --test --test-concurrency=1 tests/ || status=$?
+LARNAV_URL="http://127.0.0.1:$port" MAILBOX_DIR="$mailbox" node --test --test-concurrency=1 ${E2E_TESTS:-tests/} || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log ---"
   tail -50 "$work/server.log"
