@@ -1299,13 +1299,13 @@ impl App {
         .await
     }
 
-    /// Declines, as expired, every offer whose reply-by date has passed: run by the background
-    /// tick of `larnav serve`. Returns how many expired.
+    /// Declines, as expired, every offer whose reply-by date is before `today` (Swedish date):
+    /// run by the background tick of `larnav serve`. Returns how many expired.
     ///
     /// # Errors
     /// A store error.
-    pub async fn expire_overdue_offers(&self) -> Result<usize> {
-        let overdue = self.store.overdue_offers(today_in_sweden()).await?;
+    pub async fn expire_overdue_offers(&self, today: NaiveDate) -> Result<usize> {
+        let overdue = self.store.overdue_offers(today).await?;
         let mut n = 0;
         for (round_id, choice_id) in overdue {
             match self

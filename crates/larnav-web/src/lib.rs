@@ -464,7 +464,10 @@ pub async fn serve(
                     tracing::warn!(error = %e, "purging expired sessions failed");
                 }
                 // Offers whose reply-by date passed: their seats go to the next reserves.
-                match app.expire_overdue_offers().await {
+                match app
+                    .expire_overdue_offers(larnav_app::catalogue::today_in_sweden())
+                    .await
+                {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(expired = n, "admission offers expired"),
                     Err(e) => tracing::warn!(error = %e, "expiring admission offers failed"),

@@ -432,6 +432,50 @@ async fn a_round_from_applications_to_promoted_reserves() {
             .count();
         assert!(accepted_or_offered <= 3, "never more offers than seats");
         assert!(offered >= 1);
+        // The reply-by date passes (the housekeeping tick, run here as on day 8): offers not
+        // answered expire and their seats go on; a reply after that is refused.
+        let open_before: Vec<i64> = last
+            .iter()
+            .filter(|c| c.offer_status.as_deref() == Some("offered"))
+            .map(|c| c.id)
+            .collect();
+        assert!(!open_before.is_empty());
+        let expired = t
+            .app
+            .expire_overdue_offers(today + chrono::Duration::days(8))
+            .await
+            .unwrap();
+        assert!(expired >= open_before.len(), "{expired} expired");
+        let (_, _, swept) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
+        for id in &open_before {
+            let c = swept.iter().find(|c| c.id == *id).unwrap();
+            assert_eq!(c.offer_status.as_deref(), Some("expired"));
+        }
+        let late = swept.iter().find(|c| c.id == open_before[0]).unwrap();
+        let owner = learners.iter().position(|&l| l == late.user_id).unwrap();
+        let late_browser = t.clone_browser();
+        assert_eq!(
+            late_browser
+                .login(&format!("sokande{owner}@x.se"), PASSWORD)
+                .await
+                .status(),
+            303
+        );
+        let r = late_browser
+            .post_form(
+                &format!("/admission/{round}/choices/{}/reply", late.id),
+                &[("answer", "accept")],
+            )
+            .await;
+        assert_eq!(r.status(), 409, "a reply after the deadline is refused");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("inget erbjudande att svara på")
+        );
+        wait_for_mail(&t, "svarade inte på erbjudandet").await;
+
         // The applicant's page explains the result.
         let (_, html) = me.get_text(&format!("/admission/{round}")).await;
         assert!(html.contains("val"), "{html}");
