@@ -21,7 +21,7 @@ use larnav_domain::admission::{
 use larnav_domain::{Action, Actor};
 use larnav_store::{
     AdmissionRound, Application, ApplicationDocument, AuditRecord, ChoiceDecision, ChoiceRow,
-    ReplyChange, ResultRow, RoundFields, RoundOccasion, StoreError,
+    EngineChoice, ReplyChange, ResultRow, RoundFields, RoundOccasion, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -281,7 +281,7 @@ fn decimal(tr: &Tr, v: f64) -> String {
 fn build(
     round: &AdmissionRound,
     occasions: &[RoundOccasion],
-    choices: &[ChoiceRow],
+    choices: &[EngineChoice],
 ) -> Result<Built> {
     let mut instance = Instance::new();
     let mut occasion_ids = Vec::with_capacity(occasions.len());
@@ -298,6 +298,11 @@ fn build(
         occasion_ids.push(o.occasion_id);
         groups.push(g.len());
     }
+    let index: std::collections::HashMap<i64, usize> = occasion_ids
+        .iter()
+        .enumerate()
+        .map(|(i, &id)| (id, i))
+        .collect();
     let cap = match round.credit_cap {
         Some(c) => Cap::CreditTenths((c * 10.0).round() as u32),
         None => Cap::OnePlace,
@@ -312,9 +317,8 @@ fn build(
             .map_or(choices.len(), |n| start + n);
         let mut inputs = Vec::with_capacity(end - start);
         for c in &choices[start..end] {
-            let o = occasion_ids
-                .iter()
-                .position(|&id| id == c.occasion_id)
+            let o = *index
+                .get(&c.occasion_id)
                 .ok_or_else(|| AppError::Internal(format!("choice {} outside round", c.id)))?;
             let mut merits = stored_merits(&c.merits);
             if merits.is_empty() {
@@ -741,9 +745,9 @@ impl App {
     async fn built(
         &self,
         round: &AdmissionRound,
-    ) -> Result<(Built, Vec<RoundOccasion>, Vec<ChoiceRow>)> {
+    ) -> Result<(Built, Vec<RoundOccasion>, Vec<EngineChoice>)> {
         let occasions = self.store.round_occasions(round.id).await?;
-        let choices = self.store.round_choices(round.id, None, None).await?;
+        let choices = self.store.round_engine_input(round.id).await?;
         let built = build(round, &occasions, &choices)?;
         Ok((built, occasions, choices))
     }
@@ -897,14 +901,17 @@ impl App {
                 admitted_after: after.occasions[i].admitted.len(),
             })
             .collect();
-        let title = |c: usize| choices[c].offering_title.clone();
+        // Names and titles for the changed applicants (the same order as the engine's input).
+        let named = self.store.round_choices(round.id, None, None).await?;
+        debug_assert_eq!(named.len(), choices.len());
+        let title = |c: usize| named[c].offering_title.clone();
         let list = |cs: &[usize]| cs.iter().map(|&c| title(c)).collect::<Vec<_>>().join(", ");
         let changed = compare(&built.instance, &before, &after)
             .into_iter()
             .map(|d| {
                 let first = built.instance.choices_of(d.applicant).start;
                 WhatIfChange {
-                    applicant: choices[first].applicant_name.clone(),
+                    applicant: named[first].applicant_name.clone(),
                     before: list(&d.before),
                     after: list(&d.after),
                 }
@@ -1339,19 +1346,15 @@ impl App {
                 as u64;
             let (built, _, choices) = self.built(&round).await?;
             let replies = self.store.replies(round_id).await?;
-            let (change, mails) = tokio::task::spawn_blocking(move || {
+            let (mut change, mails) = tokio::task::spawn_blocking(move || {
                 replay_and_apply(&built, seed, &replies, &choices, kind, choice_id, seats)
-                    .map(|(change, mails)| (change, mails, choices))
             })
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map(|(mut change, mails, choices)| {
-                let reply_by = today_in_sweden() + Duration::days(round.reply_days);
-                for o in &mut change.offers {
-                    o.1 = reply_by;
-                }
-                (change, (mails, choices))
-            })?;
+            .map_err(|e| AppError::Internal(e.to_string()))??;
+            let reply_by = today_in_sweden() + Duration::days(round.reply_days);
+            for o in &mut change.offers {
+                o.1 = reply_by;
+            }
             let audit = AuditRecord::new(
                 by,
                 &format!("admission.{kind}"),
@@ -1369,8 +1372,7 @@ impl App {
                 .await
             {
                 Ok(()) => {
-                    self.send_reply_mails(&round, &change, &mails.1, mails.0)
-                        .await;
+                    self.send_reply_mails(&round, reply_by, mails).await;
                     return Ok(());
                 }
                 Err(StoreError::Conflict(c)) if c == "round_changed" => continue,
@@ -1383,16 +1385,20 @@ impl App {
     async fn send_reply_mails(
         &self,
         round: &AdmissionRound,
-        change: &ReplyChange,
-        choices: &[ChoiceRow],
-        mails: Vec<(usize, &'static str)>,
+        reply_by: NaiveDate,
+        mails: Vec<(i64, &'static str)>,
     ) {
         let link = format!("{}/admission/{}", self.settings.public_url(), round.id);
-        let reply_by = change.offers.first().map(|o| o.1);
-        for (c, step) in mails {
-            let c = &choices[c];
+        for (choice, step) in mails {
+            let c = match self.store.choice(choice).await {
+                Ok((_, c)) => c,
+                Err(e) => {
+                    tracing::warn!(choice, error = %e, "admission e-mail not sent");
+                    continue;
+                }
+            };
             let tr = Tr::new(Lang::parse(&c.applicant_locale).unwrap_or(Lang::Sv));
-            let date = reply_by.map(|d| tr.naive_date(&d)).unwrap_or_default();
+            let date = tr.naive_date(&reply_by);
             self.send_admission_mail(
                 &c.applicant_email,
                 tr,
@@ -1547,11 +1553,11 @@ fn replay_and_apply(
     built: &Built,
     seed: u64,
     replies: &[larnav_store::Reply],
-    choices: &[ChoiceRow],
+    choices: &[EngineChoice],
     kind: &'static str,
     choice_id: Option<i64>,
     seats: Option<(i64, i64)>,
-) -> Result<(ReplyChange, Vec<(usize, &'static str)>)> {
+) -> Result<(ReplyChange, Vec<(i64, &'static str)>)> {
     let admission = admit(&built.instance, seed);
     for (i, c) in choices.iter().enumerate() {
         let stored = result_row(c.id, admission.outcomes[i], admission.reserve_position[i]);
@@ -1612,13 +1618,13 @@ fn replay_and_apply(
             _ => (OfferStatus::Expired, "expired"),
         };
         change.statuses.push((choices[c].id, status.as_str()));
-        mails.push((c, mail));
+        mails.push((choices[c].id, mail));
     }
     for e in events {
         match e {
             Event::Offered { choice } => {
                 change.offers.push((choices[choice].id, NaiveDate::MIN));
-                mails.push((choice, "promoted"));
+                mails.push((choices[choice].id, "promoted"));
             }
             Event::Released { choice } => {
                 change

@@ -260,6 +260,18 @@ impl Instance {
         self.choices[choice].applicant
     }
 
+    /// A choice as it was given: (eligible, priority class, nominated).
+    pub fn choice_flags(&self, choice: usize) -> (bool, u8, bool) {
+        let c = &self.choices[choice];
+        (c.eligible, c.priority_class, c.nominated)
+    }
+
+    /// An applicant's cap and whether they applied late.
+    pub fn applicant_terms(&self, applicant: u32) -> (Cap, bool) {
+        let a = &self.applicants[applicant as usize];
+        (a.cap, a.late)
+    }
+
     /// The merit of a choice in a group, if the applicant qualifies there.
     pub fn merit(&self, choice: usize, group: usize) -> Option<f32> {
         let m = self.merits[self.choices[choice].merit_start as usize + group];

@@ -102,6 +102,21 @@ pub struct ChoiceRow {
     pub reply_by: Option<NaiveDate>,
 }
 
+/// What the engine reads of one choice (and the stored outcome), without the names and titles
+/// that pages show: a national round has millions of choices.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct EngineChoice {
+    pub id: i64,
+    pub application_id: i64,
+    pub late: bool,
+    pub occasion_id: i64,
+    pub eligibility: String,
+    pub priority_class: i64,
+    pub nominated: bool,
+    pub merits: String,
+    pub outcome: Option<String>,
+}
+
 /// Staff's decision on one choice.
 #[derive(Debug, Clone)]
 pub struct ChoiceDecision {
@@ -467,6 +482,21 @@ impl Store {
         );
         Ok(on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(round_id).bind(user_id).bind(eligibility).fetch_all(p).await)?)
+    }
+
+    /// A round's choices as the engine reads them, in application, rank order.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn round_engine_input(&self, round_id: i64) -> Result<Vec<EngineChoice>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT c.id, c.application_id, a.late, c.occasion_id, c.eligibility, c.priority_class,
+                    c.nominated, c.merits, res.outcome
+             FROM application_choice c
+             JOIN application a ON a.id = c.application_id
+             LEFT JOIN admission_result res ON res.choice_id = c.id
+             WHERE c.round_id = $1 ORDER BY a.id, c.rank")
+            .bind(round_id).fetch_all(p).await)?)
     }
 
     /// One choice with its round.
