@@ -488,3 +488,108 @@ pub fn admission(applicants: usize, occasions: usize, twelve: bool, runs: u32) -
     }
     Ok(())
 }
+
+/// Fills a new database (SQLite, or PostgreSQL on the server `LARNAV_TEST_DATABASE_URL` names)
+/// with a generated national round, then times what staff do through the app: run (read every
+/// choice, the engine, write every outcome and the cut-offs) and publish (an offer per admitted
+/// applicant). One place per applicant: a round has one credit rule for everyone.
+pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Result<()> {
+    use larnav_app::store::Backend;
+    use larnav_app::store::testing::{
+        FillApplication, FillOccasion, TEST_DATABASE_ENV, TestDatabase,
+    };
+    let backend = if postgres {
+        anyhow::ensure!(
+            std::env::var(TEST_DATABASE_ENV).is_ok_and(|v| !v.is_empty()),
+            "--postgres needs {TEST_DATABASE_ENV}=postgres://…/postgres (a server database to create the bench database from)"
+        );
+        Backend::Postgres
+    } else {
+        Backend::Sqlite
+    };
+    let instance = national_round(applicants, occasions, false, false, 1);
+    let fill_occasions: Vec<FillOccasion> = instance
+        .occasions()
+        .iter()
+        .map(|o| {
+            let groups: Vec<serde_json::Value> = o
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, r)| serde_json::json!({"name": format!("Grupp {}", g + 1), "quota": r.quota, "nominated_only": r.nominated_only}))
+                .collect();
+            FillOccasion {
+                seats: i64::from(o.seats),
+                credits: f64::from(o.credit_tenths) / 10.0,
+                groups: serde_json::Value::Array(groups).to_string(),
+            }
+        })
+        .collect();
+    let fill_applications: Vec<FillApplication> = (0..instance.applicant_count() as u32)
+        .map(|a| FillApplication {
+            late: instance.applicant_terms(a).1,
+            choices: instance
+                .choices_of(a)
+                .map(|c| {
+                    let occasion = instance.choice_occasion(c) as usize;
+                    let (eligible, class, nominated) = instance.choice_flags(c);
+                    let merits: Vec<Option<f32>> = (0..instance.occasions()[occasion].groups.len())
+                        .map(|g| instance.merit(c, g))
+                        .collect();
+                    (
+                        occasion,
+                        if eligible { "eligible" } else { "not_eligible" },
+                        i64::from(class),
+                        nominated,
+                        serde_json::to_string(&merits).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let choices = instance.choice_count();
+    drop(instance);
+    let db = TestDatabase::create(backend).await;
+    let store = db.store().await;
+    let t = Instant::now();
+    let (_, round) = store
+        .fill_admission_round(&fill_occasions, &fill_applications, None, larnav_app::now())
+        .await?;
+    let fill = t.elapsed().as_secs_f64();
+    drop((fill_occasions, fill_applications));
+    store.close().await;
+
+    let dir = std::env::temp_dir().join(format!("larnav-bench-publish-{}", std::process::id()));
+    let mut settings = larnav_app::Settings::default();
+    settings.server.data_dir = dir.clone();
+    settings.database.url.0 = db.url.clone();
+    // No mail server listens here: the result e-mails fail fast instead of filling an outbox.
+    settings.mail.smtp_url.0 = "smtp://127.0.0.1:9".into();
+    let (app, _) = larnav_app::App::open(settings).await?;
+    let system = larnav_app::domain::Actor::system();
+    let t = Instant::now();
+    let run = app.run_round(&system, round, Some(7)).await?;
+    let run_s = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    app.publish_round(&system, round).await?;
+    let publish_s = t.elapsed().as_secs_f64();
+    println!(
+        "publish a national round on {backend:?}: {applicants} applicants, {occasions} occasions, {choices} choices"
+    );
+    println!("  set-up (multi-row inserts, not part of the figure): {fill:.1} s");
+    println!(
+        "  run: read every choice, engine, write {choices} outcomes and the cut-offs: {run_s:.2} s ({} admitted, {} reserves)",
+        run.admitted, run.reserves
+    );
+    println!(
+        "  publish: {} offers written: {publish_s:.2} s",
+        run.admitted
+    );
+    if let Some(mib) = peak_mib() {
+        println!("  peak memory of the process: {mib:.0} MiB");
+    }
+    app.store.close().await;
+    db.cleanup().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -196,6 +196,16 @@ enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
+    /// Fill a new database with a generated national round and time running and publishing it
+    /// through the app (SQLite, or PostgreSQL with --postgres and LARNAV_TEST_DATABASE_URL).
+    Publish {
+        #[arg(long, default_value_t = 400_000)]
+        applicants: usize,
+        #[arg(long, default_value_t = 20_000)]
+        occasions: usize,
+        #[arg(long)]
+        postgres: bool,
+    },
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
@@ -439,6 +449,14 @@ async fn run() -> Result<()> {
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
+        Command::Bench {
+            command:
+                BenchCommand::Publish {
+                    applicants,
+                    occasions,
+                    postgres,
+                },
+        } => bench::publish(*postgres, *applicants, *occasions).await,
         Command::Bench {
             command:
                 BenchCommand::Ads {

@@ -136,3 +136,109 @@ impl Store {
         )
     }
 }
+
+/// An occasion of a generated admission round: seats, credits, selection groups (JSON).
+#[derive(Debug, Clone)]
+pub struct FillOccasion {
+    pub seats: i64,
+    pub credits: f64,
+    pub groups: String,
+}
+
+/// A choice of a generated application: occasion index, eligibility, priority class,
+/// nominated, merits (JSON).
+pub type FillChoice = (usize, &'static str, i64, bool, String);
+
+/// A generated application: late or not, its choices in rank order.
+#[derive(Debug, Clone)]
+pub struct FillApplication {
+    pub late: bool,
+    pub choices: Vec<FillChoice>,
+}
+
+impl Store {
+    /// Fills an empty database with a provider, one offering and occasion per generated
+    /// occasion, one person and application per generated application, and an open round
+    /// holding them: the set-up of `larnav bench publish`, written with multi-row inserts
+    /// (creating 400,000 people one by one would take hours). Ids are given explicitly, so the
+    /// database must be new. Returns (provider, round).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn fill_admission_round(
+        &self,
+        occasions: &[FillOccasion],
+        applications: &[FillApplication],
+        credit_cap: Option<f64>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<(i64, i64)> {
+        use crate::bulk_insert;
+        let sort_key = larnav_domain::text::swedish_sort_key("Nationella antagningen");
+        let (provider,): (i64,) = crate::on_pool!(self, p => sqlx::query_as(
+            "INSERT INTO organisation (name, name_fold, sort_key, kind, created_at)
+             VALUES ('Nationella antagningen', 'nationella antagningen', $1, 'university', $2)
+             RETURNING id")
+            .bind(&sort_key).bind(now).fetch_one(p).await)?;
+        let fields = crate::RoundFields {
+            name: "Nationell omgång".into(),
+            opens_on: now.date_naive(),
+            closes_on: now.date_naive(),
+            late_until: now.date_naive(),
+            max_choices: 12,
+            credit_cap,
+            reply_days: 7,
+        };
+        let audit = crate::AuditRecord::new(None, "admission_round.create", "");
+        let round = self
+            .create_round(provider, &fields, None, now, &audit)
+            .await?;
+        let numbered: Vec<(i64, &FillOccasion)> = (1..).zip(occasions).collect();
+        let people: Vec<(i64, &FillApplication)> = (1..).zip(applications).collect();
+        let mut choices = Vec::new();
+        for (application, a) in &people {
+            for (rank, c) in (1..).zip(&a.choices) {
+                choices.push((*application, rank, c));
+            }
+        }
+        let choices: Vec<(i64, &(i64, i64, &FillChoice))> = (1..).zip(choices.iter()).collect();
+        crate::on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            bulk_insert!(tx, "offering", ["id", "provider_id", "provider_name", "internal", "kind",
+                    "title", "summary", "description", "credit_kind", "pace_percent", "format",
+                    "address", "language", "payer", "eligibility", "url", "status", "source",
+                    "version", "created_at", "updated_at"],
+                numbered, |q, o| q.bind(o.0).bind(provider).bind("Nationella antagningen")
+                    .bind(false).bind("course").bind(format!("Kurs {}", o.0)).bind("").bind("")
+                    .bind("hp").bind(100_i64).bind("distance").bind("").bind("sv").bind("free")
+                    .bind("").bind("").bind("draft").bind("lärnav").bind(1_i64).bind(now)
+                    .bind(now));
+            let start = now.date_naive() + chrono::Duration::days(60);
+            bulk_insert!(tx, "occasion", ["id", "offering_id", "starts_on", "ends_on",
+                    "application_mode", "seats", "place"],
+                numbered, |q, o| q.bind(o.0).bind(o.0).bind(start).bind(start)
+                    .bind("fixed").bind(o.1.seats).bind(""));
+            bulk_insert!(tx, "round_occasion", ["round_id", "occasion_id", "seats", "credits",
+                    "groups", "cutoffs"],
+                numbered, |q, o| q.bind(round).bind(o.0).bind(o.1.seats).bind(o.1.credits)
+                    .bind(&o.1.groups).bind("[]"));
+            bulk_insert!(tx, "app_user", ["id", "email", "display_name", "name_fold", "sort_key",
+                    "locale", "created_at"],
+                people, |q, a| q.bind(a.0).bind(format!("sokande{}@bench.invalid", a.0))
+                    .bind(format!("Sökande {}", a.0)).bind(format!("sökande {}", a.0))
+                    .bind(&sort_key).bind("sv").bind(now));
+            bulk_insert!(tx, "application", ["id", "round_id", "user_id", "late", "submitted_at",
+                    "updated_at"],
+                people, |q, a| q.bind(a.0).bind(round).bind(a.0).bind(a.1.late).bind(now)
+                    .bind(now));
+            bulk_insert!(tx, "application_choice", ["id", "application_id", "round_id",
+                    "occasion_id", "rank", "eligibility", "eligibility_note", "priority_class",
+                    "nominated", "merits"],
+                choices, |q, c| q.bind(c.0).bind(c.1.0).bind(round).bind(c.1.2.0 as i64 + 1)
+                    .bind(c.1.1).bind(c.1.2.1).bind("").bind(c.1.2.2).bind(c.1.2.3)
+                    .bind(&c.1.2.4));
+            tx.commit().await?;
+            Ok::<_, crate::StoreError>(())
+        })?;
+        Ok((provider, round))
+    }
+}
