@@ -346,6 +346,16 @@ fn build(
     })
 }
 
+/// What became of a choice after a run: stored for admitted and reserve choices; the others
+/// were not eligible (staff's decision) or not tried (a better choice was obtained).
+fn shown_outcome<'a>(stored: Option<&'a str>, eligibility: &str) -> &'a str {
+    match stored {
+        Some(o) => o,
+        None if eligibility == Eligibility::Eligible.as_str() => Outcome::NotTried.as_str(),
+        None => Outcome::NotEligible.as_str(),
+    }
+}
+
 /// The stored form of one choice's outcome.
 fn result_row(choice_id: i64, outcome: ChoiceOutcome, reserve_position: u32) -> ResultRow {
     let (outcome, group, shared) = match outcome {
@@ -819,10 +829,18 @@ impl App {
         })
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
+        // Only admitted and reserve choices are stored: the others follow from the decision
+        // (not eligible) or not (not tried), and a national round writes a quarter of the rows.
         let results: Vec<ResultRow> = built
             .choice_ids
             .iter()
             .enumerate()
+            .filter(|&(i, _)| {
+                matches!(
+                    admission.outcomes[i],
+                    ChoiceOutcome::Admitted { .. } | ChoiceOutcome::Reserve
+                )
+            })
             .map(|(i, &id)| result_row(id, admission.outcomes[i], admission.reserve_position[i]))
             .collect();
         let cutoffs = stored_cutoffs(&built, &admission)?;
@@ -1425,7 +1443,7 @@ impl App {
         round_id: i64,
         tr: &Tr,
     ) -> Result<(Vec<String>, Vec<Vec<String>>)> {
-        self.round_for_staff(actor, round_id).await?;
+        let ran = self.round_for_staff(actor, round_id).await?.seed.is_some();
         let occasions = occasion_views(self.store.round_occasions(round_id).await?);
         let choices = self.store.round_choices(round_id, None, None).await?;
         let headers = [
@@ -1477,10 +1495,12 @@ impl App {
                         .to_string(),
                     c.priority_class.to_string(),
                     merits_text(tr, &c.merits),
-                    c.outcome
-                        .as_ref()
-                        .map(|o| tr.t(&format!("admission.outcome.{o}")).to_string())
-                        .unwrap_or_default(),
+                    if ran {
+                        let o = shown_outcome(c.outcome.as_deref(), &c.eligibility);
+                        tr.t(&format!("admission.outcome.{o}")).to_string()
+                    } else {
+                        String::new()
+                    },
                     group,
                     c.reserve_position
                         .map(|p| p.to_string())
@@ -1560,8 +1580,12 @@ fn replay_and_apply(
 ) -> Result<(ReplyChange, Vec<(i64, &'static str)>)> {
     let admission = admit(&built.instance, seed);
     for (i, c) in choices.iter().enumerate() {
-        let stored = result_row(c.id, admission.outcomes[i], admission.reserve_position[i]);
-        if c.outcome.as_deref() != Some(stored.outcome) {
+        let expected = match admission.outcomes[i] {
+            ChoiceOutcome::Admitted { .. } => Some(Outcome::Admitted.as_str()),
+            ChoiceOutcome::Reserve => Some(Outcome::Reserve.as_str()),
+            ChoiceOutcome::NotTried | ChoiceOutcome::NotEligible => None,
+        };
+        if c.outcome.as_deref() != expected {
             return Err(AppError::Internal(format!(
                 "the published result of choice {} cannot be reproduced",
                 c.id
@@ -1735,7 +1759,7 @@ fn line(
             explanation,
         )
     } else {
-        let outcome = c.outcome.as_deref().unwrap_or("not_eligible");
+        let outcome = shown_outcome(c.outcome.as_deref(), &c.eligibility);
         let explanation = match outcome {
             "reserve" => {
                 let place = c.reserve_position.unwrap_or_default().to_string();
