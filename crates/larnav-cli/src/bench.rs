@@ -578,7 +578,7 @@ pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Res
     );
     println!("  set-up (multi-row inserts, not part of the figure): {fill:.1} s");
     println!(
-        "  run: read every choice, engine, write {choices} outcomes and the cut-offs: {run_s:.2} s ({} admitted, {} reserves)",
+        "  run: read every choice, engine, write the admitted and reserve outcomes and the cut-offs: {run_s:.2} s ({} admitted, {} reserve choices)",
         run.admitted, run.reserves
     );
     println!(
