@@ -543,14 +543,25 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
                     Cap::CreditTenths(cap) => held_credits[a] + credits[c] <= cap,
                 };
                 if fits {
+                    let o = instance.choices[c].occasion as usize;
+                    let k0 = keys.get(instance, c as u32, 0);
+                    // A full occasion refuses at once whoever is below every bar: they would
+                    // be refused when it chooses anyway, and the applicant goes on to the next
+                    // choice in this pass instead of the next (with a credit cap, a proposal
+                    // bound to be refused no longer holds credits that a lower choice could
+                    // use in this pass).
+                    if full[o] && !beats_bar(instance, &keys, &bars, &group_start, o, k0, c) {
+                        state[c] = State::Rejected;
+                        refused[o].push((k0, c as u32));
+                        continue;
+                    }
                     state[c] = State::Held;
                     held_count[a] += 1;
                     held_credits[a] += credits[c];
-                    let o = instance.choices[c].occasion as usize;
                     if pending[o].is_empty() {
                         touched.push(o as u32);
                     }
-                    pending[o].push((keys.get(instance, c as u32, 0), c as u32));
+                    pending[o].push((k0, c as u32));
                 } else if cap == Cap::OnePlace {
                     break;
                 }
@@ -560,23 +571,6 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
         for o in touched.drain(..) {
             let o = o as usize;
             rejected.clear();
-            if full[o] {
-                let bar = &bars[group_start[o] as usize..group_start[o + 1] as usize];
-                let single = bar.len() == 1;
-                pending[o].retain(|&(k0, c)| {
-                    let taken = if single {
-                        k0 < bar[0]
-                    } else {
-                        bar.iter()
-                            .enumerate()
-                            .any(|(g, &b)| keys.get(instance, c, g) < b)
-                    };
-                    if !taken {
-                        rejected.push((k0, c));
-                    }
-                    taken
-                });
-            }
             held[o].append(&mut pending[o]);
             if held[o].len() > instance.occasions[o].seats as usize {
                 chooser.choose(instance, &keys, o, &mut held[o], &mut rejected);
@@ -679,6 +673,27 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
         outcomes,
         reserve_position,
         occasions,
+    }
+}
+
+/// Whether a proposal to a full occasion could be taken: its key beats the bar of some group
+/// (see `Chooser::bar`).
+fn beats_bar(
+    instance: &Instance,
+    keys: &Keys,
+    bars: &[u64],
+    group_start: &[u32],
+    occasion: usize,
+    k0: u64,
+    choice: usize,
+) -> bool {
+    let bar = &bars[group_start[occasion] as usize..group_start[occasion + 1] as usize];
+    if bar.len() == 1 {
+        k0 < bar[0]
+    } else {
+        bar.iter()
+            .enumerate()
+            .any(|(g, &b)| keys.get(instance, choice as u32, g) < b)
     }
 }
 
