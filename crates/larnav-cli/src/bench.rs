@@ -7,6 +7,9 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use larnav_domain::admission::{Cap, ChoiceInput, Draw, GroupRule, Instance, OccasionRules, admit};
+use larnav_domain::network::meetings::{
+    Pairing, Participant, Sector, WEEK_SLOTS, check_pair, pair, pair_greedily, shared_topics,
+};
 use larnav_domain::score::{Weights, score_area};
 use larnav_domain::semaforen::SignalTable;
 use larnav_domain::signals::{JobChances, Outlook, RIKET};
@@ -487,6 +490,90 @@ pub fn admission(applicants: usize, occasions: usize, twelve: bool, runs: u32) -
         println!("peak memory (whole process, both instances held in turn): {peak:.0} MiB");
     }
     Ok(())
+}
+
+/// A learning-meeting programme: `participants` in three sectors (school and business two
+/// fifths each, public one fifth) from organisations of one to five people, each with `each`
+/// topics of 60 (popular topics more often), and three in ten free only at some times of the
+/// week.
+pub fn meeting_programme(participants: usize, each: usize, seed: u64) -> Vec<Participant> {
+    const TOPICS: u64 = 60;
+    let mut draw = Draw(seed);
+    let mut people = Vec::with_capacity(participants);
+    let mut organisation = 0u32;
+    while people.len() < participants {
+        organisation += 1;
+        let sector = match draw.below(5) {
+            0 | 1 => Sector::School,
+            2 | 3 => Sector::Business,
+            _ => Sector::Public,
+        };
+        for _ in 0..1 + draw.below(5) {
+            let mut topics = 0u128;
+            while (topics.count_ones() as usize) < each.min(TOPICS as usize) {
+                // Squaring a uniform draw makes low-numbered topics the popular ones.
+                let u = draw.below(1 << 20) as f64 / f64::from(1 << 20);
+                topics |= 1 << ((u * u) * TOPICS as f64) as u32;
+            }
+            let availability = if draw.below(10) < 3 {
+                (0..6).fold(0u16, |a, _| a | 1 << draw.below(WEEK_SLOTS as u64))
+            } else {
+                0
+            };
+            people.push(Participant {
+                organisation,
+                sector,
+                topics,
+                availability,
+            });
+        }
+    }
+    people.truncate(participants);
+    people
+}
+
+pub fn meetings(participants: usize, each: usize, runs: u32) {
+    let people = meeting_programme(participants, each, 2026);
+    println!("{participants} participants, {each} topics each of 60, three sectors");
+    let report = |label: &str, f: &dyn Fn(&[Participant]) -> Pairing| {
+        let mut times = Vec::new();
+        let mut pairing = Pairing::default();
+        for _ in 0..runs.max(1) {
+            let t = Instant::now();
+            pairing = f(&people);
+            times.push(t.elapsed().as_secs_f64());
+        }
+        let q = pairing.quality(&people);
+        println!(
+            "  {label}: median {:.3} s over {} runs; {} pairs, {} unpaired, {:.2} shared topics per pair ({} in all)",
+            median(&mut times),
+            times.len(),
+            q.pairs,
+            pairing.unpaired.len(),
+            q.per_pair(),
+            q.shared_topics
+        );
+    };
+    report("Lärnav's pairing", &pair);
+    report("greedy baseline (registration order)", &pair_greedily);
+    // No pair shares more topics than the mean of what its two members share with their
+    // best possible partners.
+    let best: u64 = (0..people.len())
+        .map(|a| {
+            (0..people.len())
+                .filter(|&b| check_pair(&people, a, b).is_ok())
+                .map(|b| u64::from(shared_topics(&people[a], &people[b])))
+                .max()
+                .unwrap_or(0)
+        })
+        .sum();
+    println!(
+        "  upper bound: {:.2} shared topics per pair (the mean of each participant's best possible partner)",
+        best as f64 / people.len() as f64
+    );
+    if let Some(peak) = peak_mib() {
+        println!("peak memory (whole process): {peak:.0} MiB");
+    }
 }
 
 /// Fills a new database (SQLite, or PostgreSQL on the server `LARNAV_TEST_DATABASE_URL` names)

@@ -196,6 +196,17 @@ enum BenchCommand {
         #[arg(long, default_value_t = 5)]
         runs: u32,
     },
+    /// Pair a generated learning-meeting programme across sectors, and pair it again with the
+    /// greedy baseline; print the time and the quality (shared topics per pair) of both.
+    Meetings {
+        #[arg(long, default_value_t = 10_000)]
+        participants: usize,
+        /// Topics per participant (of 60).
+        #[arg(long, default_value_t = 20)]
+        topics: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
     /// Fill a new database with a generated national round and time running and publishing it
     /// through the app (SQLite, or PostgreSQL with --postgres and LARNAV_TEST_DATABASE_URL).
     Publish {
@@ -446,6 +457,17 @@ async fn run() -> Result<()> {
                     runs,
                 },
         } => bench::admission(*applicants, *occasions, *twelve, *runs),
+        Command::Bench {
+            command:
+                BenchCommand::Meetings {
+                    participants,
+                    topics,
+                    runs,
+                },
+        } => {
+            bench::meetings(*participants, *topics, *runs);
+            Ok(())
+        }
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
