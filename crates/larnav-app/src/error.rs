@@ -136,6 +136,13 @@ impl AppError {
         "apply_first",
         "offer_not_open",
         "reply_too_late",
+        "programme_not_open",
+        "programme_not_published",
+        "programme_not_closed",
+        "already_registered",
+        "pair_not_allowed",
+        "no_pairs",
+        "already_evaluated",
     ];
 }
 
@@ -215,6 +222,7 @@ mod tests {
             include_str!("semaforen.rs"),
             include_str!("catalogue.rs"),
             include_str!("admission.rs"),
+            include_str!("meetings.rs"),
         ];
         // Written as `code: "…"` or, in the admission module, `conflict("…", …)`; compared
         // without white space, which rustfmt moves.

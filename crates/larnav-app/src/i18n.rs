@@ -174,6 +174,15 @@ fn stockholm_offset(at: &DateTime<Utc>) -> FixedOffset {
     FixedOffset::east_opt(if summer { 7200 } else { 3600 }).unwrap_or_else(|| Utc.fix())
 }
 
+/// A Swedish wall-clock time (as people type it) in UTC. Near the switch to and from summer
+/// time the offset is taken an hour before, which is exact except inside the skipped or
+/// repeated hour itself.
+pub fn swedish_local_to_utc(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    let guess = Utc.from_utc_datetime(&(local - chrono::Duration::hours(1)));
+    let offset = stockholm_offset(&guess);
+    Utc.from_utc_datetime(&(local - chrono::Duration::seconds(i64::from(offset.local_minus_utc()))))
+}
+
 /// All keys of one language, for the completeness test and the template check.
 pub fn keys(lang: Lang) -> Vec<&'static str> {
     let table: &'static Table = match lang {

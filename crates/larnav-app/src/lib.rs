@@ -21,6 +21,7 @@ pub mod demo;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod meetings;
 pub mod needs;
 pub mod organisations;
 pub mod reference;

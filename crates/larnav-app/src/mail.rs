@@ -64,6 +64,12 @@ pub enum Mail<'a> {
         step: &'a str,
         args: &'a [(&'a str, &'a str)],
     },
+    /// A step of a learning-meeting programme (`mail.network.{step}.subject` and `.body`):
+    /// paired, meetings planned, a meeting tomorrow, evaluation open.
+    Network {
+        step: &'a str,
+        args: &'a [(&'a str, &'a str)],
+    },
 }
 
 impl Mailer {
@@ -165,6 +171,10 @@ pub fn render(tr: Tr, mail: &Mail<'_>) -> (String, String) {
         Mail::Admission { step, args } => (
             tr.fmt(&format!("mail.admission.{step}.subject"), args),
             tr.fmt(&format!("mail.admission.{step}.body"), args),
+        ),
+        Mail::Network { step, args } => (
+            tr.fmt(&format!("mail.network.{step}.subject"), args),
+            tr.fmt(&format!("mail.network.{step}.body"), args),
         ),
     }
 }

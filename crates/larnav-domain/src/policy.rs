@@ -79,6 +79,12 @@ pub enum Action {
     /// Apply in an open admission round, upload documents and reply to offers: any signed-in
     /// person, for their own application only.
     Apply,
+    /// Open and run the organisation's learning-meeting programmes: participants, pairs,
+    /// publication, evaluation summary — its coordinators and administrators.
+    ManageNetwork(i64),
+    /// Register in a learning-meeting programme, plan meetings, keep notes and answer the
+    /// evaluation: any signed-in person, for their own registration and pair only.
+    TakePart,
 }
 
 impl Action {
@@ -97,7 +103,8 @@ impl Action {
             | Self::ViewPriorityLists(o)
             | Self::ManageOfferings(o)
             | Self::PublishOfferings(o)
-            | Self::ManageAdmission(o) => Some(o),
+            | Self::ManageAdmission(o)
+            | Self::ManageNetwork(o) => Some(o),
             _ => None,
         }
     }
@@ -126,6 +133,8 @@ impl Action {
             Self::ImportCatalogue => "import_catalogue",
             Self::ManageAdmission(_) => "manage_admission",
             Self::Apply => "apply",
+            Self::ManageNetwork(_) => "manage_network",
+            Self::TakePart => "take_part",
         }
     }
 }
@@ -172,7 +181,13 @@ impl Actor {
             Action::Register => !self.is_signed_in(),
             _ if !self.is_signed_in() => false,
             _ if self.platform_admin => true,
-            Action::ManageOwnAccount | Action::ViewOrganisation(_) | Action::Apply => true,
+            Action::ManageOwnAccount
+            | Action::ViewOrganisation(_)
+            | Action::Apply
+            | Action::TakePart => true,
+            Action::ManageNetwork(org) => self
+                .roles_in(org)
+                .any(|r| matches!(r, Role::Coordinator | Role::OrganisationAdmin)),
             Action::ViewMembers(org) => self.is_member_of(org),
             Action::ManageMembers(org)
             | Action::EditOrganisation(org)
@@ -289,6 +304,22 @@ mod tests {
         assert!(learner.may(Action::Apply));
         assert!(!learner.may(Action::ManageAdmission(ORG)));
         assert!(!Actor::anonymous().may(Action::Apply));
+        assert!(learner.may(Action::TakePart));
+        assert!(!learner.may(Action::ManageNetwork(ORG)));
+        assert!(!Actor::anonymous().may(Action::TakePart));
+    }
+
+    #[test]
+    fn learning_meeting_programmes_are_run_by_coordinators_and_administrators() {
+        for role in Role::ALL {
+            let runs = matches!(role, Role::Coordinator | Role::OrganisationAdmin);
+            assert_eq!(
+                member(role).may(Action::ManageNetwork(ORG)),
+                runs,
+                "{role:?}"
+            );
+            assert!(!member(role).may(Action::ManageNetwork(OTHER)), "{role:?}");
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ mod areas;
 mod catalogue;
 pub use catalogue::*;
 mod audit;
+mod meetings;
+pub use meetings::*;
 mod meta;
 pub mod model;
 mod organisations;

@@ -299,6 +299,32 @@ pub fn router(app: App) -> Router {
         )
         .route("/documents/{id}", get(pages::admission::document))
         .route(
+            "/meetings",
+            get(pages::meetings::index).post(pages::meetings::create),
+        )
+        .route("/meetings/{id}", get(pages::meetings::show))
+        .route("/meetings/{id}/register", post(pages::meetings::register))
+        .route("/meetings/{id}/propose", post(pages::meetings::propose))
+        .route("/meetings/{id}/pairs", post(pages::meetings::set_pair))
+        .route(
+            "/meetings/{id}/pairs/{pair}/remove",
+            post(pages::meetings::remove_pair),
+        )
+        .route("/meetings/{id}/publish", post(pages::meetings::publish))
+        .route("/meetings/{id}/reopen", post(pages::meetings::reopen))
+        .route("/meetings/{id}/close", post(pages::meetings::close))
+        .route("/meetings/{id}/evaluation", post(pages::meetings::evaluate))
+        .route("/meetings/pairs/{id}", get(pages::meetings::show_pair))
+        .route("/meetings/pairs/{id}/plan", post(pages::meetings::plan))
+        .route(
+            "/meetings/pairs/{id}/notes",
+            post(pages::meetings::add_note),
+        )
+        .route(
+            "/meetings/pairs/{id}/calendar.ics",
+            get(pages::meetings::calendar),
+        )
+        .route(
             "/organisations/{id}/rounds",
             get(pages::admission::rounds).post(pages::admission::create_round),
         )
@@ -471,6 +497,12 @@ pub async fn serve(
                     Ok(0) => {}
                     Ok(n) => tracing::info!(expired = n, "admission offers expired"),
                     Err(e) => tracing::warn!(error = %e, "expiring admission offers failed"),
+                }
+                // Learning meetings within a day: both in the pair get a reminder.
+                match app.remind_meetings().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(reminders = n, "meeting reminders sent"),
+                    Err(e) => tracing::warn!(error = %e, "meeting reminders failed"),
                 }
             }
         })

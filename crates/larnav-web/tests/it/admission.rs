@@ -4,21 +4,11 @@
 
 use larnav_app::domain::{Actor, Role};
 
-use crate::helpers::{PASSWORD, TestApp, each_backend, location};
+use crate::helpers::{PASSWORD, TestApp, each_backend, location, wait_for_mail};
 
 async fn actor(t: &TestApp, user: i64) -> Actor {
     let u = t.app.store.get_user(user).await.unwrap();
     t.app.actor_for(&u).await.unwrap()
-}
-
-async fn wait_for_mail(t: &TestApp, needle: &str) {
-    for _ in 0..100 {
-        if t.outbox().iter().any(|m| m.contains(needle)) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no e-mail containing {needle:?}");
 }
 
 #[tokio::test]

@@ -25,6 +25,8 @@ enum May {
     OfferingStaffOfA,
     /// Whoever manages offerings in some organisation (A's managers and B's admin).
     OfferingManagersAnywhere,
+    /// Those who run A's learning-meeting programmes.
+    NetworkOrganisersOfA,
     PlatformAdmins,
 }
 
@@ -79,6 +81,13 @@ impl Who {
                     )
             }
             May::OfferingManagersAnywhere => self.admin_of_b || self.may(May::OfferingManagersOfA),
+            May::NetworkOrganisersOfA => {
+                self.platform
+                    || matches!(
+                        self.role_in_a,
+                        Some(Role::Coordinator | Role::OrganisationAdmin)
+                    )
+            }
             May::PlatformAdmins => self.platform,
         }
     }
@@ -118,6 +127,8 @@ struct Fixtures {
     published_occasion: i64,
     /// An open admission round of A (without applications).
     round: i64,
+    /// An open learning-meeting programme of A (without participants).
+    programme: i64,
 }
 
 fn form_endpoints(
@@ -467,6 +478,42 @@ fn form_endpoints(
             format!("/rounds/{}", f.round),
             form(&[("name", "")]),
             OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            "/meetings".into(),
+            form(&[("organisation_id", &a.to_string()), ("name", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/meetings/{}/register", f.programme),
+            form(&[("sector", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/meetings/{}/propose", f.programme),
+            form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/meetings/{}/pairs", f.programme),
+            form(&[("first", "0"), ("second", "0")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/meetings/{}/publish", f.programme),
+            form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/meetings/{}/close", f.programme),
+            form(&[]),
+            NetworkOrganisersOfA,
         ),
         (
             "POST",
@@ -1052,6 +1099,8 @@ fn endpoints(
             None,
             OfferingManagersOfA,
         ),
+        ("GET", "/meetings".into(), None, SignedIn),
+        ("GET", format!("/meetings/{}", f.programme), None, SignedIn),
         ("GET", "/account".into(), None, SignedIn),
         ("GET", "/organisations".into(), None, SignedIn),
         ("GET", format!("/organisations/{a}"), None, SignedIn),
@@ -1316,6 +1365,14 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         ..Default::default()
     };
     let round = app.create_round(&system, a, &round_form).await.unwrap();
+    let programme_form = larnav_app::meetings::ProgrammeForm {
+        name: "Lärande möten".into(),
+        ..Default::default()
+    };
+    let programme = app
+        .open_programme(&system, a, &programme_form)
+        .await
+        .unwrap();
     let list = app
         .create_priority_list(
             &system,
@@ -1393,6 +1450,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         published_offering: catalogue[5],
         published_occasion: catalogue[6],
         round,
+        programme,
     }
 }
 

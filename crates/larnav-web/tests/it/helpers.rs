@@ -33,6 +33,17 @@ where
     }
 }
 
+/// Waits (up to five seconds) for an e-mail containing `needle`; mails are sent in the background.
+pub async fn wait_for_mail(t: &TestApp, needle: &str) {
+    for _ in 0..100 {
+        if t.outbox().iter().any(|m| m.contains(needle)) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no e-mail containing {needle:?}");
+}
+
 pub fn settings_for(db: &TestDatabase, data_dir: &std::path::Path) -> Settings {
     let mut s = Settings::default();
     s.database.url = Secret(db.url.clone());

@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod catalogue;
 mod helpers;
+mod meetings;
 mod organisations;
 mod pages;
 mod reference;
