@@ -263,6 +263,7 @@ impl App {
         self.seed_demo_offerings(org_ids[2], org_ids[1], org_ids[3])
             .await?;
         self.seed_demo_admission(org_ids[2]).await?;
+        self.seed_demo_meetings(org_ids[1]).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -496,6 +497,116 @@ impl App {
             .map(|(c, m)| (c.id, 0, false, m))
             .collect();
         self.store.set_choice_merits(round, &rows).await?;
+        Ok(())
+    }
+}
+
+/// The demo participants of the learning-meeting programme ("deltagare01@demo.larnav.se" …):
+/// (name, sector, role, organisation, topics as indices into the suggested topics).
+pub const DEMO_PARTICIPANTS: [(&str, &str, &str, &str, &[usize]); 12] = [
+    ("Agnes Lind", "school", "Rektor", "Håstaskolan", &[0, 1]),
+    (
+        "Bertil Holm",
+        "school",
+        "Rektor",
+        "Bromangymnasiet",
+        &[1, 4],
+    ),
+    ("Carina Berg", "school", "Rektor", "Östra skolan", &[2, 3]),
+    (
+        "Dragan Ilić",
+        "school",
+        "Biträdande rektor",
+        "Tallåsskolan",
+        &[0, 2],
+    ),
+    ("Ebba Nyström", "school", "Rektor", "Sandikaskolan", &[3, 4]),
+    (
+        "Fatima Said",
+        "school",
+        "Rektor",
+        "Iggesunds skola",
+        &[0, 3],
+    ),
+    (
+        "Gustav Ek",
+        "business",
+        "Företagare",
+        "Ek & Son Bygg AB",
+        &[1, 4],
+    ),
+    (
+        "Hanna Sjöberg",
+        "business",
+        "VD",
+        "Hudiksvalls Mekaniska AB",
+        &[0, 1],
+    ),
+    (
+        "Ivar Åkesson",
+        "business",
+        "Företagare",
+        "Åkessons Åkeri",
+        &[2, 3],
+    ),
+    (
+        "Julia Persson",
+        "business",
+        "Personalchef",
+        "Hälsinge Vård & Omsorg AB",
+        &[0, 2],
+    ),
+    (
+        "Kalle Öberg",
+        "business",
+        "Företagare",
+        "Öbergs El",
+        &[3, 4],
+    ),
+    (
+        "Lina Strand",
+        "business",
+        "Ägare",
+        "Strands Café & Bageri",
+        &[0, 3],
+    ),
+];
+
+impl App {
+    /// The learning centre's learning-meeting programme, open, with six principals and six
+    /// business owners registered and waiting to be paired.
+    async fn seed_demo_meetings(&self, centre: i64) -> Result<()> {
+        let system = Actor::system();
+        let year = crate::catalogue::today_in_sweden().format("%Y").to_string();
+        let form = crate::meetings::ProgrammeForm {
+            name: format!("Lärande möten i Hudiksvall {year}"),
+            description: "Rektorer och företagare i Hudiksvall träffas en gång i månaden under ett år för att utbyta erfarenheter av ledarskap, rekrytering, arbetsmiljö och ekonomi.".into(),
+            topics: String::new(),
+        };
+        let programme = self.open_programme(&system, centre, &form).await?;
+        let hash = crate::security::hash_password(DEMO_PASSWORD);
+        for (i, (name, sector, role, organisation, topics)) in DEMO_PARTICIPANTS.iter().enumerate()
+        {
+            let user = larnav_store::NewUser {
+                email: format!("deltagare{:02}@demo.larnav.se", i + 1),
+                display_name: (*name).into(),
+                password_hash: Some(hash.clone()),
+                platform_admin: false,
+                locale: "sv".into(),
+            };
+            let audit = AuditRecord::new(None, "user.create", "").with_detail("demo participant");
+            let user = self.store.create_user(&user, now(), &audit).await?;
+            let fields = larnav_store::ParticipantFields {
+                sector: (*sector).into(),
+                role: (*role).into(),
+                organisation_name: (*organisation).into(),
+                topics: format!("{topics:?}"),
+                availability: 0,
+            };
+            self.store
+                .register_participant(programme, user.id, &fields, now())
+                .await?;
+        }
         Ok(())
     }
 }

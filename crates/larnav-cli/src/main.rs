@@ -511,6 +511,10 @@ fn print_demo_accounts() {
         "  {first} … {last}: {} applicants in the pilot course's admission round",
         demo::DEMO_APPLICANTS
     );
+    println!(
+        "  deltagare01@demo.larnav.se … deltagare{:02}@demo.larnav.se: principals and business owners in the learning-meeting programme (samordnare@ pairs them)",
+        demo::DEMO_PARTICIPANTS.len()
+    );
 }
 
 async fn serve(s: Settings, with_demo: bool) -> Result<()> {
