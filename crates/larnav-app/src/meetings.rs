@@ -162,6 +162,14 @@ fn store_conflict(e: StoreError) -> AppError {
     }
 }
 
+/// A status change from published refused because the programme is no longer published.
+fn not_published(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => conflict("programme_not_published", "meetings.not_published"),
+        other => not_found(other),
+    }
+}
+
 fn pair_error(e: PairError) -> AppError {
     let key = match e {
         PairError::SameParticipant => "meetings.pair_self",
@@ -455,9 +463,6 @@ impl App {
             }
         }
         checks.finish()?;
-        if programme.status != "open" {
-            return Err(conflict("programme_not_open", "meetings.not_open"));
-        }
         let fields = ParticipantFields {
             sector: form.sector.clone(),
             role: role.to_string(),
@@ -593,7 +598,7 @@ impl App {
         self.store
             .set_programme_status(id, "published", "open", now(), &audit)
             .await
-            .map_err(|_| conflict("programme_not_published", "meetings.not_published"))
+            .map_err(not_published)
     }
 
     /// Ends the programme: participants are asked for their evaluation.

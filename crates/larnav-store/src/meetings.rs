@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MeetingProgramme {
@@ -114,6 +114,23 @@ const PARTICIPANT: &str = "SELECT m.id, m.programme_id, m.user_id, u.display_nam
         (SELECT x.id FROM meeting_pair x WHERE m.id IN (x.first_id, x.second_id)) AS pair_id,
         EXISTS (SELECT 1 FROM meeting_evaluation e WHERE e.participant_id = m.id) AS evaluated
      FROM meeting_participant m JOIN app_user u ON u.id = m.user_id";
+
+/// Inserts pairs (lower participant id first) with multi-row INSERTs.
+macro_rules! insert_pairs {
+    ($tx:expr, $programme:expr, $pairs:expr, $now:expr) => {
+        bulk_insert!(
+            $tx,
+            "meeting_pair",
+            ["programme_id", "first_id", "second_id", "created_at"],
+            $pairs,
+            |q, p| q
+                .bind($programme)
+                .bind(p.0.min(p.1))
+                .bind(p.0.max(p.1))
+                .bind($now)
+        )
+    };
+}
 
 /// Refuses unless the programme is open (pairs and registrations change only then).
 macro_rules! require_open {
@@ -273,13 +290,7 @@ impl Store {
             require_open!(tx, programme_id);
             sqlx::query("DELETE FROM meeting_pair WHERE programme_id = $1")
                 .bind(programme_id).execute(&mut *tx).await?;
-            for &(a, b) in pairs {
-                sqlx::query(
-                    "INSERT INTO meeting_pair (programme_id, first_id, second_id, created_at)
-                     VALUES ($1, $2, $3, $4)")
-                    .bind(programme_id).bind(a.min(b)).bind(a.max(b)).bind(now)
-                    .execute(&mut *tx).await?;
-            }
+            insert_pairs!(tx, programme_id, pairs, now);
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
@@ -305,11 +316,7 @@ impl Store {
                 "DELETE FROM meeting_pair WHERE programme_id = $1
                    AND (first_id IN ($2, $3) OR second_id IN ($2, $3))")
                 .bind(programme_id).bind(a).bind(b).execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO meeting_pair (programme_id, first_id, second_id, created_at)
-                 VALUES ($1, $2, $3, $4)")
-                .bind(programme_id).bind(a.min(b)).bind(a.max(b)).bind(now)
-                .execute(&mut *tx).await?;
+            insert_pairs!(tx, programme_id, &[(a, b)], now);
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
@@ -370,13 +377,8 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            for (starts_at, minutes, place) in meetings {
-                sqlx::query(
-                    "INSERT INTO meeting (pair_id, starts_at, minutes, place, created_by)
-                     VALUES ($1, $2, $3, $4, $5)")
-                    .bind(pair_id).bind(starts_at).bind(minutes).bind(place).bind(by)
-                    .execute(&mut *tx).await?;
-            }
+            bulk_insert!(tx, "meeting", ["pair_id", "starts_at", "minutes", "place", "created_by"],
+                meetings, |q, m| q.bind(pair_id).bind(m.0).bind(m.1).bind(&m.2).bind(by));
             tx.commit().await?;
             Ok(())
         })
@@ -481,13 +483,13 @@ impl Store {
                    AND g.status = 'published'
                  ORDER BY t.starts_at, t.id, m.id")
                 .bind(now).bind(until).fetch_all(&mut *tx).await?;
-            sqlx::query(
-                "UPDATE meeting SET reminded = TRUE
-                 WHERE reminded = FALSE AND starts_at > $1 AND starts_at <= $2
-                   AND pair_id IN (SELECT x.id FROM meeting_pair x
-                                   JOIN meeting_programme g ON g.id = x.programme_id
-                                   WHERE g.status = 'published')")
-                .bind(now).bind(until).execute(&mut *tx).await?;
+            // Exactly the meetings read, not whatever matches by now.
+            let mut ids: Vec<i64> = rows.iter().map(|r| r.meeting_id).collect();
+            ids.dedup();
+            for id in ids {
+                sqlx::query("UPDATE meeting SET reminded = TRUE WHERE id = $1")
+                    .bind(id).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(rows)
         })

@@ -20,13 +20,6 @@ use super::catalogue::parse_form;
 use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
 use crate::ctx::Ctx;
 
-fn form_values(pairs: &[(&str, &str)], error: Option<&AppError>, ctx: &Ctx) -> FormState {
-    match error {
-        Some(e) => FormState::failed(ctx, e, pairs),
-        None => FormState::with_values(pairs),
-    }
-}
-
 /// Text helpers shared by the admission templates.
 pub trait Texts {
     fn base(&self) -> &Base<'_>;
@@ -291,7 +284,7 @@ async fn rounds_page(
         .map_err(AppError::from)?
         .name;
     let form = match failed {
-        Some((e, f)) => form_values(&round_pairs(f), Some(e), ctx),
+        Some((e, f)) => FormState::failed(ctx, e, &round_pairs(f)),
         None => FormState::with_values(&[("max_choices", "6"), ("reply_days", "7")]),
     };
     render(&RoundsPage {
@@ -359,19 +352,19 @@ async fn round_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> PageRe
         reply_days: r.reply_days.to_string(),
     };
     let settings = match &failed {
-        Failed::Settings(e, f) => form_values(&round_pairs(f), Some(e), ctx),
-        _ => form_values(&round_pairs(&current), None, ctx),
+        Failed::Settings(e, f) => FormState::failed(ctx, e, &round_pairs(f)),
+        _ => FormState::with_values(&round_pairs(&current)),
     };
     let occasion_form = match &failed {
-        Failed::Occasion(e, f) => form_values(
+        Failed::Occasion(e, f) => FormState::failed(
+            ctx,
+            e,
             &[
                 ("occasion_id", f.occasion_id.as_str()),
                 ("seats", &f.seats),
                 ("credits", &f.credits),
                 ("groups", &f.groups),
             ],
-            Some(e),
-            ctx,
         ),
         _ => FormState::default(),
     };
@@ -496,7 +489,9 @@ async fn queue_page(
                 .find(|r| r.id == c)
                 .ok_or(AppError::NotFound)?;
             let form = match failed {
-                Some((e, f)) => form_values(
+                Some((e, f)) => FormState::failed(
+                    ctx,
+                    e,
                     &[
                         ("eligibility", f.eligibility.as_str()),
                         ("note", &f.note),
@@ -504,8 +499,6 @@ async fn queue_page(
                         ("nominated", &f.nominated),
                         ("merits", &f.merits),
                     ],
-                    Some(e),
-                    ctx,
                 ),
                 None => {
                     let merits = merits_text(&ctx.tr, &row.merits);
@@ -621,7 +614,7 @@ async fn results_page(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut seats_form = form_values(&pairs, error, ctx);
+    let mut seats_form = FormState::after(ctx, error, &pairs);
     let changes: Vec<(i64, i64)> = seats
         .iter()
         .filter_map(|(k, v)| {
@@ -638,7 +631,7 @@ async fn results_page(
         match app.what_if(&ctx.actor, id, &changes).await {
             Ok(w) => Some(w),
             Err(e) if is_form_error(&e) => {
-                seats_form = form_values(&pairs, Some(&e), ctx);
+                seats_form = FormState::failed(ctx, &e, &pairs);
                 None
             }
             Err(e) => return Err(e.into()),

@@ -51,10 +51,7 @@ fn form_state<T: serde::Serialize>(ctx: &Ctx, error: Option<&AppError>, form: &T
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    match error {
-        Some(e) => FormState::failed(ctx, e, &refs),
-        None => FormState::with_values(&refs),
-    }
+    FormState::after(ctx, error, &refs)
 }
 
 /// A number as people write it: whole numbers without decimals, others with one ("7,5").

@@ -18,13 +18,6 @@ use super::catalogue::parse_form;
 use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
 use crate::ctx::Ctx;
 
-fn state(ctx: &Ctx, error: Option<&AppError>, values: &[(&str, &str)]) -> FormState {
-    match error {
-        Some(e) => FormState::failed(ctx, e, values),
-        None => FormState::with_values(values),
-    }
-}
-
 /// Status and sector labels shared by the templates.
 pub trait Labels {
     fn base(&self) -> &Base<'_>;
@@ -152,9 +145,9 @@ async fn list_page(
     let programmes = app.programmes(&ctx.actor).await?;
     let organisations = app.network_organisations(&ctx.actor).await?;
     let form = match failed {
-        Some((e, f, org)) => state(
+        Some((e, f, org)) => FormState::failed(
             ctx,
-            Some(e),
+            e,
             &[
                 ("organisation_id", org),
                 ("name", &f.name),
@@ -213,9 +206,9 @@ async fn programme_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> Pa
         Failed::Registration(e, f) => {
             ticked.extend(f.topics.iter().cloned());
             ticked.extend(f.times.iter().cloned());
-            state(
+            FormState::failed(
                 ctx,
-                Some(e),
+                e,
                 &[
                     ("sector", &f.sector),
                     ("role", &f.role),
@@ -227,7 +220,7 @@ async fn programme_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> Pa
     };
     let evaluation = match &failed {
         Failed::Evaluation(e, f) => {
-            let mut s = state(ctx, Some(e), &[("comment", &f.comment)]);
+            let mut s = FormState::failed(ctx, e, &[("comment", &f.comment)]);
             for (i, a) in f.answers.iter().enumerate() {
                 s.set(&format!("q{i}"), a.to_string());
             }
@@ -236,7 +229,7 @@ async fn programme_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> Pa
         _ => FormState::default(),
     };
     let pick = |f: &Failed<'_>, pairing: bool| match (f, pairing) {
-        (Failed::Pairing(e), true) | (Failed::Action(e), false) => state(ctx, Some(e), &[]),
+        (Failed::Pairing(e), true) | (Failed::Action(e), false) => FormState::failed(ctx, e, &[]),
         _ => FormState::default(),
     };
     render(&ProgrammePage {
@@ -406,9 +399,9 @@ async fn pair_page(
 ) -> PageResult {
     let view = app.pair_view(&ctx.actor, id).await?;
     let plan = match plan {
-        Some((e, f)) => state(
+        Some((e, f)) => FormState::failed(
             ctx,
-            Some(e),
+            e,
             &[
                 ("first_date", &f.first_date),
                 ("time", &f.time),
@@ -426,7 +419,7 @@ async fn pair_page(
         ]),
     };
     let note = match note {
-        Some((e, body)) => state(ctx, Some(e), &[("body", body)]),
+        Some((e, body)) => FormState::failed(ctx, e, &[("body", body)]),
         None => FormState::default(),
     };
     let title = ctx.tr.fmt(

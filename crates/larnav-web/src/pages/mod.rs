@@ -130,6 +130,14 @@ impl FormState {
         form
     }
 
+    /// A form shown with `values`: as failed with `error`'s messages, or plainly without one.
+    pub fn after(ctx: &Ctx, error: Option<&AppError>, values: &[(&str, &str)]) -> Self {
+        match error {
+            Some(e) => Self::failed(ctx, e, values),
+            None => Self::with_values(values),
+        }
+    }
+
     /// Sets a field's value (shown in the form).
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         self.values.insert(name.to_string(), value.into());
