@@ -28,7 +28,7 @@ struct DemoOrg {
     kommun: &'static str,
 }
 
-const ORGS: [DemoOrg; 5] = [
+const ORGS: [DemoOrg; 14] = [
     DemoOrg {
         name: "Region Gävleborg (demo)",
         kind: OrganisationKind::Region,
@@ -59,6 +59,60 @@ const ORGS: [DemoOrg; 5] = [
         number: "212000-2627",
         kommun: "2161",
     },
+    DemoOrg {
+        name: "Lärcentranätverket (demo)",
+        kind: OrganisationKind::NetworkAssociation,
+        number: "802000-1015",
+        kommun: "0180",
+    },
+    DemoOrg {
+        name: "Lärcentrum Luleå (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2403",
+        kommun: "2580",
+    },
+    DemoOrg {
+        name: "Lärcentrum Falkenberg (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-1389",
+        kommun: "1382",
+    },
+    DemoOrg {
+        name: "Lärcentrum Skellefteå (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2486",
+        kommun: "2482",
+    },
+    DemoOrg {
+        name: "Lärcentrum Östersund (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2387",
+        kommun: "2380",
+    },
+    DemoOrg {
+        name: "Lärcentrum Västervik (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-0886",
+        kommun: "0883",
+    },
+    DemoOrg {
+        name: "Lärcentrum Ludvika (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2080",
+        kommun: "2085",
+    },
+    DemoOrg {
+        name: "Lärcentrum Arvika (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-1785",
+        kommun: "1784",
+    },
+    DemoOrg {
+        name: "Lärcentrum Härnösand (demo)",
+        kind: OrganisationKind::LearningCentre,
+        number: "212000-2288",
+        kommun: "2280",
+    },
 ];
 
 /// (e-mail, name, description, platform admin, [(organisation index, role)])
@@ -70,7 +124,7 @@ type Person = (
     &'static [(usize, Role)],
 );
 
-const PEOPLE: [Person; 6] = [
+const PEOPLE: [Person; 7] = [
     (
         "admin@demo.larnav.se",
         "Alva Administratör",
@@ -105,6 +159,13 @@ const PEOPLE: [Person; 6] = [
         "arbetsgivarkontakt, Hälsinge Vård & Omsorg",
         false,
         &[(3, Role::EmployerContact), (3, Role::OrganisationAdmin)],
+    ),
+    (
+        "natverk@demo.larnav.se",
+        "Nora Nätverk",
+        "samordnare för Modellkommun, Lärcentranätverket",
+        false,
+        &[(5, Role::OrganisationAdmin), (5, Role::Coordinator)],
     ),
     (
         "elev@demo.larnav.se",
@@ -264,6 +325,7 @@ impl App {
             .await?;
         self.seed_demo_admission(org_ids[2]).await?;
         self.seed_demo_meetings(org_ids[1]).await?;
+        self.seed_demo_mentorship(&org_ids).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -605,6 +667,92 @@ impl App {
             };
             self.store
                 .register_participant(programme, user.id, &fields, now())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// The demo's mentorship round: (organisation index, theme index, capacity) of the models and
+/// (organisation index, theme index, ranked model indices, motivation) of the applications.
+/// Themes are the association's four, in order; Lärcentrum Hudiksvall has not applied yet.
+const DEMO_MODELS: [(usize, usize, i64); 5] =
+    [(7, 3, 2), (8, 0, 2), (9, 1, 2), (10, 2, 1), (4, 1, 1)];
+const DEMO_MENTEES: [(usize, usize, &[usize], &str); 4] = [
+    (
+        6,
+        3,
+        &[7],
+        "Vi vill komma igång med korta flexibla kurser på distans.",
+    ),
+    (
+        11,
+        0,
+        &[],
+        "Fler som aldrig studerat efter gymnasiet ska hitta till oss.",
+    ),
+    (
+        12,
+        1,
+        &[9],
+        "Vi behöver en rutin för att inventera arbetsgivarnas behov.",
+    ),
+    (
+        13,
+        2,
+        &[10],
+        "Vi vill samarbeta med lärosätet om forskning i lärcentret.",
+    ),
+];
+
+impl App {
+    /// An open round of the association for its four themes: five learning centres
+    /// volunteered as models and four applied, so that the association can propose and
+    /// publish pairs at once.
+    async fn seed_demo_mentorship(&self, org_ids: &[i64]) -> Result<()> {
+        use crate::mentorship::{ApplicationForm, OfferForm, RoundForm};
+        let system = Actor::system();
+        let today = crate::catalogue::today_in_sweden();
+        let day = |d: i64| {
+            (today + chrono::Duration::days(d))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let themes = self.network_themes().await?;
+        let theme = |i: usize| themes[i].id.to_string();
+        let form = RoundForm {
+            name: format!("Modellkommun {}", today.year() + 1),
+            description: "Lärcentra som vill utveckla ett område paras ihop med en modellkommun som redan lyckats med det. Paren träffas minst fyra gånger under året och delar sina erfarenheter på nätverkets konferens.".into(),
+            themes: (0..4).map(theme).collect(),
+            applications_close: day(30),
+            starts_on: day(45),
+            ends_on: day(45 + 365),
+        };
+        let round = self
+            .open_mentorship_round(&system, org_ids[5], &form)
+            .await?;
+        for (org, t, capacity) in DEMO_MODELS {
+            let offer = OfferForm {
+                organisation_id: org_ids[org].to_string(),
+                theme_id: theme(t),
+                capacity: capacity.to_string(),
+            };
+            self.offer_mentorship(&system, round, &offer).await?;
+        }
+        let offers = self.store.mentorship_offers(round).await?;
+        for (org, t, ranked, motivation) in DEMO_MENTEES {
+            let preferences = ranked
+                .iter()
+                .filter_map(|m| offers.iter().find(|o| o.organisation_id == org_ids[*m]))
+                .map(|o| o.id.to_string())
+                .collect();
+            let application = ApplicationForm {
+                organisation_id: org_ids[org].to_string(),
+                theme_id: theme(t),
+                preferences,
+                motivation: motivation.into(),
+            };
+            self.apply_for_mentorship(&system, round, &application)
                 .await?;
         }
         Ok(())

@@ -143,6 +143,11 @@ impl AppError {
         "pair_not_allowed",
         "no_pairs",
         "already_evaluated",
+        "theme_exists",
+        "applications_closed",
+        "already_applied",
+        "model_full",
+        "round_not_closed",
     ];
 }
 
@@ -223,6 +228,7 @@ mod tests {
             include_str!("catalogue.rs"),
             include_str!("admission.rs"),
             include_str!("meetings.rs"),
+            include_str!("mentorship.rs"),
         ];
         // Written as `code: "…"` or, in the admission module, `conflict("…", …)`; compared
         // without white space, which rustfmt moves.

@@ -22,6 +22,7 @@ pub mod error;
 pub mod i18n;
 pub mod mail;
 pub mod meetings;
+pub mod mentorship;
 pub mod needs;
 pub mod organisations;
 pub mod reference;

@@ -155,7 +155,7 @@ fn conflict(code: &'static str, message_key: &'static str) -> AppError {
 
 fn store_conflict(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(c) if c == "programme_not_open" || c == "programme_changed" => {
+        StoreError::Conflict(c) if c == "programme_not_open" || c.ends_with("_changed") => {
             conflict("programme_not_open", "meetings.not_open")
         }
         other => not_found(other),
@@ -219,6 +219,73 @@ fn engine_input(participants: &[MeetingParticipant]) -> Vec<Participant> {
             }
         })
         .collect()
+}
+
+/// Checks an evaluation: one answer per question on the 1–5 scale, a comment of at most
+/// 5,000 characters. Returns the answers as stored (JSON).
+pub(crate) fn checked_answers(form: &EvaluationForm, questions: usize) -> Result<String> {
+    let mut checks = Checks::new();
+    let answers: Vec<u8> = form
+        .answers
+        .iter()
+        .filter_map(|&a| checks.check("answers", "meetings.answer_invalid", check_scale(a)))
+        .collect();
+    if answers.len() != questions {
+        checks.fail("answers", "meetings.answer_invalid");
+    }
+    if form.comment.chars().count() > 5000 {
+        checks.fail("comment", "meetings.note_invalid");
+    }
+    checks.finish()?;
+    serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Summarises closing evaluations (answers as JSON lists on the 1–5 scale, and comments) to
+/// `questions` (translation keys); `of` is how many were asked.
+pub(crate) fn summarise<'a>(
+    tr: &Tr,
+    questions: &[&str],
+    answers: impl Iterator<Item = (&'a str, &'a str)>,
+    of: i64,
+) -> EvaluationSummary {
+    let mut summary: Vec<QuestionSummary> = questions
+        .iter()
+        .map(|q| QuestionSummary {
+            question: tr.t(q).to_string(),
+            mean: None,
+            counts: vec![0; SCALE.len()],
+        })
+        .collect();
+    let mut comments = Vec::new();
+    let mut answered = 0;
+    for (given, comment) in answers {
+        answered += 1;
+        let given: Vec<u8> = serde_json::from_str(given).unwrap_or_default();
+        for (q, a) in summary.iter_mut().zip(given) {
+            if SCALE.contains(&a) {
+                q.counts[usize::from(a - SCALE.start())] += 1;
+            }
+        }
+        if !comment.trim().is_empty() {
+            comments.push(comment.to_string());
+        }
+    }
+    for q in &mut summary {
+        let n: i64 = q.counts.iter().sum();
+        let total: i64 = q
+            .counts
+            .iter()
+            .zip(SCALE)
+            .map(|(c, a)| c * i64::from(a))
+            .sum();
+        q.mean = (n > 0).then(|| total as f64 / n as f64);
+    }
+    EvaluationSummary {
+        answered,
+        participants: of,
+        questions: summary,
+        comments,
+    }
 }
 
 fn shared(a: &ParticipantView, b: &ParticipantView) -> Vec<String> {
@@ -379,40 +446,14 @@ impl App {
             }
         }
         let answers = self.store.evaluations(id).await?;
-        let mut questions: Vec<QuestionSummary> = QUESTIONS
-            .iter()
-            .map(|q| QuestionSummary {
-                question: tr.t(q).to_string(),
-                mean: None,
-                counts: vec![0; SCALE.len()],
-            })
-            .collect();
-        let mut comments = Vec::new();
-        for e in &answers {
-            let given: Vec<u8> = serde_json::from_str(&e.answers).unwrap_or_default();
-            for (q, a) in questions.iter_mut().zip(given) {
-                q.counts[usize::from(a - SCALE.start())] += 1;
-            }
-            if !e.comment.trim().is_empty() {
-                comments.push(e.comment.clone());
-            }
-        }
-        for q in &mut questions {
-            let n: i64 = q.counts.iter().sum();
-            let total: i64 = q
-                .counts
+        v.evaluation = Some(summarise(
+            tr,
+            &QUESTIONS,
+            answers
                 .iter()
-                .zip(SCALE)
-                .map(|(c, a)| c * i64::from(a))
-                .sum();
-            q.mean = (n > 0).then(|| total as f64 / n as f64);
-        }
-        v.evaluation = Some(EvaluationSummary {
-            answered: answers.len() as i64,
-            participants: views.len() as i64,
-            questions,
-            comments,
-        });
+                .map(|e| (e.answers.as_str(), e.comment.as_str())),
+            views.len() as i64,
+        ));
         v.participants = views;
         Ok(v)
     }
@@ -914,24 +955,10 @@ impl App {
             .participant_of(id, user)
             .await?
             .ok_or(AppError::NotFound)?;
-        let mut checks = Checks::new();
-        let answers: Vec<u8> = form
-            .answers
-            .iter()
-            .filter_map(|&a| checks.check("answers", "meetings.answer_invalid", check_scale(a)))
-            .collect();
-        if answers.len() != QUESTIONS.len() {
-            checks.fail("answers", "meetings.answer_invalid");
-        }
-        if form.comment.chars().count() > 5000 {
-            checks.fail("comment", "meetings.note_invalid");
-        }
-        checks.finish()?;
+        let answers = checked_answers(form, QUESTIONS.len())?;
         if programme.status != "closed" {
             return Err(conflict("programme_not_closed", "meetings.not_closed"));
         }
-        let answers =
-            serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
             .save_evaluation(me.id, &answers, form.comment.trim(), now())
             .await

@@ -28,7 +28,9 @@ mod catalogue;
 pub use catalogue::*;
 mod audit;
 mod meetings;
+mod mentorship;
 pub use meetings::*;
+pub use mentorship::*;
 mod meta;
 pub mod model;
 mod organisations;
@@ -313,3 +315,21 @@ macro_rules! bulk_insert {
     }};
 }
 pub(crate) use bulk_insert;
+
+/// Refuses, inside a transaction, unless the row `id` of `table` (a programme or a round) is
+/// open: registrations, offers, applications and pairs change only then.
+macro_rules! require_open {
+    ($tx:expr, $table:literal, $id:expr, $code:literal) => {
+        let status: Option<(String,)> =
+            sqlx::query_as(concat!("SELECT status FROM ", $table, " WHERE id = $1"))
+                .bind($id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        match status {
+            None => return Err(StoreError::NotFound),
+            Some((s,)) if s != "open" => return Err(StoreError::Conflict($code.into())),
+            Some(_) => {}
+        }
+    };
+}
+pub(crate) use require_open;

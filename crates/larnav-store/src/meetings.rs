@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
+use crate::{
+    AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, require_open, write_audit,
+};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct MeetingProgramme {
@@ -132,24 +134,6 @@ macro_rules! insert_pairs {
     };
 }
 
-/// Refuses unless the programme is open (pairs and registrations change only then).
-macro_rules! require_open {
-    ($tx:expr, $programme:expr) => {
-        let status: Option<(String,)> =
-            sqlx::query_as("SELECT status FROM meeting_programme WHERE id = $1")
-                .bind($programme)
-                .fetch_optional(&mut *$tx)
-                .await?;
-        match status {
-            None => return Err(StoreError::NotFound),
-            Some((s,)) if s != "open" => {
-                return Err(StoreError::Conflict("programme_not_open".into()));
-            }
-            Some(_) => {}
-        }
-    };
-}
-
 impl Store {
     /// # Errors
     /// A database error.
@@ -209,16 +193,33 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
+        self.transition("meeting_programme", id, from, to, now, audit)
+            .await
+    }
+
+    /// Moves a row of `table` (a programme or a round) from status `from` to `to`; published
+    /// also stamps the time.
+    pub(crate) async fn transition(
+        &self,
+        table: &'static str,
+        id: i64,
+        from: &str,
+        to: &str,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        let sql = format!(
+            "UPDATE {table} SET status = $1,
+                published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END
+             WHERE id = $3 AND status = $4"
+        );
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE meeting_programme SET status = $1,
-                    published_at = CASE WHEN $1 = 'published' THEN $2 ELSE published_at END
-                 WHERE id = $3 AND status = $4")
+            let done = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(to).bind(now).bind(id).bind(from)
                 .execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict("programme_changed".into()));
+                return Err(StoreError::Conflict(format!("{table}_changed")));
             }
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
@@ -240,7 +241,7 @@ impl Store {
     ) -> Result<i64> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            require_open!(tx, programme_id);
+            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO meeting_participant (programme_id, user_id, sector, role,
                     organisation_name, topics, availability, created_at)
@@ -287,7 +288,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            require_open!(tx, programme_id);
+            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             sqlx::query("DELETE FROM meeting_pair WHERE programme_id = $1")
                 .bind(programme_id).execute(&mut *tx).await?;
             insert_pairs!(tx, programme_id, pairs, now);
@@ -311,7 +312,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            require_open!(tx, programme_id);
+            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             sqlx::query(
                 "DELETE FROM meeting_pair WHERE programme_id = $1
                    AND (first_id IN ($2, $3) OR second_id IN ($2, $3))")
@@ -336,7 +337,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            require_open!(tx, programme_id);
+            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             let done = sqlx::query("DELETE FROM meeting_pair WHERE id = $1 AND programme_id = $2")
                 .bind(pair_id).bind(programme_id).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {

@@ -325,6 +325,39 @@ pub fn router(app: App) -> Router {
             get(pages::meetings::calendar),
         )
         .route(
+            "/mentorship",
+            get(pages::mentorship::index).post(pages::mentorship::create),
+        )
+        .route("/mentorship/themes", post(pages::mentorship::add_theme))
+        .route("/mentorship/{id}", get(pages::mentorship::show))
+        .route("/mentorship/{id}/offers", post(pages::mentorship::offer))
+        .route(
+            "/mentorship/{id}/applications",
+            post(pages::mentorship::apply),
+        )
+        .route(
+            "/mentorship/{id}/withdraw",
+            post(pages::mentorship::withdraw),
+        )
+        .route("/mentorship/{id}/propose", post(pages::mentorship::propose))
+        .route("/mentorship/{id}/pairs", post(pages::mentorship::set_pair))
+        .route("/mentorship/{id}/publish", post(pages::mentorship::publish))
+        .route("/mentorship/{id}/reopen", post(pages::mentorship::reopen))
+        .route("/mentorship/{id}/close", post(pages::mentorship::close))
+        .route("/mentorship/pairs/{id}", get(pages::mentorship::show_pair))
+        .route(
+            "/mentorship/pairs/{id}/space",
+            post(pages::mentorship::save_space),
+        )
+        .route(
+            "/mentorship/pairs/{id}/log",
+            post(pages::mentorship::add_log),
+        )
+        .route(
+            "/mentorship/pairs/{id}/evaluation",
+            post(pages::mentorship::evaluate),
+        )
+        .route(
             "/organisations/{id}/rounds",
             get(pages::admission::rounds).post(pages::admission::create_round),
         )

@@ -21,6 +21,7 @@ pub mod catalogue;
 pub mod home;
 pub mod lists;
 pub mod meetings;
+pub mod mentorship;
 pub mod needs;
 pub mod organisations;
 pub mod reference;

@@ -129,6 +129,8 @@ struct Fixtures {
     round: i64,
     /// An open learning-meeting programme of A (without participants).
     programme: i64,
+    /// An open mentorship round of A (without offers or applications).
+    mentorship: i64,
 }
 
 fn form_endpoints(
@@ -512,6 +514,48 @@ fn form_endpoints(
         (
             "POST",
             format!("/meetings/{}/close", f.programme),
+            form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/mentorship".into(),
+            form(&[("organisation_id", &a.to_string()), ("name", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/mentorship/themes".into(),
+            form(&[("name", "")]),
+            PlatformAdmins,
+        ),
+        (
+            "POST",
+            format!("/mentorship/{}/offers", f.mentorship),
+            form(&[("organisation_id", &a.to_string()), ("capacity", "-1")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/mentorship/{}/applications", f.mentorship),
+            form(&[("organisation_id", &a.to_string()), ("theme_id", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/mentorship/{}/propose", f.mentorship),
+            form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/mentorship/{}/pairs", f.mentorship),
+            form(&[("application_id", "0")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/mentorship/{}/close", f.mentorship),
             form(&[]),
             NetworkOrganisersOfA,
         ),
@@ -1101,6 +1145,13 @@ fn endpoints(
         ),
         ("GET", "/meetings".into(), None, SignedIn),
         ("GET", format!("/meetings/{}", f.programme), None, SignedIn),
+        ("GET", "/mentorship".into(), None, Everyone),
+        (
+            "GET",
+            format!("/mentorship/{}", f.mentorship),
+            None,
+            Everyone,
+        ),
         ("GET", "/account".into(), None, SignedIn),
         ("GET", "/organisations".into(), None, SignedIn),
         ("GET", format!("/organisations/{a}"), None, SignedIn),
@@ -1373,6 +1424,19 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         .open_programme(&system, a, &programme_form)
         .await
         .unwrap();
+    let today = larnav_app::catalogue::today_in_sweden();
+    let mentorship_form = larnav_app::mentorship::RoundForm {
+        name: "Modellkommun".into(),
+        themes: vec![app.network_themes().await.unwrap()[0].id.to_string()],
+        applications_close: (today + chrono::Duration::days(30)).to_string(),
+        starts_on: (today + chrono::Duration::days(40)).to_string(),
+        ends_on: (today + chrono::Duration::days(400)).to_string(),
+        ..Default::default()
+    };
+    let mentorship = app
+        .open_mentorship_round(&system, a, &mentorship_form)
+        .await
+        .unwrap();
     let list = app
         .create_priority_list(
             &system,
@@ -1451,6 +1515,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         published_occasion: catalogue[6],
         round,
         programme,
+        mentorship,
     }
 }
 

@@ -9,6 +9,7 @@ mod authz;
 mod catalogue;
 mod helpers;
 mod meetings;
+mod mentorship;
 mod organisations;
 mod pages;
 mod reference;

@@ -1,0 +1,395 @@
+//! Mentorship rounds over HTTP: the association opens a round (bad rounds refused), an
+//! administrator adds a theme, learning centres volunteer as models (capacity below zero
+//! refused) and apply (a model outside the theme, one's own organisation and applying twice
+//! refused), the association has pairs proposed (the one left out explained), publishes
+//! (public list, e-mails; edits refused until an audited reopening), a pair sets goals and logs
+//! a meeting, and after the round both sides evaluate and the association reads the summary.
+
+use chrono::Duration;
+use larnav_app::catalogue::today_in_sweden;
+use larnav_app::domain::Role;
+use reqwest::Response;
+
+use crate::helpers::{PASSWORD, TestApp, each_backend, location, wait_for_mail};
+
+/// A learning centre with a coordinator signed in in their own browser.
+async fn centre(t: &TestApp, name: &str, email: &str) -> (i64, TestApp) {
+    let (org, _) = t.org_with(name, email, name, Role::Coordinator).await;
+    let b = t.clone_browser();
+    assert_eq!(b.login(email, PASSWORD).await.status(), 303);
+    (org, b)
+}
+
+async fn offer(b: &TestApp, id: i64, org: i64, theme: &str, capacity: &str) -> Response {
+    let org = org.to_string();
+    let fields = [
+        ("organisation_id", org.as_str()),
+        ("theme_id", theme),
+        ("capacity", capacity),
+    ];
+    b.post_form(&format!("/mentorship/{id}/offers"), &fields)
+        .await
+}
+
+async fn apply(b: &TestApp, id: i64, org: i64, theme: &str, ranked: &[&str]) -> Response {
+    let org = org.to_string();
+    let mut fields = vec![
+        ("organisation_id", org.as_str()),
+        ("theme_id", theme),
+        ("motivation", "Vi vill lära oss"),
+    ];
+    fields.extend(ranked.iter().map(|o| ("preference", *o)));
+    b.post_form(&format!("/mentorship/{id}/applications"), &fields)
+        .await
+}
+
+async fn log(b: &TestApp, pair: i64, fields: &[(&str, &str)]) -> Response {
+    b.post_form(&format!("/mentorship/pairs/{pair}/log"), fields)
+        .await
+}
+
+async fn evaluate(b: &TestApp, pair: i64, answers: [&str; 4], comment: &str) -> Response {
+    let names = ["q0", "q1", "q2", "q3"];
+    let mut fields: Vec<(&str, &str)> = names.into_iter().zip(answers).collect();
+    fields.push(("comment", comment));
+    b.post_form(&format!("/mentorship/pairs/{pair}/evaluation"), &fields)
+        .await
+}
+
+fn day(d: i64) -> String {
+    (today_in_sweden() + Duration::days(d))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_mentorship_round_from_volunteers_to_evaluation() {
+    each_backend(|t| async move {
+        let (association, nora) = centre(&t, "Lärcentranätverket", "nora@natverk.se").await;
+        let (lulea, lulea_b) = centre(&t, "Lärcentrum Luleå", "a@lulea.se").await;
+        let (falkenberg, falkenberg_b) =
+            centre(&t, "Lärcentrum Falkenberg", "b@falkenberg.se").await;
+        let (arvika, arvika_b) = centre(&t, "Lärcentrum Arvika", "c@arvika.se").await;
+        let themes = t.app.network_themes().await.unwrap();
+        assert_eq!(themes.len(), 4, "the association's four themes come seeded");
+        let (recruitment, needs, formats) = (
+            themes[0].id.to_string(),
+            themes[1].id.to_string(),
+            themes[3].id.to_string(),
+        );
+
+        // A round without themes that ends before it starts is refused, typed values kept.
+        let org = association.to_string();
+        let r = nora
+            .post_form(
+                "/mentorship",
+                &[
+                    ("organisation_id", &org),
+                    ("name", "Modellkommun 2027"),
+                    ("applications_close", &day(10)),
+                    ("starts_on", &day(20)),
+                    ("ends_on", &day(5)),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Välj minst ett tema"), "{html}");
+        assert!(html.contains("måste sluta efter att det börjat"), "{html}");
+        assert!(html.contains("value=\"Modellkommun 2027\""));
+        let r = nora
+            .post_form(
+                "/mentorship",
+                &[
+                    ("organisation_id", &org),
+                    ("name", "Modellkommun 2027"),
+                    ("theme", &recruitment),
+                    ("theme", &needs),
+                    ("theme", &formats),
+                    ("applications_close", &day(10)),
+                    ("starts_on", &day(20)),
+                    ("ends_on", &day(385)),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let id: i64 = location(&r).rsplit('/').next().unwrap().parse().unwrap();
+
+        // Themes: a platform administrator adds one; the same name again is refused.
+        t.create_user("admin@larnav.se", "Admin", true).await;
+        let admin = t.clone_browser();
+        admin.login("admin@larnav.se", PASSWORD).await;
+        let r = admin
+            .post_form("/mentorship/themes", &[("name", "Digital kompetens")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = admin
+            .post_form("/mentorship/themes", &[("name", "digital  KOMPETENS")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert_eq!(
+            lulea_b
+                .post_form("/mentorship/themes", &[("name", "Golf")])
+                .await
+                .status(),
+            403
+        );
+
+        // Volunteers: a capacity below zero is refused; Falkenberg takes one member within
+        // alternative formats, Arvika one within skills needs.
+        let r = offer(&falkenberg_b, id, falkenberg, &formats, "-1").await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("mellan 0 och 20"), "{html}");
+        assert_eq!(
+            offer(&falkenberg_b, id, falkenberg, &formats, "1")
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            offer(&arvika_b, id, arvika, &needs, "1").await.status(),
+            303
+        );
+        // Volunteering for someone else's organisation is refused.
+        assert_eq!(
+            offer(&lulea_b, id, arvika, &formats, "3").await.status(),
+            403
+        );
+        let offers = t.app.store.mentorship_offers(id).await.unwrap();
+        let falkenberg_offer = offers
+            .iter()
+            .find(|o| o.organisation_id == falkenberg)
+            .unwrap()
+            .id
+            .to_string();
+        let arvika_offer = offers
+            .iter()
+            .find(|o| o.organisation_id == arvika)
+            .unwrap()
+            .id
+            .to_string();
+
+        // Applications: ranking a model of another theme, or one's own organisation, is
+        // refused with the reason; applying twice is refused.
+        let r = apply(&lulea_b, id, lulea, &formats, &[&arvika_offer]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("annat tema"));
+        let r = apply(
+            &falkenberg_b,
+            id,
+            falkenberg,
+            &formats,
+            &[&falkenberg_offer],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("sin egen modell"));
+        assert_eq!(
+            apply(&lulea_b, id, lulea, &formats, &[&falkenberg_offer])
+                .await
+                .status(),
+            303
+        );
+        wait_for_mail(&t, "emot er ansökan till Modellkommun 2027 inom temat").await;
+        let r = apply(&lulea_b, id, lulea, &needs, &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("redan sökt"));
+        // Arvika leaves the choice open within alternative formats, where Falkenberg has one
+        // place and Luleå asked for it by name.
+        assert_eq!(
+            apply(&arvika_b, id, arvika, &formats, &[]).await.status(),
+            303
+        );
+
+        // Only the association proposes.
+        assert_eq!(
+            lulea_b
+                .post_form(&format!("/mentorship/{id}/propose"), &[])
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            nora.post_form(&format!("/mentorship/{id}/propose"), &[])
+                .await
+                .status(),
+            303
+        );
+        let pairs = t.app.store.mentorship_pairs(id).await.unwrap();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!((pairs[0].member_id, pairs[0].model_id), (lulea, falkenberg));
+        let (_, html) = nora.get_text(&format!("/mentorship/{id}")).await;
+        assert!(html.contains("Modellerna inom temat är fulla"), "{html}");
+        // Pairing Arvika with the full model by hand is refused.
+        let arvika_application = t
+            .app
+            .store
+            .mentorship_applications(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.organisation_id == arvika)
+            .unwrap()
+            .id
+            .to_string();
+        let r = nora
+            .post_form(
+                &format!("/mentorship/{id}/pairs"),
+                &[
+                    ("application_id", &arvika_application),
+                    ("offer_id", &falkenberg_offer),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("inga platser kvar"));
+
+        // Before publication nobody outside the association sees the pairs.
+        let line = "Lärcentrum Luleå – Alternativa utbildningsformat (Lärcentrum Falkenberg som \
+                    modellkommun)";
+        let anonymous = t.clone_browser();
+        let (_, html) = anonymous.get_text(&format!("/mentorship/{id}")).await;
+        assert!(!html.contains(line));
+        assert_eq!(
+            nora.post_form(&format!("/mentorship/{id}/publish"), &[])
+                .await
+                .status(),
+            303
+        );
+        let (status, html) = anonymous.get_text(&format!("/mentorship/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(line), "{html}");
+        wait_for_mail(
+            &t,
+            "Lärcentrum Luleå – Alternativa utbildningsformat (Lärcentrum Falkenberg som",
+        )
+        .await;
+        let pair = pairs[0].id;
+
+        // A published round cannot be edited; reopening (audited) allows it again.
+        let r = offer(&falkenberg_b, id, falkenberg, &formats, "2").await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("inte öppen"));
+        assert_eq!(
+            nora.post_form(&format!("/mentorship/{id}/reopen"), &[])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            nora.post_form(&format!("/mentorship/{id}/publish"), &[])
+                .await
+                .status(),
+            303
+        );
+        let audit = t
+            .app
+            .store
+            .list_audit_events(larnav_store::AuditFilter {
+                organisation_id: Some(association),
+                limit: 100,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(audit.iter().any(|e| e.action == "mentorship_round.reopen"
+            && e.target == format!("mentorship_round:{id}")
+            && e.actor_email.as_deref() == Some("nora@natverk.se")));
+
+        // The pair's space: Arvika is not in it; Luleå sets goals and logs a meeting.
+        assert_eq!(
+            arvika_b
+                .get(&format!("/mentorship/pairs/{pair}"))
+                .await
+                .status(),
+            404
+        );
+        let r = lulea_b
+            .post_form(
+                &format!("/mentorship/pairs/{pair}/space"),
+                &[("goals", "En distanskurs i gång till hösten"), ("plan", "")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = log(
+            &lulea_b,
+            pair,
+            &[
+                ("kind", "meeting"),
+                ("met_on", &day(3)),
+                ("body", "Första mötet"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("kan inte ligga i framtiden")
+        );
+        let r = log(
+            &lulea_b,
+            pair,
+            &[
+                ("kind", "document"),
+                ("body", "Kursupplägget"),
+                ("url", "javascript:alert(1)"),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 422);
+        let r = log(
+            &falkenberg_b,
+            pair,
+            &[
+                ("kind", "meeting"),
+                ("met_on", &day(0)),
+                ("body", "Vi gick igenom Falkenbergs kurspaket."),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = lulea_b.get_text(&format!("/mentorship/pairs/{pair}")).await;
+        assert!(html.contains("Vi gick igenom Falkenbergs kurspaket."));
+        assert!(html.contains("En distanskurs i gång till hösten"));
+
+        // Evaluation: only after the round; answers within 1–5; once per side.
+        assert_eq!(
+            evaluate(&lulea_b, pair, ["5", "5", "4", "5"], "")
+                .await
+                .status(),
+            409
+        );
+        assert_eq!(
+            nora.post_form(&format!("/mentorship/{id}/close"), &[])
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            evaluate(&lulea_b, pair, ["5", "6", "4", "5"], "")
+                .await
+                .status(),
+            422
+        );
+        assert_eq!(
+            evaluate(&lulea_b, pair, ["5", "5", "4", "5"], "Mycket givande år")
+                .await
+                .status(),
+            303
+        );
+        assert_eq!(
+            evaluate(&lulea_b, pair, ["5", "5", "4", "5"], "")
+                .await
+                .status(),
+            409
+        );
+        let (_, html) = nora.get_text(&format!("/mentorship/{id}")).await;
+        assert!(html.contains("1 av 2 parter har svarat"), "{html}");
+        assert!(html.contains("Mycket givande år"));
+        t
+    })
+    .await;
+}
