@@ -22,6 +22,7 @@ mod admin;
 mod admission;
 mod areas;
 mod catalogue;
+mod network;
 mod organisations;
 mod reference;
 pub mod semaforen;
@@ -88,6 +89,13 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         admission::set_occasion, admission::choices, admission::decide, admission::run,
         admission::what_if, admission::publish, admission::add_seats, admission::reply_for,
         admission::open_rounds, admission::application, admission::apply, admission::reply,
+        network::programmes, network::open_programme, network::programme, network::register,
+        network::propose_pairs, network::set_pair, network::remove_pair,
+        network::programme_status, network::evaluate_programme, network::meeting_pair,
+        network::plan, network::add_note, network::themes, network::add_theme, network::rounds,
+        network::open_round, network::round, network::offer, network::apply, network::withdraw,
+        network::propose_mentors, network::set_mentor, network::round_status,
+        network::mentorship_pair, network::save_space, network::log, network::evaluate_pair,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -287,6 +295,47 @@ pub fn router() -> Router<App> {
         .route("/admission/rounds/{id}", get(admission::application))
         .route("/admission/rounds/{id}/application", put(admission::apply))
         .route("/admission/choices/{choice}/reply", post(admission::reply))
+        .route("/meetings", get(network::programmes))
+        .route(
+            "/organisations/{id}/meetings",
+            post(network::open_programme),
+        )
+        .route("/meetings/{id}", get(network::programme))
+        .route("/meetings/{id}/registration", post(network::register))
+        .route("/meetings/{id}/propose", post(network::propose_pairs))
+        .route("/meetings/{id}/pairs", put(network::set_pair))
+        .route(
+            "/meetings/{id}/pairs/{pair}",
+            axum::routing::delete(network::remove_pair),
+        )
+        .route(
+            "/meetings/{id}/evaluation",
+            post(network::evaluate_programme),
+        )
+        .route("/meetings/{id}/{action}", post(network::programme_status))
+        .route("/meeting-pairs/{id}", get(network::meeting_pair))
+        .route("/meeting-pairs/{id}/plan", post(network::plan))
+        .route("/meeting-pairs/{id}/notes", post(network::add_note))
+        .route("/themes", get(network::themes).post(network::add_theme))
+        .route("/mentorship", get(network::rounds))
+        .route("/organisations/{id}/mentorship", post(network::open_round))
+        .route("/mentorship/{id}", get(network::round))
+        .route("/mentorship/{id}/offers", post(network::offer))
+        .route("/mentorship/{id}/applications", post(network::apply))
+        .route(
+            "/mentorship/{id}/applications/{organisation}",
+            axum::routing::delete(network::withdraw),
+        )
+        .route("/mentorship/{id}/propose", post(network::propose_mentors))
+        .route("/mentorship/{id}/pairs", put(network::set_mentor))
+        .route("/mentorship/{id}/{action}", post(network::round_status))
+        .route("/mentorship-pairs/{id}", get(network::mentorship_pair))
+        .route("/mentorship-pairs/{id}/space", put(network::save_space))
+        .route("/mentorship-pairs/{id}/log", post(network::log))
+        .route(
+            "/mentorship-pairs/{id}/evaluation",
+            post(network::evaluate_pair),
+        )
 }
 
 /// Paging parameters shared by list endpoints.

@@ -393,3 +393,202 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
     })
     .await;
 }
+
+/// A JSON call with a bearer token: (status, body).
+async fn call(
+    t: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = reqwest::Client::new()
+        .request(method, t.url(path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn the_network_works_through_the_json_api() {
+    use reqwest::Method;
+    use serde_json::json;
+    each_backend(|t| async move {
+        let (association, nora) = t
+            .org_with("Nätverket", "nora@n.se", "Nora", Role::Coordinator)
+            .await;
+        let (lulea, lulea_user) = t
+            .org_with("Lärcentrum Luleå", "a@lulea.se", "A", Role::Coordinator)
+            .await;
+        let (falkenberg, falkenberg_user) = t
+            .org_with("Lärcentrum Falkenberg", "b@falk.se", "B", Role::Coordinator)
+            .await;
+        let (nora, lulea_t, falk_t) = (
+            t.token_for(nora).await,
+            t.token_for(lulea_user).await,
+            t.token_for(falkenberg_user).await,
+        );
+
+        // Themes and rounds are public.
+        let anonymous = reqwest::Client::new();
+        let themes: serde_json::Value = anonymous
+            .get(t.url("/api/v1/themes"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(themes[3]["name"], "Alternativa utbildningsformat");
+        let theme = themes[3]["id"].as_i64().unwrap().to_string();
+
+        let (s, p) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/organisations/{association}/mentorship"),
+            &nora,
+            Some(json!({"name": "Modellkommun", "themes": [theme],
+                "applications_close": day(5), "starts_on": day(10), "ends_on": day(375)})),
+        )
+        .await;
+        assert_eq!(s, 201, "{p}");
+        let id = p["id"].as_i64().unwrap();
+        // A capacity below zero: a problem document naming the field.
+        let offer = |capacity: &str| {
+            json!({"organisation_id": falkenberg.to_string(), "theme_id": theme, "capacity": capacity})
+        };
+        let (s, p) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/mentorship/{id}/offers"),
+            &falk_t,
+            Some(offer("-3")),
+        )
+        .await;
+        assert_eq!((s, p["code"].as_str()), (422, Some("validation_failed")));
+        assert_eq!(p["errors"][0]["field"], "capacity");
+        let (s, _) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/mentorship/{id}/offers"),
+            &falk_t,
+            Some(offer("2")),
+        )
+        .await;
+        assert_eq!(s, 204);
+        let application = json!({"organisation_id": lulea.to_string(), "theme_id": theme,
+            "preferences": [], "motivation": ""});
+        let path = format!("/api/v1/mentorship/{id}/applications");
+        let (s, _) = call(&t, Method::POST, &path, &lulea_t, Some(application.clone())).await;
+        assert_eq!(s, 201);
+        let (s, p) = call(&t, Method::POST, &path, &lulea_t, Some(application)).await;
+        assert_eq!((s, p["code"].as_str()), (409, Some("already_applied")));
+        let propose = format!("/api/v1/mentorship/{id}/propose");
+        let (s, _) = call(&t, Method::POST, &propose, &lulea_t, None).await;
+        assert_eq!(s, 403);
+        let (s, p) = call(&t, Method::POST, &propose, &nora, None).await;
+        assert_eq!((s, p["count"].as_i64()), (200, Some(1)));
+        let publish = format!("/api/v1/mentorship/{id}/publish");
+        assert_eq!(call(&t, Method::POST, &publish, &nora, None).await.0, 204);
+        let round: serde_json::Value = anonymous
+            .get(t.url(&format!("/api/v1/mentorship/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(round["pairs"][0]["model_name"], "Lärcentrum Falkenberg");
+        assert!(round["applications"].as_array().unwrap().is_empty(), "not public");
+        let pair = round["pairs"][0]["id"].as_i64().unwrap();
+        let (s, _) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/mentorship-pairs/{pair}/log"),
+            &lulea_t,
+            Some(json!({"kind": "meeting", "met_on": day(0), "body": "Första mötet", "url": ""})),
+        )
+        .await;
+        assert_eq!(s, 204);
+        let (s, p) = call(
+            &t,
+            Method::GET,
+            &format!("/api/v1/mentorship-pairs/{pair}"),
+            &falk_t,
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(p["log"][0]["body"], "Första mötet");
+
+        // Learning meetings: open, register, propose; an unknown action is 404.
+        let (s, p) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/organisations/{association}/meetings"),
+            &nora,
+            Some(json!({"name": "Lärande möten", "description": "", "topics": "Ledarskap\nEkonomi"})),
+        )
+        .await;
+        assert_eq!(s, 201);
+        let programme = p["id"].as_i64().unwrap();
+        let register = format!("/api/v1/meetings/{programme}/registration");
+        let (s, p) = call(
+            &t,
+            Method::POST,
+            &register,
+            &lulea_t,
+            Some(json!({"sector": "school", "role": "Rektor", "organisation_name": "Skolan",
+                "topics": ["Golf"], "times": []})),
+        )
+        .await;
+        assert_eq!((s, p["errors"][0]["field"].as_str()), (422, Some("topics")));
+        for (token, sector, org) in [(&lulea_t, "school", "Skolan"), (&falk_t, "business", "Bolaget")]
+        {
+            let (s, _) = call(
+                &t,
+                Method::POST,
+                &register,
+                token,
+                Some(json!({"sector": sector, "role": "Chef", "organisation_name": org,
+                    "topics": ["Ledarskap"], "times": []})),
+            )
+            .await;
+            assert_eq!(s, 201);
+        }
+        let (s, p) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/meetings/{programme}/propose"),
+            &nora,
+            None,
+        )
+        .await;
+        assert_eq!((s, p["count"].as_i64()), (200, Some(1)));
+        let (s, _) = call(
+            &t,
+            Method::POST,
+            &format!("/api/v1/meetings/{programme}/dance"),
+            &nora,
+            None,
+        )
+        .await;
+        assert_eq!(s, 404);
+        let (s, p) = call(
+            &t,
+            Method::GET,
+            &format!("/api/v1/meetings/{programme}"),
+            &nora,
+            None,
+        )
+        .await;
+        assert_eq!(s, 200);
+        assert_eq!(p["pairs"][0]["shared_topics"][0], "Ledarskap");
+        t
+    })
+    .await;
+}
