@@ -91,10 +91,10 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         admission::open_rounds, admission::application, admission::apply, admission::reply,
         network::programmes, network::open_programme, network::programme, network::register,
         network::propose_pairs, network::set_pair, network::remove_pair,
-        network::programme_status, network::evaluate_programme, network::meeting_pair,
+        network::publish_programme, network::reopen_programme, network::close_programme, network::evaluate_programme, network::meeting_pair,
         network::plan, network::add_note, network::themes, network::add_theme, network::rounds,
         network::open_round, network::round, network::offer, network::apply, network::withdraw,
-        network::propose_mentors, network::set_mentor, network::round_status,
+        network::propose_mentors, network::set_mentor, network::publish_round, network::reopen_round, network::close_round,
         network::mentorship_pair, network::save_space, network::log, network::evaluate_pair,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
@@ -312,7 +312,9 @@ pub fn router() -> Router<App> {
             "/meetings/{id}/evaluation",
             post(network::evaluate_programme),
         )
-        .route("/meetings/{id}/{action}", post(network::programme_status))
+        .route("/meetings/{id}/publish", post(network::publish_programme))
+        .route("/meetings/{id}/reopen", post(network::reopen_programme))
+        .route("/meetings/{id}/close", post(network::close_programme))
         .route("/meeting-pairs/{id}", get(network::meeting_pair))
         .route("/meeting-pairs/{id}/plan", post(network::plan))
         .route("/meeting-pairs/{id}/notes", post(network::add_note))
@@ -328,7 +330,9 @@ pub fn router() -> Router<App> {
         )
         .route("/mentorship/{id}/propose", post(network::propose_mentors))
         .route("/mentorship/{id}/pairs", put(network::set_mentor))
-        .route("/mentorship/{id}/{action}", post(network::round_status))
+        .route("/mentorship/{id}/publish", post(network::publish_round))
+        .route("/mentorship/{id}/reopen", post(network::reopen_round))
+        .route("/mentorship/{id}/close", post(network::close_round))
         .route("/mentorship-pairs/{id}", get(network::mentorship_pair))
         .route("/mentorship-pairs/{id}/space", put(network::save_space))
         .route("/mentorship-pairs/{id}/log", post(network::log))

@@ -142,22 +142,36 @@ pub async fn remove_pair(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Publishes, reopens (audited) or closes a programme: `action` is publish, reopen or close.
-#[utoipa::path(post, path = "/api/v1/meetings/{id}/{action}", tag = "network",
-    params(("action" = String, Path, description = "publish, reopen or close")),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn programme_status(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path((id, action)): Path<(i64, String)>,
-) -> ApiResult<StatusCode> {
-    match action.as_str() {
-        "publish" => app.publish_programme(&ctx.actor, id).await?,
-        "reopen" => app.reopen_programme(&ctx.actor, id).await?,
-        "close" => app.close_programme(&ctx.actor, id).await?,
-        _ => return Err(larnav_app::AppError::NotFound.into()),
-    }
-    Ok(StatusCode::NO_CONTENT)
+/// A status change of a programme or round, one endpoint each.
+macro_rules! status_change {
+    ($(#[$doc:meta] $name:ident => $method:ident, $path:literal;)+) => {$(
+        #[$doc]
+        #[utoipa::path(post, path = $path, tag = "network",
+            responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+        pub async fn $name(
+            State(app): State<App>,
+            ctx: Ctx,
+            Path(id): Path<i64>,
+        ) -> ApiResult<StatusCode> {
+            app.$method(&ctx.actor, id).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+    )+};
+}
+
+status_change! {
+    /// Publishes a programme's pairs (participants are e-mailed).
+    publish_programme => publish_programme, "/api/v1/meetings/{id}/publish";
+    /// Reopens a published programme so that its pairs can change (audited).
+    reopen_programme => reopen_programme, "/api/v1/meetings/{id}/reopen";
+    /// Ends a programme; participants are asked for their evaluation.
+    close_programme => close_programme, "/api/v1/meetings/{id}/close";
+    /// Publishes a round's pairs (public list, e-mails).
+    publish_round => publish_mentorship_round, "/api/v1/mentorship/{id}/publish";
+    /// Reopens a published round so that its pairs can change (audited).
+    reopen_round => reopen_mentorship_round, "/api/v1/mentorship/{id}/reopen";
+    /// Ends a round; both sides of every pair are asked for their evaluation.
+    close_round => close_mentorship_round, "/api/v1/mentorship/{id}/close";
 }
 
 /// The caller's closing evaluation of a programme.
@@ -331,24 +345,6 @@ pub async fn set_mentor(
 ) -> ApiResult<StatusCode> {
     app.set_mentorship_pair(&ctx.actor, id, f.application_id, f.offer_id)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Publishes, reopens (audited) or closes a round: `action` is publish, reopen or close.
-#[utoipa::path(post, path = "/api/v1/mentorship/{id}/{action}", tag = "network",
-    params(("action" = String, Path, description = "publish, reopen or close")),
-    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
-pub async fn round_status(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path((id, action)): Path<(i64, String)>,
-) -> ApiResult<StatusCode> {
-    match action.as_str() {
-        "publish" => app.publish_mentorship_round(&ctx.actor, id).await?,
-        "reopen" => app.reopen_mentorship_round(&ctx.actor, id).await?,
-        "close" => app.close_mentorship_round(&ctx.actor, id).await?,
-        _ => return Err(larnav_app::AppError::NotFound.into()),
-    }
     Ok(StatusCode::NO_CONTENT)
 }
 
