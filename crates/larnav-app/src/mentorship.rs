@@ -749,23 +749,31 @@ impl App {
     /// E-mails the coordinators and administrators of both sides of every pair.
     async fn mail_pairs(&self, id: i64, step: &str) -> Result<()> {
         let round = self.store.mentorship_round(id).await?;
+        let tr = Tr::new(Lang::Sv);
+        // A model may mentor several members: read each organisation's contacts once.
+        let mut contacts: std::collections::HashMap<i64, Vec<larnav_store::Member>> =
+            std::collections::HashMap::new();
         for pair in self.store.mentorship_pairs(id).await? {
             let link = format!(
                 "{}/mentorship/pairs/{}",
                 self.settings.public_url(),
                 pair.id
             );
-            let tr = Tr::new(Lang::Sv);
             let line = public_line(&tr, &pair);
             for org in [pair.member_id, pair.model_id] {
-                for m in self.store.list_members(org).await? {
-                    if !m
-                        .roles
-                        .iter()
-                        .any(|r| matches!(r, Role::OrganisationAdmin | Role::Coordinator))
-                    {
-                        continue;
-                    }
+                if let std::collections::hash_map::Entry::Vacant(slot) = contacts.entry(org) {
+                    let members = self.store.list_members(org).await?;
+                    let coordinators = members
+                        .into_iter()
+                        .filter(|m| {
+                            m.roles
+                                .iter()
+                                .any(|r| matches!(r, Role::OrganisationAdmin | Role::Coordinator))
+                        })
+                        .collect();
+                    slot.insert(coordinators);
+                }
+                for m in &contacts[&org] {
                     let args = [
                         ("name", m.display_name.as_str()),
                         ("round", round.name.as_str()),

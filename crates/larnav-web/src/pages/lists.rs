@@ -11,21 +11,10 @@ use larnav_app::store::{Organisation, PriorityList};
 use larnav_app::{App, AppError};
 
 use super::semaforen::{LIST_COLUMNS, download, light_label, list_rows, supply_chart, top_chart};
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{
+    Base, FormState, PageResult, field, fields, is_form_error, redirect_with, render, shown_again,
+};
 use crate::ctx::Ctx;
-
-fn fields(body: &Bytes) -> Vec<(String, String)> {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 #[derive(Template)]
 #[template(path = "lists.html")]

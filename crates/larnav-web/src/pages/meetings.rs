@@ -105,22 +105,42 @@ impl ProgrammePage<'_> {
     fn slots(&self) -> Vec<(String, Vec<(String, String)>)> {
         week_slots(&self.base)
     }
+}
+
+/// What the evaluation partials (`_evaluation_form.html`, `_evaluation_summary.html`) call on
+/// the page that includes them.
+pub trait Evaluated {
+    /// The text "{n} of {of} have answered".
+    const ANSWERED: &'static str;
+    fn tr(&self) -> &larnav_app::i18n::Tr;
+    fn summary(&self) -> Option<&larnav_app::meetings::EvaluationSummary>;
+
     fn mean(&self, x: &Option<f64>) -> String {
-        x.map(|x| self.base.tr.decimal(x, 1))
+        x.map(|x| self.tr().decimal(x, 1))
             .unwrap_or_else(|| "–".into())
     }
     fn scale(&self) -> Vec<i64> {
-        (1..=5).collect()
+        larnav_app::domain::network::SCALE.map(i64::from).collect()
     }
     fn answered(&self) -> String {
-        let e = self.view.evaluation.as_ref();
-        self.base.tr.fmt(
-            "meetings.answered",
+        let e = self.summary();
+        self.tr().fmt(
+            Self::ANSWERED,
             &[
-                ("n", &self.base.tr.number(e.map_or(0, |e| e.answered))),
-                ("of", &self.base.tr.number(e.map_or(0, |e| e.participants))),
+                ("n", &self.tr().number(e.map_or(0, |e| e.answered))),
+                ("of", &self.tr().number(e.map_or(0, |e| e.participants))),
             ],
         )
+    }
+}
+
+impl Evaluated for ProgrammePage<'_> {
+    const ANSWERED: &'static str = "meetings.answered";
+    fn tr(&self) -> &larnav_app::i18n::Tr {
+        &self.base.tr
+    }
+    fn summary(&self) -> Option<&larnav_app::meetings::EvaluationSummary> {
+        self.view.evaluation.as_ref()
     }
 }
 

@@ -10,31 +10,12 @@ use larnav_app::mentorship::{MentorshipPairView, QUESTIONS, RoundView, public_li
 use larnav_app::store::{MentorshipPair, MentorshipRound, NetworkTheme};
 use larnav_app::{App, AppError};
 
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::meetings::Evaluated;
+use super::{
+    Base, FormState, PageResult, all, field, fields, is_form_error, redirect_with, render,
+    shown_again,
+};
 use crate::ctx::Ctx;
-
-/// The submitted fields in order, repeated names kept (checkbox lists, ranked choices).
-fn fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn field(fields: &[(String, String)], name: &str) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
-    fields
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
-}
 
 /// A form that failed: which one, the error, and what was typed.
 struct Failed<'a> {
@@ -124,6 +105,26 @@ impl Labels for PairPage<'_> {
     }
 }
 
+impl Evaluated for RoundPage<'_> {
+    const ANSWERED: &'static str = "mentorship.answered";
+    fn tr(&self) -> &larnav_app::i18n::Tr {
+        &self.base.tr
+    }
+    fn summary(&self) -> Option<&larnav_app::meetings::EvaluationSummary> {
+        self.view.evaluation.as_ref()
+    }
+}
+
+impl Evaluated for PairPage<'_> {
+    const ANSWERED: &'static str = "mentorship.answered";
+    fn tr(&self) -> &larnav_app::i18n::Tr {
+        &self.base.tr
+    }
+    fn summary(&self) -> Option<&larnav_app::meetings::EvaluationSummary> {
+        None
+    }
+}
+
 impl ListPage<'_> {
     fn is_ticked(&self, id: &i64) -> bool {
         self.ticked.iter().any(|t| *t == id.to_string())
@@ -148,23 +149,6 @@ impl RoundPage<'_> {
     fn ranks(&self) -> Vec<usize> {
         (0..larnav_app::mentorship::MAX_PREFERENCES).collect()
     }
-    fn mean(&self, x: &Option<f64>) -> String {
-        x.map(|x| self.base.tr.decimal(x, 1))
-            .unwrap_or_else(|| "–".into())
-    }
-    fn scale(&self) -> Vec<i64> {
-        (1..=5).collect()
-    }
-    fn answered(&self) -> String {
-        let e = self.view.evaluation.as_ref();
-        self.base.tr.fmt(
-            "mentorship.answered",
-            &[
-                ("n", &self.base.tr.number(e.map_or(0, |e| e.answered))),
-                ("of", &self.base.tr.number(e.map_or(0, |e| e.participants))),
-            ],
-        )
-    }
     fn theme_offers(&self, theme: &i64) -> Vec<&larnav_app::store::MentorshipOffer> {
         self.view
             .offers
@@ -175,9 +159,6 @@ impl RoundPage<'_> {
 }
 
 impl PairPage<'_> {
-    fn scale(&self) -> Vec<i64> {
-        (1..=5).collect()
-    }
     fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         self.base.tr.datetime(at)
     }
@@ -206,12 +187,12 @@ async fn list_page(app: &App, ctx: &Ctx, failed: Option<&Failed<'_>>) -> PageRes
 pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let values = fields(&body);
     let form = larnav_app::mentorship::RoundForm {
-        name: field(&values, "name"),
-        description: field(&values, "description"),
+        name: field(&values, "name").into(),
+        description: field(&values, "description").into(),
         themes: all(&values, "theme"),
-        applications_close: field(&values, "applications_close"),
-        starts_on: field(&values, "starts_on"),
-        ends_on: field(&values, "ends_on"),
+        applications_close: field(&values, "applications_close").into(),
+        starts_on: field(&values, "starts_on").into(),
+        ends_on: field(&values, "ends_on").into(),
     };
     let result = match field(&values, "organisation_id").parse::<i64>() {
         Ok(o) => app.open_mentorship_round(&ctx.actor, o, &form).await,
@@ -238,7 +219,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult
 pub async fn add_theme(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let values = fields(&body);
     match app
-        .add_network_theme(&ctx.actor, &field(&values, "name"))
+        .add_network_theme(&ctx.actor, field(&values, "name"))
         .await
     {
         Ok(_) => Ok(redirect_with(
@@ -325,9 +306,9 @@ pub async fn offer(
 ) -> PageResult {
     let values = fields(&body);
     let form = larnav_app::mentorship::OfferForm {
-        organisation_id: field(&values, "organisation_id"),
-        theme_id: field(&values, "theme_id"),
-        capacity: field(&values, "capacity"),
+        organisation_id: field(&values, "organisation_id").into(),
+        theme_id: field(&values, "theme_id").into(),
+        capacity: field(&values, "capacity").into(),
     };
     let result = app.offer_mentorship(&ctx.actor, id, &form).await;
     let done = ("#models", "mentorship.offered");
@@ -342,10 +323,10 @@ pub async fn apply(
 ) -> PageResult {
     let values = fields(&body);
     let form = larnav_app::mentorship::ApplicationForm {
-        organisation_id: field(&values, "organisation_id"),
-        theme_id: field(&values, "theme_id"),
+        organisation_id: field(&values, "organisation_id").into(),
+        theme_id: field(&values, "theme_id").into(),
         preferences: all(&values, "preference"),
-        motivation: field(&values, "motivation"),
+        motivation: field(&values, "motivation").into(),
     };
     let result = app.apply_for_mentorship(&ctx.actor, id, &form).await;
     let done = ("#applications", "mentorship.applied");
@@ -464,8 +445,8 @@ pub async fn save_space(
 ) -> PageResult {
     let values = fields(&body);
     let form = larnav_app::mentorship::PairSpaceForm {
-        goals: field(&values, "goals"),
-        plan: field(&values, "plan"),
+        goals: field(&values, "goals").into(),
+        plan: field(&values, "plan").into(),
     };
     let result = app.save_mentorship_space(&ctx.actor, id, &form).await;
     let done = ("#space", "mentorship.space_saved");
@@ -480,10 +461,10 @@ pub async fn add_log(
 ) -> PageResult {
     let values = fields(&body);
     let form = larnav_app::mentorship::LogForm {
-        kind: field(&values, "kind"),
-        met_on: field(&values, "met_on"),
-        body: field(&values, "body"),
-        url: field(&values, "url"),
+        kind: field(&values, "kind").into(),
+        met_on: field(&values, "met_on").into(),
+        body: field(&values, "body").into(),
+        url: field(&values, "url").into(),
     };
     let result = app.log_mentorship(&ctx.actor, id, &form).await;
     let done = ("#log", "mentorship.logged");
@@ -502,7 +483,7 @@ pub async fn evaluate(
         .collect();
     let form = EvaluationForm {
         answers,
-        comment: field(&values, "comment"),
+        comment: field(&values, "comment").into(),
     };
     let result = app.evaluate_mentorship(&ctx.actor, id, &form).await;
     let done = ("", "mentorship.evaluated");

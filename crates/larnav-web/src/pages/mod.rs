@@ -96,6 +96,30 @@ impl<'a> Base<'a> {
     }
 }
 
+/// A submitted form's fields in order, repeated names kept (checkbox lists, ranked choices).
+pub fn fields(body: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// The first value of `name` ("" if absent).
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value of `name`, in order.
+pub fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
 /// Values and errors of a form being shown again after a failed submit.
 #[derive(Debug, Default, Clone)]
 pub struct FormState {
