@@ -1168,14 +1168,7 @@ impl App {
         if round.status == RoundStatus::Published.as_str() {
             return Err(conflict("round_closed", "admission.round_closed"));
         }
-        let file_name: String = file_name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or_default()
-            .chars()
-            .filter(|c| !c.is_control())
-            .take(200)
-            .collect();
+        let file_name = crate::files::clean_file_name(file_name);
         if bytes.is_empty() || file_name.is_empty() {
             return Err(AppError::invalid("document", "admission.document_empty"));
         }
@@ -1191,18 +1184,7 @@ impl App {
         if !extension_matches(&file_name, content_type) {
             return Err(AppError::invalid("document", "admission.document_mismatch"));
         }
-        let key = crate::security::random_token();
-        let dir = self.settings.server.data_dir.join("documents");
-        let path = dir.join(&key);
-        let write = async {
-            tokio::fs::create_dir_all(&dir).await?;
-            let tmp = dir.join(format!("{key}.part"));
-            tokio::fs::write(&tmp, bytes).await?;
-            tokio::fs::rename(&tmp, &path).await
-        };
-        write
-            .await
-            .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?;
+        let key = self.write_file(bytes).await?;
         let audit = AuditRecord::new(actor.user_id, "application.document", "")
             .in_organisation(round.provider_id)
             .with_detail(format!("application {}: {content_type}", application.id));
@@ -1219,7 +1201,7 @@ impl App {
             )
             .await;
         if stored.is_err() {
-            let _ = tokio::fs::remove_file(&path).await;
+            self.discard_file(&key).await;
         }
         Ok(stored?)
     }
@@ -1234,15 +1216,7 @@ impl App {
         if actor.user_id != Some(owner) {
             self.round_for_staff(actor, round_id).await?;
         }
-        let bytes = tokio::fs::read(
-            self.settings
-                .server
-                .data_dir
-                .join("documents")
-                .join(&doc.storage_key),
-        )
-        .await
-        .map_err(|e| AppError::Internal(format!("reading a document: {e}")))?;
+        let bytes = self.read_file(&doc.storage_key).await?;
         Ok((doc, bytes))
     }
 

@@ -326,6 +326,7 @@ impl App {
         self.seed_demo_admission(org_ids[2]).await?;
         self.seed_demo_meetings(org_ids[1]).await?;
         self.seed_demo_mentorship(&org_ids).await?;
+        self.seed_demo_registry(&org_ids).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -754,6 +755,275 @@ impl App {
             };
             self.apply_for_mentorship(&system, round, &application)
                 .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A demo profile: (organisation index, description, services, closing time, key figures).
+type DemoProfile = (
+    usize,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const DEMO_PROFILES: [DemoProfile; 10] = [
+    (
+        1,
+        "Lärcentrum i Hudiksvall med studieplatser, vägledning och tentamensskrivning för högskole- och yrkeshögskolestuderande i hela Hälsingland.",
+        &[
+            "study_places",
+            "exam_invigilation",
+            "study_guidance",
+            "video_rooms",
+            "evening_access",
+        ],
+        "21:00",
+        &[
+            ("Studerande 2025", "412"),
+            ("Studieplatser", "24"),
+            ("Tentamina per år", "1 180"),
+        ],
+    ),
+    (
+        4,
+        "Lärcentrum Ljusdal hjälper dig att plugga på distans nära hemmet.",
+        &["study_places", "exam_invigilation", "study_guidance"],
+        "17:00",
+        &[("Studerande 2025", "168"), ("Studieplatser", "12")],
+    ),
+    (
+        6,
+        "Lärcentrum i Luleå med fokus på korta, flexibla utbildningar för industrins omställning.",
+        &["study_places", "video_rooms", "evening_access"],
+        "20:00",
+        &[("Studerande 2025", "530"), ("Företag i samverkan", "38")],
+    ),
+    (
+        7,
+        "Falkenbergs lärcentrum – modellkommun för alternativa utbildningsformat.",
+        &[
+            "study_places",
+            "exam_invigilation",
+            "study_guidance",
+            "video_rooms",
+        ],
+        "18:00",
+        &[
+            ("Korta kurser 2025", "26"),
+            ("Deltagare i korta kurser", "340"),
+        ],
+    ),
+    (
+        8,
+        "Lärcentrum Skellefteå når nya grupper med en uppsökande studiebuss.",
+        &["study_places", "study_guidance", "evening_access"],
+        "21:00",
+        &[("Orter besökta med bussen", "19")],
+    ),
+    (
+        9,
+        "Lärcentrum i Östersund med ett nära samarbete med länets arbetsgivare.",
+        &["study_places", "exam_invigilation", "study_guidance"],
+        "17:00",
+        &[("Företagsbesök 2025", "64")],
+    ),
+    (
+        10,
+        "Lärcentrum Västervik samarbetar med lärosäten om forskning i lärcentret.",
+        &["study_places", "exam_invigilation", "video_rooms"],
+        "16:30",
+        &[],
+    ),
+    (
+        11,
+        "Lärcentrum Ludvika – studieplatser och vägledning i Dalarnas bergslag.",
+        &["study_places", "study_guidance"],
+        "16:00",
+        &[],
+    ),
+    (
+        12,
+        "Lärcentrum Arvika – här pluggar du på distans med stöd på plats.",
+        &["study_places", "exam_invigilation"],
+        "16:00",
+        &[],
+    ),
+    (
+        13,
+        "Lärcentrum Härnösand med studieplatser och tentamensskrivning.",
+        &["study_places", "exam_invigilation", "evening_access"],
+        "20:00",
+        &[],
+    ),
+];
+
+/// Demo working models: (owner index, theme index, start year, title, summary, description,
+/// results) and their adoptions (model index, organisation index, month, status, experience).
+const DEMO_WORKING_MODELS: [(usize, usize, i64, &str, &str, &str, &str); 4] = [
+    (
+        7,
+        3,
+        2020,
+        "Korta kurser för permitterade",
+        "Ett paket med korta kurser som startar inom två veckor när ett företag varslar.",
+        "När ett företag varslar kontaktar lärcentret facket och arbetsgivaren samma vecka. Tillsammans väljer vi kurser ur ett färdigt paket (truck, svets, vårdens grunder, digital kompetens) som startar inom två veckor, på tider som passar skiftarbete.",
+        "Av 212 permitterade 2020–2022 gick 148 en kurs; 61 procent hade nytt arbete inom sex månader. Utvärdering av Högskolan i Halmstad 2023.",
+    ),
+    (
+        8,
+        0,
+        2019,
+        "Uppsökande turné med studiebuss",
+        "En studiebuss besöker byar, bruk och köpcentrum med vägledare ombord.",
+        "Bussen står en dag på varje ort, annonseras i lokalradion och har två studie- och yrkesvägledare ombord. Besökaren får hjälp att söka utbildning direkt och bokas in på ett uppföljande samtal.",
+        "Andelen sökande utan eftergymnasial utbildning ökade från 22 till 35 procent på tre år.",
+    ),
+    (
+        9,
+        1,
+        2021,
+        "Behovsinventering med företagsbesök",
+        "En rutin för att inventera kompetensbehov genom strukturerade besök hos länets småföretag.",
+        "Lärcentret och kommunens näringslivskontor besöker tio företag i månaden med samma frågeguide. Svaren sammanställs varje kvartal och blir underlag för vilka utbildningar som beställs.",
+        "64 besök 2025 ledde till fyra nya uppdragsutbildningar och två YH-ansökningar.",
+    ),
+    (
+        10,
+        2,
+        2022,
+        "Forskarfika på lärcentret",
+        "Forskare från lärosätet berättar om sin forskning för studerande och näringsliv en gång i månaden.",
+        "Varje månad bjuder lärcentret in en forskare för ett öppet samtal över en fika, direkt på plats och på video till andra lärcentra.",
+        "",
+    ),
+];
+
+const DEMO_ADOPTIONS: [(usize, usize, &str, &str, &str); 5] = [
+    (
+        0,
+        6,
+        "2023-09",
+        "established",
+        "Vi startade fyra kurser inom tre veckor när ett sågverk varslade. Facket var avgörande.",
+    ),
+    (
+        1,
+        11,
+        "2025-02",
+        "trying",
+        "Vi hyr en buss under våren och provar på fem orter.",
+    ),
+    (
+        1,
+        12,
+        "2022-08",
+        "established",
+        "Bussen är nu en fast del av hösten, tillsammans med Arbetsförmedlingen.",
+    ),
+    (
+        2,
+        4,
+        "2024-01",
+        "established",
+        "Rutinen gav oss underlag till två nya kurser redan första halvåret.",
+    ),
+    (
+        2,
+        13,
+        "2022-03",
+        "ended",
+        "Det var svårt att hinna med besöken; vi gör nu en enkät i stället.",
+    ),
+];
+
+/// `Västervik` → `vastervik`, for demo addresses.
+fn slug(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            'å' | 'ä' => Some('a'),
+            'ö' => Some('o'),
+            c if c.is_ascii_alphanumeric() => Some(c),
+            _ => None,
+        })
+        .collect()
+}
+
+impl App {
+    /// Profiles for the demo's learning centres and four working models, three of them adopted
+    /// elsewhere, so that the network's pages have something to show and search.
+    async fn seed_demo_registry(&self, org_ids: &[i64]) -> Result<()> {
+        use crate::registry::{AdoptionForm, KeyFigure, ModelForm, ProfileForm};
+        let system = Actor::system();
+        let themes = self.network_themes().await?;
+        let centre_themes = |org: usize| {
+            DEMO_WORKING_MODELS
+                .iter()
+                .filter(|m| m.0 == org)
+                .map(|m| themes[m.1].id.to_string())
+                .collect()
+        };
+        for (org, description, services, evening, figures) in DEMO_PROFILES {
+            let weekdays = |t: &str| {
+                let mut v = vec![t.to_string(); 5];
+                v.extend([String::new(), String::new()]);
+                v
+            };
+            let name = &ORGS[org].name;
+            let town = name
+                .trim_start_matches("Lärcentrum ")
+                .trim_end_matches(" (demo)");
+            let form = ProfileForm {
+                description: description.into(),
+                services: services.iter().map(|s| s.to_string()).collect(),
+                opens: weekdays("08:00"),
+                closes: weekdays(evening),
+                hours_note: if services.contains(&"evening_access") {
+                    "Studerande med passerkort kommer in till 22.00 alla dagar.".into()
+                } else {
+                    String::new()
+                },
+                address: format!("Storgatan 1\n{town}"),
+                email: format!("larcentrum@{}.demo.larnav.se", slug(town)),
+                phone: "010-123 45 67".into(),
+                website: String::new(),
+                themes: centre_themes(org),
+                key_figures: figures
+                    .iter()
+                    .map(|(label, value)| KeyFigure {
+                        label: label.to_string(),
+                        value: value.to_string(),
+                    })
+                    .collect(),
+            };
+            self.save_centre_profile(&system, org_ids[org], &form)
+                .await?;
+        }
+        let mut models = Vec::new();
+        for (org, theme, year, title, summary, description, results) in DEMO_WORKING_MODELS {
+            let form = ModelForm {
+                organisation_id: org_ids[org].to_string(),
+                title: title.into(),
+                summary: summary.into(),
+                description: description.into(),
+                results: results.into(),
+                start_year: year.to_string(),
+                themes: vec![themes[theme].id.to_string()],
+                links: Vec::new(),
+            };
+            models.push(self.register_working_model(&system, &form).await?);
+        }
+        for (model, org, month, status, experience) in DEMO_ADOPTIONS {
+            let form = AdoptionForm {
+                organisation_id: org_ids[org].to_string(),
+                adopted_on: month.into(),
+                status: status.into(),
+                experience: experience.into(),
+            };
+            self.record_adoption(&system, models[model], &form).await?;
         }
         Ok(())
     }

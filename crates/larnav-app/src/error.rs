@@ -148,6 +148,7 @@ impl AppError {
         "already_applied",
         "model_full",
         "round_not_closed",
+        "model_exists",
     ];
 }
 
@@ -229,6 +230,7 @@ mod tests {
             include_str!("admission.rs"),
             include_str!("meetings.rs"),
             include_str!("mentorship.rs"),
+            include_str!("registry.rs"),
         ];
         // Written as `code: "…"` or, in the admission module, `conflict("…", …)`; compared
         // without white space, which rustfmt moves.

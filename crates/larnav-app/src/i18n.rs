@@ -114,6 +114,44 @@ impl Tr {
         d.format("%Y-%m-%d").to_string()
     }
 
+    /// A month of a year: `mars 2025`, `March 2025`.
+    pub fn month(&self, d: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        const SV: [&str; 12] = [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ];
+        const EN: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        let names = match self.lang {
+            Lang::Sv => SV,
+            Lang::En => EN,
+        };
+        format!("{} {}", names[d.month0() as usize], d.year())
+    }
+
     /// An integer with the language's digit grouping: `12 345` (narrow no-break space) in
     /// Swedish, `12,345` in English.
     pub fn number(&self, n: impl std::borrow::Borrow<i64>) -> String {

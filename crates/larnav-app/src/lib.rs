@@ -19,6 +19,7 @@ pub mod catalogue;
 pub mod catalogue_files;
 pub mod demo;
 pub mod error;
+pub mod files;
 pub mod i18n;
 pub mod mail;
 pub mod meetings;
@@ -26,6 +27,7 @@ pub mod mentorship;
 pub mod needs;
 pub mod organisations;
 pub mod reference;
+pub mod registry;
 pub mod search;
 pub mod security;
 pub mod semaforen;
@@ -50,6 +52,8 @@ pub struct App {
     pub mailer: mail::Mailer,
     /// This instance's catalogue search index (derived from the store).
     pub catalogue_index: std::sync::Arc<search::CatalogueIndex>,
+    /// The working-model registry's search index (in memory, rebuilt when the registry changed).
+    registry_index: std::sync::Arc<registry::RegistryIndex>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
 }
@@ -93,6 +97,7 @@ impl App {
             store,
             mailer,
             catalogue_index,
+            registry_index: Default::default(),
             csrf_secret,
         };
         app.ensure_catalogue_index().await?;

@@ -842,7 +842,11 @@ impl App {
         })
     }
 
-    async fn pair_for_side(&self, actor: &Actor, pair_id: i64) -> Result<MentorshipPairView> {
+    pub(crate) async fn pair_for_side(
+        &self,
+        actor: &Actor,
+        pair_id: i64,
+    ) -> Result<MentorshipPairView> {
         let v = self.mentorship_pair_view(actor, pair_id).await?;
         if v.side.is_none() {
             return Err(AppError::Forbidden);

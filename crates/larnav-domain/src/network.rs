@@ -52,5 +52,63 @@ pub fn check_scale(answer: i64) -> Result<u8, ScaleError> {
         .ok_or(ScaleError(answer))
 }
 
+/// Office documents that are ZIP containers, by extension: accepted in the network's spaces
+/// (a working model's report, a pair's meeting notes) beside PDF and images.
+const OFFICE_TYPES: [(&str, &str); 6] = [
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    (
+        "pptx",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("odp", "application/vnd.oasis.opendocument.presentation"),
+];
+
+/// Why a document was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentRefusal {
+    /// Not PDF, PNG, JPEG or an office document.
+    Type,
+    /// The content is one of those, the file name says another.
+    Mismatch,
+}
+
+/// A network document's type, judged by its content and then checked against its extension:
+/// PDF, PNG and JPEG as for admission, and the ZIP-based office formats (Word, Excel,
+/// PowerPoint, OpenDocument) when the content is a ZIP and the extension names one of them.
+pub fn network_document_type(
+    bytes: &[u8],
+    file_name: &str,
+) -> Result<&'static str, DocumentRefusal> {
+    use crate::admission::round::{document_type, extension_matches};
+    if let Some(t) = document_type(bytes) {
+        return if extension_matches(file_name, t) {
+            Ok(t)
+        } else {
+            Err(DocumentRefusal::Mismatch)
+        };
+    }
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Err(DocumentRefusal::Type);
+    }
+    let ext = file_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    OFFICE_TYPES
+        .iter()
+        .find(|(e, _)| *e == ext)
+        .map(|(_, t)| *t)
+        .ok_or(DocumentRefusal::Mismatch)
+}
+
 #[cfg(test)]
 mod tests;

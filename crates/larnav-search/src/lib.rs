@@ -32,11 +32,13 @@ mod facets;
 mod highlight;
 pub mod query;
 mod schema;
+mod text_index;
 
 pub use facets::Facet;
 pub use highlight::Segment;
 pub use query::{Highlighter, ParsedQuery, Synonyms};
 use schema::Fields;
+pub use text_index::{TextDoc, TextHit, TextIndex, TextResults};
 
 /// Errors of the index. Each is an operational fault (disk, corrupt files), never a user's
 /// query: queries cannot fail.
@@ -328,7 +330,7 @@ impl SearchIndex {
         let parsed = ParsedQuery::parse(&req.text, &self.synonyms);
         let searcher = self.reader.searcher();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(text) = parsed.to_query(&self.fields) {
+        if let Some(text) = parsed.to_query(&self.fields.words) {
             clauses.push((Occur::Must, text));
         }
         for (facet, value) in &req.filters {

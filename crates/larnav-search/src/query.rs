@@ -18,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::highlight::Segment;
-use crate::schema::{Fields, plain_analyzer, stemmed_analyzer};
+use crate::schema::{WordFields, plain_analyzer, stemmed_analyzer};
 
 /// Longer input is cut here (and the searcher told): nobody types more, and it bounds the work.
 pub const MAX_CHARS: usize = 200;
@@ -198,7 +198,7 @@ impl ParsedQuery {
     }
 
     /// The text part of the search, or `None` when nothing was typed (then all match).
-    pub(crate) fn to_query(&self, f: &Fields) -> Option<Box<dyn Query>> {
+    pub(crate) fn to_query(&self, f: &WordFields) -> Option<Box<dyn Query>> {
         if self.is_empty() {
             return None;
         }
@@ -301,7 +301,7 @@ fn boost(q: Box<dyn Query>, by: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, by))
 }
 
-fn word_query(f: &Fields, w: &Word) -> Box<dyn Query> {
+fn word_query(f: &WordFields, w: &Word) -> Box<dyn Query> {
     let chars = w.text.chars().count();
     let plain = Term::from_field_text(f.text_plain, &w.text);
     let mut any: Vec<(Occur, Box<dyn Query>)> = vec![

@@ -2,7 +2,8 @@
 //! [`OfferingDoc`] becomes a tantivy document.
 
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, SchemaBuilder,
+    TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -44,6 +45,52 @@ pub(crate) fn register_tokenizers(index: &Index) {
     index.tokenizers().register(PLAIN, plain_analyzer());
 }
 
+/// The four analysed views of a document's words that [`crate::ParsedQuery`] searches: every
+/// index with Swedish search (the catalogue's and [`crate::TextIndex`]) has them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WordFields {
+    /// Title alone, stemmed: a word in the title weighs more.
+    pub title_stem: Field,
+    /// Title alone, unstemmed: prefixes and typos in the title weigh more.
+    pub title_plain: Field,
+    /// All searchable text, stemmed, with positions for phrases.
+    pub text_stem: Field,
+    /// All searchable text, unstemmed: prefixes and typos.
+    pub text_plain: Field,
+}
+
+impl WordFields {
+    pub fn add(b: &mut SchemaBuilder) -> Self {
+        let text = |analyzer: &str, record: IndexRecordOption| {
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(analyzer)
+                    .set_index_option(record),
+            )
+        };
+        Self {
+            title_stem: b.add_text_field(
+                "title_stem",
+                text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
+            ),
+            text_stem: b.add_text_field(
+                "text_stem",
+                text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
+            ),
+            title_plain: b.add_text_field("title_plain", text(PLAIN, IndexRecordOption::Basic)),
+            text_plain: b.add_text_field("text_plain", text(PLAIN, IndexRecordOption::WithFreqs)),
+        }
+    }
+
+    /// Adds the title and all searchable text (title included) to `doc`.
+    pub fn fill(&self, doc: &mut TantivyDocument, title: &str, all: &str) {
+        doc.add_text(self.title_stem, title);
+        doc.add_text(self.title_plain, title);
+        doc.add_text(self.text_stem, all);
+        doc.add_text(self.text_plain, all);
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct Fields {
     pub id: Field,
@@ -55,14 +102,7 @@ pub(crate) struct Fields {
     pub format: Field,
     pub next_start: Field,
     pub start_key: Field,
-    /// Title alone, stemmed: a word in the title weighs more.
-    pub title_stem: Field,
-    /// Title alone, unstemmed: prefixes and typos in the title weigh more.
-    pub title_plain: Field,
-    /// All searchable text, stemmed, with positions for phrases.
-    pub text_stem: Field,
-    /// All searchable text, unstemmed: prefixes and typos.
-    pub text_plain: Field,
+    pub words: WordFields,
     schema: Schema,
 }
 
@@ -93,8 +133,6 @@ impl Fields {
             .map(|s| (s - chrono::NaiveDate::default()).num_days().max(0) as u64)
             .unwrap_or(u64::MAX);
         doc.add_u64(self.start_key, key);
-        doc.add_text(self.title_stem, &d.title);
-        doc.add_text(self.title_plain, &d.title);
         let all = [
             d.title.as_str(),
             &d.summary,
@@ -104,8 +142,7 @@ impl Fields {
             &d.place,
         ]
         .join("\n");
-        doc.add_text(self.text_stem, &all);
-        doc.add_text(self.text_plain, &all);
+        self.words.fill(&mut doc, &d.title, &all);
 
         let mut facet = |f: Facet, v: &str| {
             if !v.is_empty() {
@@ -145,13 +182,6 @@ impl Fields {
 
 pub(crate) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |analyzer: &str, record: IndexRecordOption| {
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(analyzer)
-                .set_index_option(record),
-        )
-    };
     let id = b.add_i64_field("id", INDEXED | STORED | FAST);
     let title = b.add_text_field("title", STORED);
     let summary = b.add_text_field("summary", STORED);
@@ -161,16 +191,7 @@ pub(crate) fn build() -> (Schema, Fields) {
     let format = b.add_text_field("format", STORED);
     let next_start = b.add_text_field("next_start", STORED);
     let start_key = b.add_u64_field("start_key", FAST);
-    let title_stem = b.add_text_field(
-        "title_stem",
-        text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
-    );
-    let text_stem = b.add_text_field(
-        "text_stem",
-        text(STEMMED, IndexRecordOption::WithFreqsAndPositions),
-    );
-    let title_plain = b.add_text_field("title_plain", text(PLAIN, IndexRecordOption::Basic));
-    let text_plain = b.add_text_field("text_plain", text(PLAIN, IndexRecordOption::WithFreqs));
+    let words = WordFields::add(&mut b);
     for facet in Facet::ALL {
         b.add_text_field(facet.field_name(), STRING | FAST);
     }
@@ -187,10 +208,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         format,
         next_start,
         start_key,
-        title_stem,
-        title_plain,
-        text_stem,
-        text_plain,
+        words,
         schema: schema.clone(),
     };
     (schema, fields)

@@ -32,6 +32,8 @@ mod mentorship;
 pub use meetings::*;
 pub use mentorship::*;
 mod meta;
+mod registry;
+pub use registry::*;
 pub mod model;
 mod organisations;
 mod reference;

@@ -289,9 +289,7 @@ pub fn router(app: App) -> Router {
         .route("/admission/{id}/apply", post(pages::admission::apply))
         .route(
             "/admission/{id}/documents",
-            post(pages::admission::upload).layer(axum::extract::DefaultBodyLimit::max(
-                larnav_app::domain::admission::round::DOCUMENT_LIMIT + 64 * 1024,
-            )),
+            post(pages::admission::upload).layer(document_limit()),
         )
         .route(
             "/admission/{id}/choices/{choice}/reply",
@@ -357,6 +355,32 @@ pub fn router(app: App) -> Router {
             "/mentorship/pairs/{id}/evaluation",
             post(pages::mentorship::evaluate),
         )
+        .route(
+            "/mentorship/pairs/{id}/documents",
+            post(pages::mentorship::upload_document).layer(document_limit()),
+        )
+        .route("/centres", get(pages::registry::centres))
+        .route("/centres/{id}", get(pages::registry::centre))
+        .route(
+            "/centres/{id}/edit",
+            get(pages::registry::edit_centre).post(pages::registry::save_centre),
+        )
+        .route(
+            "/models",
+            get(pages::registry::models).post(pages::registry::create_model),
+        )
+        .route("/models/new", get(pages::registry::new_model))
+        .route("/models/{id}", get(pages::registry::model))
+        .route(
+            "/models/{id}/edit",
+            get(pages::registry::edit_model).post(pages::registry::update_model),
+        )
+        .route("/models/{id}/adoptions", post(pages::registry::adopt))
+        .route(
+            "/models/{id}/documents",
+            post(pages::registry::upload_model_document).layer(document_limit()),
+        )
+        .route("/network-documents/{id}", get(pages::registry::document))
         .route(
             "/organisations/{id}/rounds",
             get(pages::admission::rounds).post(pages::admission::create_round),
@@ -444,6 +468,11 @@ pub fn router(app: App) -> Router {
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
                 .layer(middleware::from_fn_with_state(metrics, metrics::track)),
         )
+}
+
+/// The body limit of document uploads: the largest document plus room for the form around it.
+pub(crate) fn document_limit() -> DefaultBodyLimit {
+    DefaultBodyLimit::max(larnav_app::domain::admission::round::DOCUMENT_LIMIT + 64 * 1024)
 }
 
 async fn not_found() -> WebError {

@@ -302,3 +302,28 @@ fn greedy_baseline_takes_registration_order() {
     ];
     assert_eq!(pair_greedily(&people).pairs, vec![(0, 2)]);
 }
+
+#[test]
+fn network_documents_are_judged_by_content_and_extension() {
+    use super::{DocumentRefusal, network_document_type};
+    assert_eq!(
+        network_document_type(b"%PDF-1.7 ...", "rapport.pdf"),
+        Ok("application/pdf")
+    );
+    assert_eq!(
+        network_document_type(b"PK\x03\x04....", "Plan.DOCX").map(|t| t.contains("word")),
+        Ok(true)
+    );
+    assert_eq!(
+        network_document_type(b"%PDF-1.7", "rapport.docx"),
+        Err(DocumentRefusal::Mismatch)
+    );
+    assert_eq!(
+        network_document_type(b"PK\x03\x04", "virus.exe"),
+        Err(DocumentRefusal::Mismatch)
+    );
+    assert_eq!(
+        network_document_type(b"MZ\x90\x00", "rapport.pdf"),
+        Err(DocumentRefusal::Type)
+    );
+}

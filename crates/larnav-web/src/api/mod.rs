@@ -17,6 +17,8 @@ use utoipa::{Modify, OpenApi};
 
 use crate::error::WebError;
 
+use crate::document_limit;
+
 mod accounts;
 mod admin;
 mod admission;
@@ -25,6 +27,7 @@ mod catalogue;
 mod network;
 mod organisations;
 mod reference;
+mod registry;
 pub mod semaforen;
 mod signals;
 
@@ -96,6 +99,10 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         network::open_round, network::round, network::offer, network::apply, network::withdraw,
         network::propose_mentors, network::set_mentor, network::publish_round, network::reopen_round, network::close_round,
         network::mentorship_pair, network::save_space, network::log, network::evaluate_pair,
+        registry::centres, registry::centre, registry::save_centre, registry::models,
+        registry::register_model, registry::model, registry::update_model, registry::adopt,
+        registry::remove_adoption, registry::upload_model_document, registry::pair_documents,
+        registry::upload_pair_document, registry::document,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -340,6 +347,35 @@ pub fn router() -> Router<App> {
             "/mentorship-pairs/{id}/evaluation",
             post(network::evaluate_pair),
         )
+        .route(
+            "/mentorship-pairs/{id}/documents",
+            get(registry::pair_documents)
+                .post(registry::upload_pair_document)
+                .layer(document_limit()),
+        )
+        .route("/centres", get(registry::centres))
+        .route(
+            "/centres/{id}",
+            get(registry::centre).put(registry::save_centre),
+        )
+        .route(
+            "/working-models",
+            get(registry::models).post(registry::register_model),
+        )
+        .route(
+            "/working-models/{id}",
+            get(registry::model).put(registry::update_model),
+        )
+        .route("/working-models/{id}/adoptions", put(registry::adopt))
+        .route(
+            "/working-models/{id}/adoptions/{organisation}",
+            axum::routing::delete(registry::remove_adoption),
+        )
+        .route(
+            "/working-models/{id}/documents",
+            post(registry::upload_model_document).layer(document_limit()),
+        )
+        .route("/network-documents/{id}", get(registry::document))
 }
 
 /// Paging parameters shared by list endpoints.

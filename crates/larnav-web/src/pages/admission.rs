@@ -5,8 +5,6 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::header;
-use axum::response::IntoResponse;
 use larnav_app::admission::{
     ApplicationView, DecisionForm, OccasionView, RoundForm, RoundOccasionForm, RoundView, WhatIf,
     merits_text,
@@ -812,41 +810,8 @@ pub async fn upload(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let mut file = None;
-    let read = async {
-        while let Some(mut field) = multipart
-            .next_field()
-            .await
-            .map_err(|_| AppError::invalid("document", "admission.document_empty"))?
-        {
-            if field.name() != Some("document") {
-                continue;
-            }
-            let name = field.file_name().unwrap_or_default().to_string();
-            let mut bytes = Vec::new();
-            while let Some(chunk) = field
-                .chunk()
-                .await
-                .map_err(|_| AppError::invalid("document", "admission.document_too_large"))?
-            {
-                if bytes.len() + chunk.len() > DOCUMENT_LIMIT {
-                    return Err(AppError::invalid(
-                        "document",
-                        "admission.document_too_large",
-                    ));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            file = Some((name, bytes));
-            break;
-        }
-        Ok(())
-    };
-    let result = match read.await {
-        Ok(()) => match &file {
-            Some((name, bytes)) => app.upload_document(&ctx.actor, id, name, bytes).await,
-            None => Err(AppError::invalid("document", "admission.document_empty")),
-        },
+    let result = match super::read_upload(&mut multipart, "document").await {
+        Ok((name, bytes)) => app.upload_document(&ctx.actor, id, &name, &bytes).await,
         Err(e) => Err(e),
     };
     match result {
@@ -864,29 +829,7 @@ pub async fn upload(
 
 pub async fn document(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let (doc, bytes) = app.document(&ctx.actor, id).await?;
-    let name: String = doc
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, doc.content_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::download(&doc.file_name, &doc.content_type, bytes))
 }
 
 pub async fn reply(

@@ -4,40 +4,18 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Multipart, Path, State};
 use larnav_app::meetings::EvaluationForm;
 use larnav_app::mentorship::{MentorshipPairView, QUESTIONS, RoundView, public_line};
-use larnav_app::store::{MentorshipPair, MentorshipRound, NetworkTheme};
+use larnav_app::store::{DocumentOwner, MentorshipPair, MentorshipRound, NetworkTheme};
 use larnav_app::{App, AppError};
 
 use super::meetings::Evaluated;
 use super::{
-    Base, FormState, PageResult, all, field, fields, is_form_error, redirect_with, render,
-    shown_again,
+    Base, Failed, FormState, PageResult, all, field, fields, is_form_error, redirect_with, render,
+    shown_again, state,
 };
 use crate::ctx::Ctx;
-
-/// A form that failed: which one, the error, and what was typed.
-struct Failed<'a> {
-    form: &'static str,
-    error: &'a AppError,
-    values: &'a [(String, String)],
-}
-
-/// The state of form `name`: the failure's messages and values if it was the one that failed.
-fn state(ctx: &Ctx, failed: Option<&Failed<'_>>, name: &str) -> FormState {
-    match failed {
-        Some(f) if f.form == name => {
-            let values: Vec<(&str, &str)> = f
-                .values
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            FormState::failed(ctx, f.error, &values)
-        }
-        _ => FormState::default(),
-    }
-}
 
 /// Status labels for the templates.
 pub trait Labels {
@@ -86,6 +64,8 @@ struct PairPage<'a> {
     space: FormState,
     log: FormState,
     evaluation: FormState,
+    document: FormState,
+    documents: Vec<larnav_app::store::NetworkDocument>,
     questions: Vec<(usize, String)>,
 }
 
@@ -424,6 +404,8 @@ async fn pair_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -
         space,
         log,
         evaluation: state(ctx, failed, "evaluation"),
+        document: state(ctx, failed, "document"),
+        documents: app.pair_documents(&ctx.actor, id).await?,
         questions: QUESTIONS
             .iter()
             .enumerate()
@@ -431,6 +413,23 @@ async fn pair_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -
             .collect(),
         view,
     })
+}
+
+pub async fn upload_document(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> PageResult {
+    let result = match super::read_upload(&mut multipart, "document").await {
+        Ok((name, bytes)) => app
+            .upload_network_document(&ctx.actor, DocumentOwner::Pair(id), &name, &bytes)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    let done = ("#documents", "registry.document_saved");
+    after(&app, &ctx, On::Pair(id), ("document", &[]), done, result).await
 }
 
 pub async fn show_pair(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

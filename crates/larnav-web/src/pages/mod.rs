@@ -25,6 +25,7 @@ pub mod mentorship;
 pub mod needs;
 pub mod organisations;
 pub mod reference;
+pub mod registry;
 pub mod semaforen;
 pub mod signals;
 pub mod supply;
@@ -118,6 +119,83 @@ pub fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
         .filter(|(k, _)| k == name)
         .map(|(_, v)| v.clone())
         .collect()
+}
+
+/// Reads the file of field `name` from a multipart form (the CSRF token travels in the query),
+/// refusing it as soon as it grows past the document limit.
+///
+/// # Errors
+/// [`AppError::Validation`] on `document`: no file, or too large.
+pub async fn read_upload(
+    multipart: &mut axum::extract::Multipart,
+    name: &str,
+) -> Result<(String, Vec<u8>), AppError> {
+    use larnav_app::domain::admission::round::DOCUMENT_LIMIT;
+    let empty = || AppError::invalid("document", "admission.document_empty");
+    let too_large = || AppError::invalid("document", "admission.document_too_large");
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| empty())? {
+        if field.name() != Some(name) {
+            continue;
+        }
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
+            if bytes.len() + chunk.len() > DOCUMENT_LIMIT {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok((file_name, bytes));
+    }
+    Err(empty())
+}
+
+/// A stored document sent as an attachment (never shown inline: it is someone's upload).
+pub fn download(file_name: &str, content_type: &str, bytes: Vec<u8>) -> Response {
+    let name: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A form that failed: which one, the error, and what was typed.
+pub struct Failed<'a> {
+    pub form: &'static str,
+    pub error: &'a AppError,
+    pub values: &'a [(String, String)],
+}
+
+/// The state of form `name`: the failure's messages and values if it was the one that failed.
+pub fn state(ctx: &Ctx, failed: Option<&Failed<'_>>, name: &str) -> FormState {
+    match failed {
+        Some(f) if f.form == name => {
+            let values: Vec<(&str, &str)> = f
+                .values
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            FormState::failed(ctx, f.error, &values)
+        }
+        _ => FormState::default(),
+    }
 }
 
 /// Values and errors of a form being shown again after a failed submit.

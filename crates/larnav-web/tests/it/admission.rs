@@ -168,20 +168,8 @@ async fn a_round_from_applications_to_promoted_reserves() {
         wait_for_mail(&t, "tagit emot din ansökan i Våren").await;
 
         // Documents: judged by content and size; a good one is kept.
-        let upload = |name: &'static str, bytes: Vec<u8>| {
-            let me = &me;
-            async move {
-                let csrf = me.csrf().await;
-                let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
-                let form = reqwest::multipart::Form::new().part("document", part);
-                me.client
-                    .post(me.url(&format!("/admission/{round}/documents?csrf={csrf}")))
-                    .multipart(form)
-                    .send()
-                    .await
-                    .unwrap()
-            }
-        };
+        let path = format!("/admission/{round}/documents");
+        let upload = |name: &'static str, bytes: Vec<u8>| me.upload(&path, name, bytes);
         let r = upload("betyg.pdf", b"MZ\x90\x00 not a pdf".to_vec()).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("inte en PDF"));

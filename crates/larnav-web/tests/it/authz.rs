@@ -131,6 +131,8 @@ struct Fixtures {
     programme: i64,
     /// An open mentorship round of A (without offers or applications).
     mentorship: i64,
+    /// A working model of A.
+    model: i64,
 }
 
 fn form_endpoints(
@@ -557,6 +559,30 @@ fn form_endpoints(
             "POST",
             format!("/mentorship/{}/close", f.mentorship),
             form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/centres/{a}/edit"),
+            form(&[("email", "x")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/models".into(),
+            form(&[("organisation_id", &a.to_string())]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/models/{}/edit", f.model),
+            form(&[("title", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/models/{}/adoptions", f.model),
+            form(&[("organisation_id", &a.to_string())]),
             NetworkOrganisersOfA,
         ),
         (
@@ -1280,6 +1306,75 @@ fn endpoints(
             Some(json!({"answers": []})),
             SignedIn,
         ),
+        (
+            "GET",
+            format!("/api/v1/mentorship-pairs/{}/documents", f.mentorship),
+            None,
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!(
+                "/api/v1/mentorship-pairs/{}/documents?file_name=a.pdf",
+                f.mentorship
+            ),
+            None,
+            SignedIn,
+        ),
+        ("GET", "/api/v1/centres".into(), None, Everyone),
+        ("GET", format!("/api/v1/centres/{a}"), None, Everyone),
+        (
+            "PUT",
+            format!("/api/v1/centres/{a}"),
+            Some(json!({"email": "x"})),
+            NetworkOrganisersOfA,
+        ),
+        ("GET", "/api/v1/working-models".into(), None, Everyone),
+        (
+            "POST",
+            "/api/v1/working-models".into(),
+            Some(json!({"organisation_id": a.to_string()})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/working-models/{}", f.model),
+            None,
+            Everyone,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/working-models/{}", f.model),
+            Some(json!({"title": ""})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/working-models/{}/adoptions", f.model),
+            Some(json!({"organisation_id": a.to_string()})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/working-models/{}/adoptions/{a}", f.model),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!(
+                "/api/v1/working-models/{}/documents?file_name=a.pdf",
+                f.model
+            ),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            "/api/v1/network-documents/bogus".into(),
+            None,
+            Everyone,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/admission".into(), None, Everyone),
@@ -1322,6 +1417,21 @@ fn endpoints(
             format!("/mentorship/{}", f.mentorship),
             None,
             Everyone,
+        ),
+        ("GET", "/centres".into(), None, Everyone),
+        (
+            "GET",
+            format!("/centres/{a}/edit"),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        ("GET", "/models".into(), None, Everyone),
+        ("GET", format!("/models/{}", f.model), None, Everyone),
+        (
+            "GET",
+            format!("/models/{}/edit", f.model),
+            None,
+            NetworkOrganisersOfA,
         ),
         ("GET", "/account".into(), None, SignedIn),
         ("GET", "/organisations".into(), None, SignedIn),
@@ -1543,6 +1653,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             fixtures.round,
                             fixtures.programme,
                             fixtures.mentorship,
+                            fixtures.model,
                         ]
                     )
                 )
@@ -1608,6 +1719,19 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
     };
     let mentorship = app
         .open_mentorship_round(&system, a, &mentorship_form)
+        .await
+        .unwrap();
+    let model_form = larnav_app::registry::ModelForm {
+        organisation_id: a.to_string(),
+        title: "Studiebussen".into(),
+        summary: "En buss med vägledare.".into(),
+        description: "Bussen besöker byarna.".into(),
+        start_year: "2020".into(),
+        themes: vec![app.network_themes().await.unwrap()[0].id.to_string()],
+        ..Default::default()
+    };
+    let model = app
+        .register_working_model(&system, &model_form)
         .await
         .unwrap();
     let list = app
@@ -1689,6 +1813,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         round,
         programme,
         mentorship,
+        model,
     }
 }
 

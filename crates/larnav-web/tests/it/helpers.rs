@@ -172,6 +172,20 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Uploads `bytes` as file `name` in the `document` field of a multipart form to `path`
+    /// (the CSRF token in the query, as the pages send it).
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> Response {
+        let csrf = self.csrf().await;
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let form = reqwest::multipart::Form::new().part("document", part);
+        self.client
+            .post(self.url(&format!("{path}?csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> Response {
         self.post_form("/login", &[("email", email), ("password", password)])
             .await
@@ -269,6 +283,25 @@ impl TestApp {
             .collect();
         link.trim_start_matches(&self.address).to_string()
     }
+}
+
+/// A JSON call with a bearer token: (status, body).
+pub async fn call(
+    t: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut r = reqwest::Client::new()
+        .request(method, t.url(path))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    let r = r.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 pub fn extract_csrf(html: &str) -> String {

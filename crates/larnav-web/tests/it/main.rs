@@ -13,4 +13,5 @@ mod mentorship;
 mod organisations;
 mod pages;
 mod reference;
+mod registry;
 mod semaforen;

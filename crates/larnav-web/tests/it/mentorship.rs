@@ -10,7 +10,7 @@ use larnav_app::catalogue::today_in_sweden;
 use larnav_app::domain::Role;
 use reqwest::Response;
 
-use crate::helpers::{PASSWORD, TestApp, each_backend, location, wait_for_mail};
+use crate::helpers::{PASSWORD, TestApp, call, each_backend, location, wait_for_mail};
 
 /// A learning centre with a coordinator signed in in their own browser.
 async fn centre(t: &TestApp, name: &str, email: &str) -> (i64, TestApp) {
@@ -355,6 +355,33 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
         assert!(html.contains("Vi gick igenom Falkenbergs kurspaket."));
         assert!(html.contains("En distanskurs i gång till hösten"));
 
+        // A document in the pair's space: a renamed program is refused, an office document
+        // kept; the other side may fetch it, an outsider may not even learn it exists.
+        let documents = format!("/mentorship/pairs/{pair}/documents");
+        let r = lulea_b
+            .upload(&documents, "kursplan.docx", b"MZ\x90\x00".to_vec())
+            .await;
+        assert_eq!(r.status(), 422);
+        let r = lulea_b
+            .upload(&documents, "Kursplan.docx", b"PK\x03\x04 kursplan".to_vec())
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = falkenberg_b
+            .get_text(&format!("/mentorship/pairs/{pair}"))
+            .await;
+        assert!(html.contains("Kursplan.docx"), "{html}");
+        let doc = html
+            .split("href=\"/network-documents/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let r = falkenberg_b.get(&format!("/network-documents/{doc}")).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.bytes().await.unwrap().as_ref(), b"PK\x03\x04 kursplan");
+        let r = arvika_b.get(&format!("/network-documents/{doc}")).await;
+        assert_eq!(r.status(), 404);
+
         // Evaluation: only after the round; answers within 1–5; once per side.
         assert_eq!(
             evaluate(&lulea_b, pair, ["5", "5", "4", "5"], "")
@@ -392,25 +419,6 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
         t
     })
     .await;
-}
-
-/// A JSON call with a bearer token: (status, body).
-async fn call(
-    t: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    token: &str,
-    body: Option<serde_json::Value>,
-) -> (u16, serde_json::Value) {
-    let mut r = reqwest::Client::new()
-        .request(method, t.url(path))
-        .bearer_auth(token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    let r = r.send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(serde_json::Value::Null))
 }
 
 #[tokio::test]

@@ -64,6 +64,9 @@ async fn every_page_has_a_language_a_title_a_skip_link_and_one_main_heading() {
             "/reference/sun".into(),
             "/reference/seqf".into(),
             "/api".into(),
+            "/centres".into(),
+            format!("/centres/{org}/edit"),
+            "/models?q=studiebuss".into(),
         ] {
             let (status, html) = t.get_text(&path).await;
             assert_eq!(status, 200, "{path}");

@@ -1,0 +1,52 @@
+//! Uploaded files, kept under the data directory (`documents/<random key>`) with their name,
+//! type and size in the database: eligibility documents for admission, documents of working
+//! models and mentorship pairs. A file is written completely (to a `.part` file, then renamed)
+//! before its row is committed, and removed again if the row cannot be written, so a row never
+//! points at half a file.
+
+use crate::{App, AppError, Result};
+
+/// A file name as shown and offered for download: the last path segment, without control
+/// characters, at most 200 characters.
+pub fn clean_file_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
+impl App {
+    fn documents_dir(&self) -> std::path::PathBuf {
+        self.settings.server.data_dir.join("documents")
+    }
+
+    /// Writes `bytes` under a new random key and returns the key.
+    pub(crate) async fn write_file(&self, bytes: &[u8]) -> Result<String> {
+        let key = crate::security::random_token();
+        let dir = self.documents_dir();
+        let write = async {
+            tokio::fs::create_dir_all(&dir).await?;
+            let tmp = dir.join(format!("{key}.part"));
+            tokio::fs::write(&tmp, bytes).await?;
+            tokio::fs::rename(&tmp, dir.join(&key)).await
+        };
+        write
+            .await
+            .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?;
+        Ok(key)
+    }
+
+    /// Removes a file whose row could not be written.
+    pub(crate) async fn discard_file(&self, key: &str) {
+        let _ = tokio::fs::remove_file(self.documents_dir().join(key)).await;
+    }
+
+    pub(crate) async fn read_file(&self, key: &str) -> Result<Vec<u8>> {
+        tokio::fs::read(self.documents_dir().join(key))
+            .await
+            .map_err(|e| AppError::Internal(format!("reading a document: {e}")))
+    }
+}
