@@ -33,6 +33,12 @@ const PUBLIC_PAGES = [
   "/semaforen/21/5321",
   "/semaforen/A1",
   "/published",
+  "/centres",
+  "/centres?lan=21&service=video_rooms",
+  "/centres/2",
+  "/models",
+  "/models?q=studiebuss&lan=21",
+  "/models/1",
   "/api",
   "/finns-inte",
 ];
