@@ -260,6 +260,9 @@ mod tests {
         assert_eq!(sv.number(697_030), "697\u{202f}030");
         assert_eq!(sv.number(-1234), "−1\u{202f}234");
         assert_eq!(sv.number(12), "12");
+        let march = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        assert_eq!(sv.month(&march), "mars 2025");
+        assert_eq!(Tr::new(Lang::En).month(&march), "March 2025");
         assert_eq!(Tr::new(Lang::En).number(1_234_567), "1,234,567");
         assert_eq!(sv.decimal(7.5, 1), "7,5");
         assert_eq!(sv.decimal(1234.56, 1), "1\u{202f}234,6");

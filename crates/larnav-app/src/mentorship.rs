@@ -907,10 +907,7 @@ impl App {
         }
         let url = form.url.trim();
         let url = if kind == "document" {
-            let ok = (url.starts_with("https://") || url.starts_with("http://"))
-                && url.len() <= 2000
-                && !url.chars().any(char::is_whitespace);
-            if !ok {
+            if !crate::registry::web_address_ok(url) {
                 checks.fail("url", "mentorship.url_invalid");
             }
             Some(url)

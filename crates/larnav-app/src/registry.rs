@@ -232,6 +232,12 @@ impl RegistryIndex {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Forgets the index after a change made here, so that this instance's next search sees it
+    /// even when the version (whole seconds) did not move.
+    fn clear(&self) {
+        *self.lock() = None;
+    }
+
     fn get(&self, version: &str) -> Option<Arc<TextIndex>> {
         self.lock()
             .as_ref()
@@ -604,10 +610,13 @@ impl App {
         let audit = AuditRecord::new(actor.user_id, "working_model.create", "")
             .in_organisation(owner)
             .with_detail(fields.title.clone());
-        self.store
+        let id = self
+            .store
             .create_working_model(owner, &fields, actor.user_id, now(), &audit)
             .await
-            .map_err(model_exists)
+            .map_err(model_exists)?;
+        self.registry_index.clear();
+        Ok(id)
     }
 
     /// Changes a model (its owner's coordinators and administrators).
@@ -635,7 +644,9 @@ impl App {
         self.store
             .update_working_model(id, &fields, now(), &audit)
             .await
-            .map_err(model_exists)
+            .map_err(model_exists)?;
+        self.registry_index.clear();
+        Ok(())
     }
 
     /// One model with its adoption history and documents. Public.
@@ -704,8 +715,10 @@ impl App {
         })
     }
 
-    /// The registry's index, rebuilt when the registry changed since it was built (checked on
-    /// every search with one cheap query, so every instance sees every change).
+    /// The registry's index, rebuilt when the registry changed since it was built: checked on
+    /// every search with one cheap query, so other instances see a change too (one made in the
+    /// same second as the previous change, with no model or adoption added or removed, only
+    /// with the next change); this instance forgets its index after each of its own writes.
     async fn registry_index(&self, rows: &[WorkingModelRow]) -> Result<Arc<TextIndex>> {
         let version = self.store.registry_version().await?;
         if let Some(index) = self.registry_index.get(&version) {
@@ -796,6 +809,7 @@ impl App {
         self.store
             .save_adoption(id, org, &fields, actor.user_id, now(), &audit)
             .await?;
+        self.registry_index.clear();
         Ok(())
     }
 
@@ -819,7 +833,9 @@ impl App {
         self.store
             .remove_adoption(id, org, now(), &audit)
             .await
-            .map_err(not_found)
+            .map_err(not_found)?;
+        self.registry_index.clear();
+        Ok(())
     }
 
     /// Who may add documents to `owner` and see them: a model's documents are public and
