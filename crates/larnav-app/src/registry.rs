@@ -923,6 +923,30 @@ impl App {
         Ok(stored?)
     }
 
+    /// Removes a document uploaded by mistake: whoever may upload to its model or pair.
+    ///
+    /// # Errors
+    /// A refusal, [`AppError::NotFound`].
+    pub async fn delete_network_document(&self, actor: &Actor, id: i64) -> Result<()> {
+        self.authorize(actor, Action::TakePart).await?;
+        let doc = self.store.network_document(id).await.map_err(not_found)?;
+        let owner = document_owner(&doc)?;
+        let org = self.document_access(actor, owner, true).await?;
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "network_document.delete",
+            format!("network_document:{id}"),
+        )
+        .in_organisation(org)
+        .with_detail(doc.file_name.clone());
+        self.store
+            .delete_network_document(id, now(), &audit)
+            .await
+            .map_err(not_found)?;
+        self.discard_file(&doc.storage_key).await;
+        Ok(())
+    }
+
     /// A pair's documents (for its space).
     ///
     /// # Errors
@@ -950,16 +974,20 @@ impl App {
         id: i64,
     ) -> Result<(NetworkDocument, Vec<u8>)> {
         let doc = self.store.network_document(id).await.map_err(not_found)?;
-        let owner = match (doc.model_id, doc.pair_id) {
-            (Some(m), _) => DocumentOwner::Model(m),
-            (_, Some(p)) => DocumentOwner::Pair(p),
-            _ => return Err(AppError::NotFound),
-        };
+        let owner = document_owner(&doc)?;
         self.document_access(actor, owner, false)
             .await
             .map_err(|_| AppError::NotFound)?;
         let bytes = self.read_file(&doc.storage_key).await?;
         Ok((doc, bytes))
+    }
+}
+
+fn document_owner(doc: &NetworkDocument) -> Result<DocumentOwner> {
+    match (doc.model_id, doc.pair_id) {
+        (Some(m), _) => Ok(DocumentOwner::Model(m)),
+        (_, Some(p)) => Ok(DocumentOwner::Pair(p)),
+        _ => Err(AppError::NotFound),
     }
 }
 

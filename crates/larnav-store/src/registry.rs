@@ -442,4 +442,27 @@ impl Store {
         let sql = format!("{DOCUMENT} WHERE d.id = $1");
         on_pool!(self, p => Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(p).await?))
     }
+
+    /// Removes a document's row (the caller removes the file).
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    pub async fn delete_network_document(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query("DELETE FROM network_document WHERE id = $1")
+                .bind(id).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
 }

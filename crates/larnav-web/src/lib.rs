@@ -382,6 +382,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/network-documents/{id}", get(pages::registry::document))
         .route(
+            "/network-documents/{id}/delete",
+            post(pages::registry::delete_document),
+        )
+        .route(
             "/organisations/{id}/rounds",
             get(pages::admission::rounds).post(pages::admission::create_round),
         )

@@ -102,7 +102,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         registry::centres, registry::centre, registry::save_centre, registry::models,
         registry::register_model, registry::model, registry::update_model, registry::adopt,
         registry::remove_adoption, registry::upload_model_document, registry::pair_documents,
-        registry::upload_pair_document, registry::document,
+        registry::upload_pair_document, registry::document, registry::delete_document,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -375,7 +375,10 @@ pub fn router() -> Router<App> {
             "/working-models/{id}/documents",
             post(registry::upload_model_document).layer(document_limit()),
         )
-        .route("/network-documents/{id}", get(registry::document))
+        .route(
+            "/network-documents/{id}",
+            get(registry::document).delete(registry::delete_document),
+        )
 }
 
 /// Paging parameters shared by list endpoints.

@@ -198,3 +198,15 @@ pub async fn document(
         bytes,
     ))
 }
+
+/// Removes a document (whoever may upload to its model or pair).
+#[utoipa::path(delete, path = "/api/v1/network-documents/{id}", tag = "network",
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn delete_document(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    app.delete_network_document(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -560,3 +560,16 @@ pub async fn document(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> 
     let (doc, bytes) = app.network_document(&ctx.actor, id).await?;
     Ok(super::download(&doc.file_name, &doc.content_type, bytes))
 }
+
+/// Removes a document and goes back to its model's page or pair space.
+pub async fn delete_document(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let values = fields(&body);
+    app.delete_network_document(&ctx.actor, id).await?;
+    let back = super::safe_next(Some(field(&values, "back")));
+    Ok(redirect_with(&app, &back, "registry.document_deleted"))
+}

@@ -563,6 +563,12 @@ fn form_endpoints(
         ),
         (
             "POST",
+            "/network-documents/5321/delete".into(),
+            form(&[("back", "/models")]),
+            SignedIn,
+        ),
+        (
+            "POST",
             format!("/centres/{a}/edit"),
             form(&[("email", "x")]),
             NetworkOrganisersOfA,
@@ -1374,6 +1380,12 @@ fn endpoints(
             "/api/v1/network-documents/bogus".into(),
             None,
             Everyone,
+        ),
+        (
+            "DELETE",
+            "/api/v1/network-documents/5321".into(),
+            None,
+            SignedIn,
         ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),

@@ -292,6 +292,20 @@ async fn profiles_and_working_models_through_the_pages() {
         let r = t.get(&format!("/network-documents/{doc}")).await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.bytes().await.unwrap().as_ref(), pdf.as_slice());
+        // A document uploaded by mistake is removed by the owner, not by others.
+        let delete = format!("/network-documents/{doc}/delete");
+        let back = [("back", format!("/models/{id}"))];
+        let back: Vec<(&str, &str)> = back.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(hud_b.post_form(&delete, &back).await.status(), 403);
+        let r = falk_b.post_form(&delete, &back).await;
+        assert_eq!(
+            (r.status().as_u16(), location(&r)),
+            (303, format!("/models/{id}"))
+        );
+        assert_eq!(
+            t.get(&format!("/network-documents/{doc}")).await.status(),
+            404
+        );
         t
     })
     .await;
@@ -388,6 +402,10 @@ async fn profiles_and_working_models_through_the_json_api() {
         let r = reqwest::get(t.url(&format!("/api/v1/network-documents/{doc}"))).await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.headers()["content-type"], "application/pdf");
+        let path = format!("/api/v1/network-documents/{doc}");
+        assert_eq!(call(&t, Method::DELETE, &path, &hud_t, None).await.0, 403);
+        assert_eq!(call(&t, Method::DELETE, &path, &falk_t, None).await.0, 204);
+        assert_eq!(call(&t, Method::GET, &path, &falk_t, None).await.0, 404);
         t
     })
     .await;
