@@ -22,6 +22,7 @@ pub mod error;
 pub mod files;
 pub mod i18n;
 pub mod mail;
+pub mod markdown;
 pub mod meetings;
 pub mod mentorship;
 pub mod needs;
