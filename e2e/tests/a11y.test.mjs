@@ -39,6 +39,9 @@ const PUBLIC_PAGES = [
   "/models",
   "/models?q=studiebuss&lan=21",
   "/models/1",
+  "/materials",
+  "/materials?q=formativ%20bed%C3%B6mning&school_form=compulsory",
+  "/materials/2",
   "/api",
   "/finns-inte",
 ];
@@ -79,6 +82,11 @@ test("every signed-in page passes axe", async () => {
     "/needs",
     "/supply",
     "/signals/ads",
+    "/materials",
+    "/materials/new",
+    "/materials/1",
+    "/materials/1/edit",
+    "/materials/3",
   ];
   for (const path of paths) {
     await page.goto(`${BASE}${path}`);

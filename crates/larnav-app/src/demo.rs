@@ -26,92 +26,129 @@ struct DemoOrg {
     kind: OrganisationKind,
     number: &'static str,
     kommun: &'static str,
+    /// The index of the school organiser a school belongs to.
+    parent: Option<usize>,
 }
 
-const ORGS: [DemoOrg; 14] = [
+const ORGS: [DemoOrg; 17] = [
     DemoOrg {
         name: "Region Gävleborg (demo)",
         kind: OrganisationKind::Region,
         number: "232100-0990",
         kommun: "2180",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Hudiksvall (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2189",
         kommun: "2184",
+        parent: None,
     },
     DemoOrg {
         name: "Högskolan i Gävle (demo)",
         kind: OrganisationKind::University,
         number: "202100-3286",
         kommun: "2180",
+        parent: None,
     },
     DemoOrg {
         name: "Hälsinge Vård & Omsorg AB (demo)",
         kind: OrganisationKind::Employer,
         number: "556900-0127",
         kommun: "2184",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Ljusdal (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2627",
         kommun: "2161",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentranätverket (demo)",
         kind: OrganisationKind::NetworkAssociation,
         number: "802000-1015",
         kommun: "0180",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Luleå (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2403",
         kommun: "2580",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Falkenberg (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-1389",
         kommun: "1382",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Skellefteå (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2486",
         kommun: "2482",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Östersund (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2387",
         kommun: "2380",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Västervik (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-0886",
         kommun: "0883",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Ludvika (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2080",
         kommun: "2085",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Arvika (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-1785",
         kommun: "1784",
+        parent: None,
     },
     DemoOrg {
         name: "Lärcentrum Härnösand (demo)",
         kind: OrganisationKind::LearningCentre,
         number: "212000-2288",
         kommun: "2280",
+        parent: None,
+    },
+    DemoOrg {
+        name: "Hudiksvalls kommun, utbildningsförvaltningen (demo)",
+        kind: OrganisationKind::SchoolOrganiser,
+        number: "212000-2197",
+        kommun: "2184",
+        parent: None,
+    },
+    DemoOrg {
+        name: "Håstaskolan (demo)",
+        kind: OrganisationKind::School,
+        number: "",
+        kommun: "2184",
+        parent: Some(14),
+    },
+    DemoOrg {
+        name: "Iggesundsskolan (demo)",
+        kind: OrganisationKind::School,
+        number: "",
+        kommun: "2184",
+        parent: Some(14),
     },
 ];
 
@@ -124,7 +161,7 @@ type Person = (
     &'static [(usize, Role)],
 );
 
-const PEOPLE: [Person; 7] = [
+const PEOPLE: [Person; 10] = [
     (
         "admin@demo.larnav.se",
         "Alva Administratör",
@@ -168,6 +205,27 @@ const PEOPLE: [Person; 7] = [
         &[(5, Role::OrganisationAdmin), (5, Role::Coordinator)],
     ),
     (
+        "larare@demo.larnav.se",
+        "Tilda Törnqvist",
+        "lärare, Håstaskolan (skriver material)",
+        false,
+        &[(15, Role::ProviderStaff)],
+    ),
+    (
+        "granskare@demo.larnav.se",
+        "Göran Granath",
+        "granskare av material, utbildningsförvaltningen i Hudiksvall",
+        false,
+        &[(14, Role::Reviewer)],
+    ),
+    (
+        "huvudman@demo.larnav.se",
+        "Hanna Holm",
+        "utvecklingsstrateg, utbildningsförvaltningen i Hudiksvall",
+        false,
+        &[(14, Role::Coordinator), (14, Role::OrganisationAdmin)],
+    ),
+    (
         "elev@demo.larnav.se",
         "Lena Lärande",
         "vuxenstuderande (ingen organisation)",
@@ -202,13 +260,14 @@ impl App {
             return Ok(false);
         }
         let system = Actor::system();
-        let mut org_ids = Vec::new();
+        let mut org_ids: Vec<i64> = Vec::new();
         for o in &ORGS {
             let form = OrganisationForm {
                 name: o.name.into(),
                 kind: o.kind.as_str().into(),
                 organisation_number: o.number.into(),
                 kommun_code: o.kommun.into(),
+                parent_id: o.parent.map(|i| org_ids[i].to_string()).unwrap_or_default(),
             };
             org_ids.push(self.create_organisation(&system, &form).await?.id);
         }
@@ -327,6 +386,7 @@ impl App {
         self.seed_demo_meetings(org_ids[1]).await?;
         self.seed_demo_mentorship(&org_ids).await?;
         self.seed_demo_registry(&org_ids).await?;
+        self.seed_demo_material(org_ids[15]).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -1024,6 +1084,115 @@ impl App {
                 experience: experience.into(),
             };
             self.record_adoption(&system, models[model], &form).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Demo material: (title, summary, body, school forms, subjects, tags, scope, published).
+type DemoMaterial = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+);
+
+const DEMO_MATERIAL: [DemoMaterial; 3] = [
+    (
+        "Bråk i vardagen – fyra lektioner för årskurs 4–6",
+        "En lektionsserie där eleverna möter bråk i recept, pizzor och tidtabeller, med exit tickets för formativ bedömning.",
+        "## Syfte\n\nEleverna ska kunna jämföra och storleksordna bråk och se dem i vardagen.\n\n\
+## Upplägg\n\n1. **Receptet** – dubbla och halvera ett recept för pannkakor.\n\
+2. **Pizzan** – dela lika mellan olika många personer.\n\
+3. **Tidtabellen** – kvart, halvtimme och tre kvart.\n\
+4. **Exit ticket** – tre frågor som visar vad klassen kan.\n\n\
+## Bedömning\n\nSamla in exit tickets och sortera dem i tre högar: *kan*, *nästan*, *inte än*. \
+Börja nästa lektion med det som högen *nästan* behöver.",
+        &["compulsory"],
+        "Matematik",
+        "bråk, problemlösning, formativ bedömning",
+        "organiser",
+        true,
+    ),
+    (
+        "Formativ bedömning i praktiken: fem strategier",
+        "Dylan Wiliams fem nyckelstrategier med exempel från klassrummet och frågor för kollegialt lärande.",
+        "## Fem strategier\n\n- Tydliggöra mål och kriterier\n- Skapa aktiviteter som synliggör lärande\n\
+- Ge återkoppling som för lärandet framåt\n- Aktivera eleverna som resurser för varandra\n\
+- Aktivera eleverna som ägare av sitt eget lärande\n\n\
+## Att diskutera i arbetslaget\n\nVilken strategi använder ni mest? Vilken vill ni pröva nästa månad?",
+        &["compulsory", "upper_secondary", "adult_education"],
+        "",
+        "formativ bedömning, kollegialt lärande",
+        "everyone",
+        true,
+    ),
+    (
+        "Digitala verktyg i sfi-undervisningen",
+        "Tips på appar och arbetssätt för att öva uttal och läsförståelse på distans.",
+        "## Uttal\n\nLåt eleverna spela in sig själva och lyssna tillsammans.\n\n\
+## Läsförståelse\n\nLättlästa nyheter (8 Sidor) som utgångspunkt för samtal.",
+        &["sfi"],
+        "Svenska som andraspråk",
+        "sfi, digitala verktyg",
+        "everyone",
+        false,
+    ),
+];
+
+impl App {
+    /// Material a teacher of the demo school wrote: two reviewed and published by the school
+    /// organiser's reviewer, one waiting for review.
+    async fn seed_demo_material(&self, school: i64) -> Result<()> {
+        use crate::material::{MaterialForm, ReviewForm};
+        let actor = |email: &'static str| async move {
+            let user = self
+                .store
+                .find_user_by_email(email)
+                .await?
+                .ok_or(crate::AppError::NotFound)?;
+            self.actor_for(&user).await
+        };
+        let teacher = actor("larare@demo.larnav.se").await?;
+        let reviewer = actor("granskare@demo.larnav.se").await?;
+        for (title, summary, body, forms, subjects, tags, scope, publish) in DEMO_MATERIAL {
+            let form = MaterialForm {
+                organisation_id: school.to_string(),
+                title: title.into(),
+                summary: summary.into(),
+                body: body.into(),
+                school_forms: forms.iter().map(|f| f.to_string()).collect(),
+                roles: vec!["teacher".into()],
+                subjects: subjects.into(),
+                tags: tags.into(),
+                scope: scope.into(),
+                ..Default::default()
+            };
+            let id = self.create_material(&teacher, &form).await?;
+            let version = self.material_view(&teacher, id, None).await?.shown;
+            self.submit_material(
+                &teacher,
+                id,
+                &version.id.to_string(),
+                &version.revision.to_string(),
+            )
+            .await?;
+            if publish {
+                let review = ReviewForm {
+                    version_id: version.id.to_string(),
+                    decision: "approve".into(),
+                    checklist: larnav_domain::material::CHECKLIST
+                        .iter()
+                        .map(|k| k.to_string())
+                        .collect(),
+                    comment: "Tydligt upplägg, fri licens och alternativtexter finns.".into(),
+                };
+                self.review_material(&reviewer, id, &review).await?;
+            }
         }
         Ok(())
     }

@@ -141,6 +141,10 @@ impl AppError {
         "programme_not_closed",
         "already_registered",
         "pair_not_allowed",
+        "material_stale",
+        "material_not_draft",
+        "material_not_in_review",
+        "material_in_review",
         "no_pairs",
         "already_evaluated",
         "theme_exists",
@@ -231,6 +235,7 @@ mod tests {
             include_str!("meetings.rs"),
             include_str!("mentorship.rs"),
             include_str!("registry.rs"),
+            include_str!("material.rs"),
         ];
         // Written as `code: "…"` or, in the admission module, `conflict("…", …)`; compared
         // without white space, which rustfmt moves.

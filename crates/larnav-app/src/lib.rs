@@ -23,6 +23,7 @@ pub mod files;
 pub mod i18n;
 pub mod mail;
 pub mod markdown;
+pub mod material;
 pub mod meetings;
 pub mod mentorship;
 pub mod needs;
@@ -54,7 +55,9 @@ pub struct App {
     /// This instance's catalogue search index (derived from the store).
     pub catalogue_index: std::sync::Arc<search::CatalogueIndex>,
     /// The working-model registry's search index (in memory, rebuilt when the registry changed).
-    registry_index: std::sync::Arc<registry::RegistryIndex>,
+    registry_index: std::sync::Arc<search::MemoryIndex>,
+    /// The material library's search index (published versions, in memory).
+    material_index: std::sync::Arc<search::MemoryIndex>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
 }
@@ -99,6 +102,7 @@ impl App {
             mailer,
             catalogue_index,
             registry_index: Default::default(),
+            material_index: Default::default(),
             csrf_secret,
         };
         app.ensure_catalogue_index().await?;

@@ -25,6 +25,10 @@ pub struct OrganisationForm {
     /// A four-digit kommun code; empty if none.
     #[serde(default)]
     pub kommun_code: String,
+    /// The school organiser (huvudman) this school belongs to: its id; empty if none. Set by
+    /// platform administrators and by the organiser's administrators.
+    #[serde(default)]
+    pub parent_id: String,
 }
 
 /// The result of sending an invitation: created always; the e-mail may have failed.
@@ -46,10 +50,14 @@ pub enum Acceptance {
 impl App {
     async fn validate_organisation(
         &self,
+        actor: &Actor,
         form: &OrganisationForm,
-        existing: Option<i64>,
+        existing: Option<&Organisation>,
     ) -> Result<OrganisationInput> {
         let mut checks = Checks::new();
+        let parent = self
+            .checked_parent(actor, &mut checks, &form.parent_id, existing)
+            .await?;
         let name = check_name(&mut checks, "name", &form.name);
         let kind = checks.check(
             "kind",
@@ -95,7 +103,7 @@ impl App {
         };
         if let Some(n) = &number
             && let Some(other) = self.store.find_organisation_by_number(n.digits()).await?
-            && Some(other.id) != existing
+            && Some(other.id) != existing.map(|o| o.id)
         {
             checks.fail("organisation_number", "field.orgnr_taken");
         }
@@ -105,7 +113,56 @@ impl App {
             kind: kind.expect("checked"),
             organisation_number: number.map(|n| n.digits().to_string()),
             kommun_code: kommun.map(|k| k.to_string()),
+            parent_id: parent,
         })
+    }
+
+    /// The organiser a school is placed under: one that exists, is not the school itself, does
+    /// not belong to another (two levels, no cycles), and — when it changes — one the actor
+    /// administers, so that nobody joins an organiser's shared material uninvited.
+    async fn checked_parent(
+        &self,
+        actor: &Actor,
+        checks: &mut Checks,
+        value: &str,
+        existing: Option<&Organisation>,
+    ) -> Result<Option<i64>> {
+        if value.trim().is_empty() {
+            return Ok(None);
+        }
+        let Ok(id) = value.trim().parse::<i64>() else {
+            checks.fail("parent_id", "org.parent_unknown");
+            return Ok(None);
+        };
+        let parent = match self.store.get_organisation(id).await {
+            Ok(p) => p,
+            Err(StoreError::NotFound) => {
+                checks.fail("parent_id", "org.parent_unknown");
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let unchanged = existing.is_some_and(|o| o.parent_id == Some(id));
+        if existing.is_some_and(|o| o.id == id) {
+            checks.fail("parent_id", "org.parent_self");
+        } else if parent.parent_id.is_some() {
+            checks.fail("parent_id", "org.parent_nested");
+        } else if let Some(o) = existing
+            && self.store.has_member_organisations(o.id).await?
+        {
+            checks.fail("parent_id", "org.parent_nested");
+        } else if !unchanged && !actor.may(Action::EditOrganisation(id)) {
+            checks.fail("parent_id", "org.parent_not_yours");
+        }
+        Ok(Some(id))
+    }
+
+    /// Organisations a school may be placed under (for the organisation form).
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn organiser_choices(&self) -> Result<Vec<(i64, String)>> {
+        Ok(self.store.organiser_choices().await?)
     }
 
     /// Registers an organisation (platform administrators and the CLI).
@@ -118,7 +175,7 @@ impl App {
         form: &OrganisationForm,
     ) -> Result<Organisation> {
         self.authorize(actor, Action::AdministerPlatform).await?;
-        let input = self.validate_organisation(form, None).await?;
+        let input = self.validate_organisation(actor, form, None).await?;
         let audit =
             AuditRecord::new(actor.user_id, "organisation.create", "").with_detail(&input.name);
         let id = self
@@ -139,7 +196,9 @@ impl App {
     ) -> Result<Organisation> {
         self.authorize(actor, Action::EditOrganisation(id)).await?;
         let before = self.store.get_organisation(id).await.map_err(not_found)?;
-        let input = self.validate_organisation(form, Some(id)).await?;
+        let input = self
+            .validate_organisation(actor, form, Some(&before))
+            .await?;
         let audit = AuditRecord::new(
             actor.user_id,
             "organisation.update",

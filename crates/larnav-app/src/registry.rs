@@ -222,35 +222,11 @@ pub struct AdoptionForm {
     pub experience: String,
 }
 
-/// The registry's search index and the registry version it was built from.
-#[derive(Debug, Default)]
-pub struct RegistryIndex(std::sync::Mutex<Option<(String, Arc<TextIndex>)>>);
-
-impl RegistryIndex {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, Arc<TextIndex>)>> {
-        // The value is replaced whole, so a panic elsewhere cannot leave it half-written.
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Forgets the index after a change made here, so that this instance's next search sees it
-    /// even when the version (whole seconds) did not move.
-    fn clear(&self) {
-        *self.lock() = None;
-    }
-
-    fn get(&self, version: &str) -> Option<Arc<TextIndex>> {
-        self.lock()
-            .as_ref()
-            .filter(|(v, _)| v == version)
-            .map(|(_, i)| i.clone())
-    }
-}
-
-fn json<T: Serialize>(value: &T) -> Result<String> {
+pub(crate) fn json<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))
 }
 
-fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+pub(crate) fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
     serde_json::from_str(text).unwrap_or_default()
 }
 
@@ -295,7 +271,7 @@ fn themes_of(ids: &str, known: &[NetworkTheme]) -> Vec<NetworkTheme> {
         .collect()
 }
 
-fn too_long(checks: &mut Checks, field: &'static str, text: &str, max: usize) {
+pub(crate) fn too_long(checks: &mut Checks, field: &'static str, text: &str, max: usize) {
     if text.chars().count() > max {
         checks.fail(field, "registry.text_too_long");
     }
@@ -757,7 +733,7 @@ impl App {
             TextIndex::build(docs.collect::<Vec<_>>())
                 .map_err(|e| AppError::Internal(e.to_string()))?,
         );
-        *self.registry_index.lock() = Some((version, index.clone()));
+        self.registry_index.put(version, index.clone());
         Ok(index)
     }
 

@@ -18,7 +18,7 @@ use larnav_domain::catalogue::{Format, OfferingStatus};
 use larnav_domain::score::Light;
 use larnav_domain::{Action, Actor};
 use larnav_ingest::catalogue::{CatalogueEntry, SOURCE_NATIONAL, SOURCE_YH};
-use larnav_search::{Cursor, Facet, OfferingDoc, SearchIndex, SearchRequest, Sort};
+use larnav_search::{Cursor, Facet, OfferingDoc, SearchIndex, SearchRequest, Sort, TextIndex};
 use larnav_store::{AuditRecord, ImportedOffering, IndexRows, NewOccasion, OfferingFields};
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
@@ -569,4 +569,33 @@ pub(crate) fn build_docs(rows: IndexRows, today: NaiveDate) -> (Vec<OfferingDoc>
         });
     }
     (docs, hidden)
+}
+
+/// A small search index held in memory (the working-model registry's, the material library's)
+/// with the version of the data it was built from, rebuilt when that version moved.
+#[derive(Debug, Default)]
+pub struct MemoryIndex(std::sync::Mutex<Option<(String, Arc<TextIndex>)>>);
+
+impl MemoryIndex {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, Arc<TextIndex>)>> {
+        // The value is replaced whole, so a panic elsewhere cannot leave it half-written.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets the index after a change made here, so that this instance's next search sees it
+    /// even when the version (whole seconds) did not move.
+    pub(crate) fn clear(&self) {
+        *self.lock() = None;
+    }
+
+    pub(crate) fn get(&self, version: &str) -> Option<Arc<TextIndex>> {
+        self.lock()
+            .as_ref()
+            .filter(|(v, _)| v == version)
+            .map(|(_, i)| i.clone())
+    }
+
+    pub(crate) fn put(&self, version: String, index: Arc<TextIndex>) {
+        *self.lock() = Some((version, index));
+    }
 }

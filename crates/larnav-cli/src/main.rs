@@ -120,7 +120,7 @@ enum OrgCommand {
         name: String,
         /// region, municipality, learning_centre, university, higher_vocational_provider,
         /// municipal_adult_education, folk_high_school, training_company, employer,
-        /// network_association or school_organiser.
+        /// network_association, school_organiser or school.
         #[arg(long)]
         kind: String,
         /// Organisation number, NNNNNN-NNNN.
@@ -129,6 +129,10 @@ enum OrgCommand {
         /// Kommun code, four digits.
         #[arg(long, default_value = "")]
         kommun: String,
+        /// Id of the school organiser this school belongs to (material shared "within the
+        /// organiser" reaches all its schools).
+        #[arg(long, default_value = "")]
+        parent: String,
     },
 }
 
@@ -382,6 +386,7 @@ async fn run() -> Result<()> {
                     kind,
                     number,
                     kommun,
+                    parent,
                 },
         } => {
             let (app, _) = open(s).await?;
@@ -390,6 +395,7 @@ async fn run() -> Result<()> {
                 kind: kind.clone(),
                 organisation_number: number.clone(),
                 kommun_code: kommun.clone(),
+                parent_id: parent.clone(),
             };
             let org = app
                 .create_organisation(&Actor::system(), &form)

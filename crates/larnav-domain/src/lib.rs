@@ -8,6 +8,7 @@
 pub mod admission;
 pub mod catalogue;
 pub mod codes;
+pub mod material;
 pub mod network;
 pub mod organisation;
 pub mod policy;

@@ -17,10 +17,12 @@ pub enum OrganisationKind {
     Employer,
     NetworkAssociation,
     SchoolOrganiser,
+    /// A school (förskola, grundskola, gymnasium …), usually under a school organiser.
+    School,
 }
 
 impl OrganisationKind {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Region,
         Self::Municipality,
         Self::LearningCentre,
@@ -32,6 +34,7 @@ impl OrganisationKind {
         Self::Employer,
         Self::NetworkAssociation,
         Self::SchoolOrganiser,
+        Self::School,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl OrganisationKind {
             Self::Employer => "employer",
             Self::NetworkAssociation => "network_association",
             Self::SchoolOrganiser => "school_organiser",
+            Self::School => "school",
         }
     }
 

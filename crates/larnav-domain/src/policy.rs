@@ -85,6 +85,14 @@ pub enum Action {
     /// Register in a learning-meeting programme, plan meetings, keep notes and answer the
     /// evaluation: any signed-in person, for their own registration and pair only.
     TakePart,
+    /// Write material for the organisation's library (and revise one's own): any member.
+    WriteMaterial(i64),
+    /// Review the organisation's submitted material (and, for a school organiser, its schools'):
+    /// its reviewers. Nobody approves their own.
+    ReviewMaterial(i64),
+    /// Revise any of the organisation's material, curate collections, run staff-development
+    /// plans and read usage statistics: its coordinators and administrators.
+    ManageMaterial(i64),
 }
 
 impl Action {
@@ -104,7 +112,10 @@ impl Action {
             | Self::ManageOfferings(o)
             | Self::PublishOfferings(o)
             | Self::ManageAdmission(o)
-            | Self::ManageNetwork(o) => Some(o),
+            | Self::ManageNetwork(o)
+            | Self::WriteMaterial(o)
+            | Self::ReviewMaterial(o)
+            | Self::ManageMaterial(o) => Some(o),
             _ => None,
         }
     }
@@ -135,6 +146,9 @@ impl Action {
             Self::Apply => "apply",
             Self::ManageNetwork(_) => "manage_network",
             Self::TakePart => "take_part",
+            Self::WriteMaterial(_) => "write_material",
+            Self::ReviewMaterial(_) => "review_material",
+            Self::ManageMaterial(_) => "manage_material",
         }
     }
 }
@@ -185,7 +199,9 @@ impl Actor {
             | Action::ViewOrganisation(_)
             | Action::Apply
             | Action::TakePart => true,
-            Action::ManageNetwork(org) => self
+            Action::WriteMaterial(org) => self.is_member_of(org),
+            Action::ReviewMaterial(org) => self.holds(org, Role::Reviewer),
+            Action::ManageNetwork(org) | Action::ManageMaterial(org) => self
                 .roles_in(org)
                 .any(|r| matches!(r, Role::Coordinator | Role::OrganisationAdmin)),
             Action::ViewMembers(org) => self.is_member_of(org),
@@ -320,6 +336,27 @@ mod tests {
             );
             assert!(!member(role).may(Action::ManageNetwork(OTHER)), "{role:?}");
         }
+    }
+
+    #[test]
+    fn members_write_material_reviewers_review_it_and_coordinators_manage_it() {
+        for role in Role::ALL {
+            let a = member(role);
+            assert!(a.may(Action::WriteMaterial(ORG)), "{role:?}");
+            assert!(!a.may(Action::WriteMaterial(OTHER)), "{role:?}");
+            assert_eq!(
+                a.may(Action::ReviewMaterial(ORG)),
+                role == Role::Reviewer,
+                "{role:?}"
+            );
+            assert_eq!(
+                a.may(Action::ManageMaterial(ORG)),
+                matches!(role, Role::Coordinator | Role::OrganisationAdmin),
+                "{role:?}"
+            );
+            assert!(!a.may(Action::ReviewMaterial(OTHER)), "{role:?}");
+        }
+        assert!(!Actor::anonymous().may(Action::WriteMaterial(ORG)));
     }
 
     #[test]

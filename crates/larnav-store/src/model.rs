@@ -37,6 +37,8 @@ pub struct Organisation {
     pub organisation_number: Option<String>,
     pub kommun_code: Option<String>,
     pub kommun_name: Option<String>,
+    /// The school organiser (huvudman) a school belongs to.
+    pub parent_id: Option<i64>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -48,6 +50,7 @@ pub struct OrganisationInput {
     /// Ten digits, already validated.
     pub organisation_number: Option<String>,
     pub kommun_code: Option<String>,
+    pub parent_id: Option<i64>,
 }
 
 /// One role one person holds in one organisation.

@@ -21,10 +21,11 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO organisation (name, name_fold, sort_key, kind, organisation_number, kommun_code, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+                "INSERT INTO organisation (name, name_fold, sort_key, kind, organisation_number, kommun_code, created_at, parent_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
                 .bind(&input.name).bind(fold(&input.name)).bind(swedish_sort_key(&input.name))
                 .bind(input.kind.as_str()).bind(&input.organisation_number).bind(&input.kommun_code).bind(now)
+                .bind(input.parent_id)
                 .fetch_one(&mut *tx).await?;
             let audit = AuditRecord { target: format!("organisation:{id}"), organisation_id: Some(id), ..audit.clone() };
             write_audit!(&mut *tx, &audit, now)?;
@@ -46,9 +47,9 @@ impl Store {
             let mut tx = p.begin().await?;
             let r = sqlx::query(
                 "UPDATE organisation SET name = $1, name_fold = $2, sort_key = $3, kind = $4, organisation_number = $5,
-                 kommun_code = $6 WHERE id = $7")
+                 kommun_code = $6, parent_id = $8 WHERE id = $7")
                 .bind(&input.name).bind(fold(&input.name)).bind(swedish_sort_key(&input.name))
-                .bind(input.kind.as_str()).bind(&input.organisation_number).bind(&input.kommun_code).bind(id)
+                .bind(input.kind.as_str()).bind(&input.organisation_number).bind(&input.kommun_code).bind(id).bind(input.parent_id)
                 .execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
@@ -63,16 +64,55 @@ impl Store {
     /// [`StoreError::NotFound`] when there is no such organisation.
     pub async fn get_organisation(&self, id: i64) -> Result<Organisation> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.created_at
+            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.parent_id, o.created_at
              FROM organisation o LEFT JOIN kommun k ON k.code = o.kommun_code WHERE o.id = $1")
             .bind(id).fetch_one(p).await)?)
+    }
+
+    /// Organisations a school may belong to: school organisers and municipalities that do not
+    /// belong to another organisation themselves, in Swedish order.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn organiser_choices(&self) -> Result<Vec<(i64, String)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT id, name FROM organisation
+             WHERE parent_id IS NULL AND kind IN ('school_organiser', 'municipality')
+             ORDER BY sort_key, id")
+            .fetch_all(p).await)?)
+    }
+
+    /// The school organiser's family `id` is part of: the organiser (its parent, or itself) and
+    /// every organisation under it.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn organisation_family(&self, id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT o.id FROM organisation o, organisation me
+             WHERE me.id = $1 AND (o.id = COALESCE(me.parent_id, me.id)
+                OR o.parent_id = COALESCE(me.parent_id, me.id))
+             ORDER BY o.id")
+            .bind(id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Whether any organisation belongs to `id`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn has_member_organisations(&self, id: i64) -> Result<bool> {
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM organisation WHERE parent_id = $1")
+            .bind(id).fetch_one(p).await)?;
+        Ok(n > 0)
     }
 
     /// # Errors
     /// A database error.
     pub async fn find_organisation_by_number(&self, digits: &str) -> Result<Option<Organisation>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.created_at
+            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.parent_id, o.created_at
              FROM organisation o LEFT JOIN kommun k ON k.code = o.kommun_code WHERE o.organisation_number = $1")
             .bind(digits).fetch_optional(p).await)?)
     }
@@ -89,7 +129,7 @@ impl Store {
     ) -> Result<Vec<Organisation>> {
         let pattern = query.map(|q| format!("%{}%", escape_like(&fold(q))));
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.created_at
+            "SELECT o.id, o.name, o.kind, o.organisation_number, o.kommun_code, k.name AS kommun_name, o.parent_id, o.created_at
              FROM organisation o LEFT JOIN kommun k ON k.code = o.kommun_code
              WHERE $1 IS NULL OR o.name_fold LIKE $1 ESCAPE '\\'
              ORDER BY o.sort_key, o.id LIMIT $2 OFFSET $3")

@@ -359,6 +359,30 @@ pub fn router(app: App) -> Router {
             "/mentorship/pairs/{id}/documents",
             post(pages::mentorship::upload_document).layer(document_limit()),
         )
+        .route(
+            "/materials",
+            get(pages::material::materials).post(pages::material::create_material),
+        )
+        .route("/materials/new", get(pages::material::new_material))
+        .route("/materials/{id}", get(pages::material::material))
+        .route(
+            "/materials/{id}/edit",
+            get(pages::material::edit_material).post(pages::material::save_material),
+        )
+        .route("/materials/{id}/submit", post(pages::material::submit))
+        .route("/materials/{id}/review", post(pages::material::review))
+        .route(
+            "/materials/{id}/attachments",
+            post(pages::material::upload_attachment).layer(document_limit()),
+        )
+        .route(
+            "/material-attachments/{id}",
+            get(pages::material::attachment),
+        )
+        .route(
+            "/material-attachments/{id}/delete",
+            post(pages::material::delete_attachment),
+        )
         .route("/centres", get(pages::registry::centres))
         .route("/centres/{id}", get(pages::registry::centre))
         .route(

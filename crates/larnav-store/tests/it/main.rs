@@ -45,6 +45,7 @@ pub async fn organisation(store: &Store, name: &str, kind: OrganisationKind) -> 
         kind,
         organisation_number: None,
         kommun_code: None,
+        parent_id: None,
     };
     store
         .create_organisation(&input, now(), &AuditRecord::new(None, "t", ""))

@@ -12,6 +12,7 @@ fn org(name: &str, number: Option<&str>) -> OrganisationInput {
         kind: OrganisationKind::LearningCentre,
         organisation_number: number.map(Into::into),
         kommun_code: Some("2184".into()),
+        parent_id: None,
     }
 }
 

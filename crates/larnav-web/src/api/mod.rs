@@ -24,6 +24,7 @@ mod admin;
 mod admission;
 mod areas;
 mod catalogue;
+mod material;
 mod network;
 mod organisations;
 mod reference;
@@ -103,6 +104,9 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         registry::register_model, registry::model, registry::update_model, registry::adopt,
         registry::remove_adoption, registry::upload_model_document, registry::pair_documents,
         registry::upload_pair_document, registry::document, registry::delete_document,
+        material::search, material::create, material::mine, material::get_one, material::update,
+        material::submit, material::review, material::upload_attachment, material::attachment,
+        material::delete_attachment,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -378,6 +382,22 @@ pub fn router() -> Router<App> {
         .route(
             "/network-documents/{id}",
             get(registry::document).delete(registry::delete_document),
+        )
+        .route("/materials", get(material::search).post(material::create))
+        .route("/materials/mine", get(material::mine))
+        .route(
+            "/materials/{id}",
+            get(material::get_one).put(material::update),
+        )
+        .route("/materials/{id}/submit", post(material::submit))
+        .route("/materials/{id}/reviews", post(material::review))
+        .route(
+            "/materials/{id}/attachments",
+            post(material::upload_attachment).layer(document_limit()),
+        )
+        .route(
+            "/material-attachments/{id}",
+            get(material::attachment).delete(material::delete_attachment),
         )
 }
 

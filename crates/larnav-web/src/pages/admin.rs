@@ -39,8 +39,9 @@ struct OrganisationsPage<'a> {
     page: i64,
     has_next: bool,
     edit: FormState,
-    kinds: [OrganisationKind; 11],
+    kinds: [OrganisationKind; 12],
     kommun_groups: super::KommunGroups,
+    parents: Vec<(i64, String)>,
 }
 
 impl OrganisationsPage<'_> {
@@ -64,6 +65,7 @@ async fn organisations_page(app: &App, ctx: &Ctx, q: &ListQuery, edit: FormState
         edit,
         kinds: OrganisationKind::ALL,
         kommun_groups: super::kommun_groups(app, ctx).await?,
+        parents: app.organiser_choices().await?,
     })
 }
 

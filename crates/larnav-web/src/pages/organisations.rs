@@ -58,10 +58,12 @@ struct OrganisationPage<'a> {
     invite: FormState,
     edit: FormState,
     roles: [Role; 7],
-    kinds: [OrganisationKind; 11],
+    kinds: [OrganisationKind; 12],
     member_error: Option<String>,
     invitation_days: i64,
     kommun_groups: super::KommunGroups,
+    /// Organisations a school may belong to (id, name), itself left out.
+    parents: Vec<(i64, String)>,
 }
 
 impl OrganisationPage<'_> {
@@ -132,6 +134,7 @@ pub fn kind_key(kind: OrganisationKind) -> &'static str {
         OrganisationKind::Employer => "kind.employer",
         OrganisationKind::NetworkAssociation => "kind.network_association",
         OrganisationKind::SchoolOrganiser => "kind.school_organiser",
+        OrganisationKind::School => "kind.school",
     }
 }
 
@@ -167,6 +170,7 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
             .map(|n| n.to_string())
             .unwrap_or_default(),
         kommun_code: org.kommun_code.clone().unwrap_or_default(),
+        parent_id: org.parent_id.map(|p| p.to_string()).unwrap_or_default(),
     };
     let form_values = |f: &OrganisationForm| {
         vec![
@@ -177,6 +181,7 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
                 f.organisation_number.clone(),
             ),
             ("kommun_code".to_string(), f.kommun_code.clone()),
+            ("parent_id".to_string(), f.parent_id.clone()),
         ]
     };
     fn as_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -210,6 +215,12 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
         member_error,
         invitation_days: app.settings.security.invitation_days,
         kommun_groups: super::kommun_groups(app, ctx).await?,
+        parents: app
+            .organiser_choices()
+            .await?
+            .into_iter()
+            .filter(|(o, _)| *o != id)
+            .collect(),
     })
 }
 

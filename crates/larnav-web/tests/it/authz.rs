@@ -28,6 +28,10 @@ enum May {
     /// Those who run A's learning-meeting programmes.
     NetworkOrganisersOfA,
     PlatformAdmins,
+    /// Reviewers of A.
+    ReviewersOfA,
+    /// Whoever is a member of some organisation (the material form offers theirs).
+    MembersAnywhere,
 }
 
 struct Who {
@@ -89,6 +93,8 @@ impl Who {
                     )
             }
             May::PlatformAdmins => self.platform,
+            May::ReviewersOfA => self.platform || self.role_in_a == Some(Role::Reviewer),
+            May::MembersAnywhere => self.role_in_a.is_some() || self.admin_of_b,
         }
     }
 }
@@ -133,6 +139,8 @@ struct Fixtures {
     mentorship: i64,
     /// A working model of A.
     model: i64,
+    /// A material of A shared with everyone, its first version published.
+    material: i64,
 }
 
 fn form_endpoints(
@@ -565,6 +573,36 @@ fn form_endpoints(
             "POST",
             "/network-documents/5321/delete".into(),
             form(&[("back", "/models")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/materials".into(),
+            form(&[("organisation_id", &a.to_string())]),
+            MembersOfA,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/edit", f.material),
+            form(&[("title", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/submit", f.material),
+            form(&[]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/review", f.material),
+            form(&[]),
+            ReviewersOfA,
+        ),
+        (
+            "POST",
+            "/material-attachments/5321/delete".into(),
+            form(&[]),
             SignedIn,
         ),
         (
@@ -1387,6 +1425,59 @@ fn endpoints(
             None,
             SignedIn,
         ),
+        ("GET", "/api/v1/materials".into(), None, Everyone),
+        (
+            "POST",
+            "/api/v1/materials".into(),
+            Some(json!({"organisation_id": a.to_string()})),
+            MembersOfA,
+        ),
+        ("GET", "/api/v1/materials/mine".into(), None, SignedIn),
+        (
+            "GET",
+            format!("/api/v1/materials/{}", f.material),
+            None,
+            Everyone,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/materials/{}", f.material),
+            Some(json!({"title": ""})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/materials/{}/submit", f.material),
+            Some(json!({})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/materials/{}/reviews", f.material),
+            Some(json!({})),
+            ReviewersOfA,
+        ),
+        (
+            "POST",
+            format!(
+                "/api/v1/materials/{}/attachments?file_name=a.pdf",
+                f.material
+            ),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            "/api/v1/material-attachments/bogus".into(),
+            None,
+            Everyone,
+        ),
+        (
+            "DELETE",
+            "/api/v1/material-attachments/5321".into(),
+            None,
+            SignedIn,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/admission".into(), None, Everyone),
@@ -1442,6 +1533,15 @@ fn endpoints(
         (
             "GET",
             format!("/models/{}/edit", f.model),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        ("GET", "/materials".into(), None, Everyone),
+        ("GET", "/materials/new".into(), None, MembersAnywhere),
+        ("GET", format!("/materials/{}", f.material), None, Everyone),
+        (
+            "GET",
+            format!("/materials/{}/edit", f.material),
             None,
             NetworkOrganisersOfA,
         ),
@@ -1666,6 +1766,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             fixtures.programme,
                             fixtures.mentorship,
                             fixtures.model,
+                            fixtures.material,
                         ]
                     )
                 )
@@ -1809,6 +1910,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         .await
         .unwrap();
     let catalogue = catalogue_fixtures(app, a).await;
+    let material = material_fixture(app, a).await;
     Fixtures {
         list,
         published,
@@ -1826,7 +1928,44 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         programme,
         mentorship,
         model,
+        material,
     }
+}
+
+/// A material of A shared with everyone, written and approved (its first version published).
+async fn material_fixture(app: &larnav_app::App, a: i64) -> i64 {
+    use larnav_app::domain::Actor;
+    use larnav_app::material::{MaterialForm, ReviewForm};
+    let system = Actor::system();
+    let form = MaterialForm {
+        organisation_id: a.to_string(),
+        title: "Formativ bedömning".into(),
+        summary: "Kort.".into(),
+        body: "Text.".into(),
+        scope: "everyone".into(),
+        ..Default::default()
+    };
+    let id = app.create_material(&system, &form).await.unwrap();
+    let version = app.material_view(&system, id, None).await.unwrap().shown;
+    app.submit_material(
+        &system,
+        id,
+        &version.id.to_string(),
+        &version.revision.to_string(),
+    )
+    .await
+    .unwrap();
+    let review = ReviewForm {
+        version_id: version.id.to_string(),
+        decision: "approve".into(),
+        checklist: larnav_app::domain::material::CHECKLIST
+            .iter()
+            .map(|k| k.to_string())
+            .collect(),
+        comment: String::new(),
+    };
+    app.review_material(&system, id, &review).await.unwrap();
+    id
 }
 
 /// [draft, occasion, spare occasion, session, teacher, published offering, its occasion] in A.

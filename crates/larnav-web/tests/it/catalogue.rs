@@ -14,6 +14,7 @@ async fn org_with_person(t: &TestApp, name: &str, kind: &str, email: &str, roles
         kind: kind.into(),
         organisation_number: String::new(),
         kommun_code: String::new(),
+        parent_id: String::new(),
     };
     let org = t
         .app

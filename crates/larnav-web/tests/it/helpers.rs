@@ -212,6 +212,7 @@ impl TestApp {
             kind: "learning_centre".into(),
             organisation_number: String::new(),
             kommun_code: "2184".into(),
+            parent_id: String::new(),
         };
         self.app
             .create_organisation(&Actor::system(), &form)

@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod catalogue;
 mod helpers;
+mod material;
 mod meetings;
 mod mentorship;
 mod organisations;

@@ -20,6 +20,7 @@ async fn centre(t: &TestApp, name: &str, kommun: &str, email: &str) -> (i64, i64
         kind: "learning_centre".into(),
         organisation_number: String::new(),
         kommun_code: kommun.into(),
+        parent_id: String::new(),
     };
     let org = t
         .app

@@ -15,6 +15,7 @@ async fn signed_in(t: &TestApp, kind: &str, role: Role) -> i64 {
         kind: kind.into(),
         organisation_number: String::new(),
         kommun_code: String::new(),
+        parent_id: String::new(),
     };
     let org = t
         .app
