@@ -68,7 +68,7 @@ pub(crate) async fn hash_blocking(password: String) -> Result<String> {
         .map_err(|e| AppError::Internal(format!("password hashing task failed: {e}")))
 }
 
-async fn verify_blocking(password: String, hash: String) -> Result<bool> {
+pub(crate) async fn verify_blocking(password: String, hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| AppError::Internal(format!("password verification task failed: {e}")))

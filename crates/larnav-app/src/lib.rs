@@ -18,6 +18,7 @@ pub mod areas;
 pub mod catalogue;
 pub mod catalogue_files;
 pub mod demo;
+pub mod development;
 pub mod error;
 pub mod files;
 pub mod i18n;
@@ -28,6 +29,7 @@ pub mod meetings;
 pub mod mentorship;
 pub mod needs;
 pub mod organisations;
+pub mod record;
 pub mod reference;
 pub mod registry;
 pub mod search;
@@ -58,6 +60,7 @@ pub struct App {
     registry_index: std::sync::Arc<search::MemoryIndex>,
     /// The material library's search index (published versions, in memory).
     material_index: std::sync::Arc<search::MemoryIndex>,
+    collection_index: std::sync::Arc<search::MemoryIndex>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
 }
@@ -103,6 +106,7 @@ impl App {
             catalogue_index,
             registry_index: Default::default(),
             material_index: Default::default(),
+            collection_index: Default::default(),
             csrf_secret,
         };
         app.ensure_catalogue_index().await?;

@@ -169,6 +169,8 @@ pub struct MaterialView {
     pub can_edit: bool,
     /// The viewer may review its latest version now (a reviewer, not its author, in review).
     pub can_review: bool,
+    /// Ratings, comments and the viewer's completion (of the published version).
+    pub community: crate::development::Community,
 }
 
 /// A library search: words (the catalogue's Swedish search) and audience filters.
@@ -437,11 +439,20 @@ impl App {
     }
 
     fn relation(actor: &Actor, reach: &Reach, row: &MaterialRow) -> Relation {
-        if actor.user_id.is_some() && actor.user_id == row.author_id {
+        Self::relation_in(actor, reach, row.organisation_id, row.author_id)
+    }
+
+    fn relation_in(
+        actor: &Actor,
+        reach: &Reach,
+        organisation_id: i64,
+        author_id: Option<i64>,
+    ) -> Relation {
+        if actor.user_id.is_some() && actor.user_id == author_id {
             Relation::Author
-        } else if reach.own.contains(&row.organisation_id) {
+        } else if reach.own.contains(&organisation_id) {
             Relation::Colleague
-        } else if reach.family.contains(&row.organisation_id) {
+        } else if reach.family.contains(&organisation_id) {
             Relation::SameOrganiser
         } else if actor.is_signed_in() {
             Relation::Other
@@ -468,6 +479,23 @@ impl App {
     fn may_edit(actor: &Actor, row: &MaterialRow) -> bool {
         (actor.user_id.is_some() && actor.user_id == row.author_id)
             || actor.may(Action::ManageMaterial(row.organisation_id))
+    }
+
+    /// How the actor stands to something of `organisation_id` written by `author_id` (a
+    /// collection's sharing follows the material's rules).
+    pub(crate) async fn relation_to(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+        author_id: Option<i64>,
+    ) -> Result<Relation> {
+        let reach = self.reach(actor).await?;
+        Ok(Self::relation_in(actor, &reach, organisation_id, author_id))
+    }
+
+    /// Whether the actor may open the material's page at all.
+    pub(crate) async fn may_open(&self, actor: &Actor, row: &MaterialRow) -> Result<bool> {
+        Ok(self.access(actor, row).await? != Access::None)
     }
 
     async fn access(&self, actor: &Actor, row: &MaterialRow) -> Result<Access> {
@@ -546,7 +574,12 @@ impl App {
             Vec::new()
         };
         let own_version = Self::own_version(actor, &latest);
+        // A reader's look at the published version counts in the usage statistics; the
+        // people working on the material do not.
+        let counts = !work && Some(shown.version_id) == latest.published_version_id;
+        let community = self.community(actor, &latest, counts).await?;
         Ok(MaterialView {
+            community,
             id,
             organisation_id: latest.organisation_id,
             organisation_name: latest.organisation_name.clone(),

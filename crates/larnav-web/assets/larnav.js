@@ -126,6 +126,8 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
   document.querySelectorAll("form[data-live-results]").forEach(liveCatalogue);
   document.querySelectorAll("[data-import-progress]").forEach(importProgress);
+  // A print button (the learner's record); without the script the browser's own print works.
+  document.querySelectorAll("[data-print]").forEach((b) => b.addEventListener("click", () => window.print()));
   // Move focus to an error summary so that keyboard and screen-reader users hear it first.
   const summary = document.querySelector("[data-autofocus]");
   if (summary) summary.focus();

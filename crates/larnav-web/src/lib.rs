@@ -105,6 +105,9 @@ pub fn router(app: App) -> Router {
         )
         .route("/language", post(pages::auth::language))
         .route("/account", get(pages::account::show))
+        .route("/account/record", get(pages::development::record))
+        .route("/account/record.json", get(pages::development::record_json))
+        .route("/account/erase", post(pages::development::erase_account))
         .route("/account/profile", post(pages::account::update_profile))
         .route("/account/password", post(pages::account::change_password))
         .route("/account/tokens", post(pages::account::create_token))
@@ -382,6 +385,69 @@ pub fn router(app: App) -> Router {
         .route(
             "/material-attachments/{id}/delete",
             post(pages::material::delete_attachment),
+        )
+        .route("/materials/usage", get(pages::development::usage))
+        .route(
+            "/materials/{id}/completion",
+            post(pages::development::complete_material),
+        )
+        .route("/materials/{id}/rating", post(pages::development::rate_material))
+        .route(
+            "/materials/{id}/comments",
+            post(pages::development::comment_material),
+        )
+        .route(
+            "/material-comments/{id}/delete",
+            post(pages::development::delete_comment),
+        )
+        .route(
+            "/collections",
+            get(pages::development::collections).post(pages::development::create_collection),
+        )
+        .route(
+            "/collections/{id}",
+            get(pages::development::collection).post(pages::development::update_collection),
+        )
+        .route(
+            "/collections/{id}/steps",
+            post(pages::development::add_collection_step),
+        )
+        .route(
+            "/collection-steps/{id}",
+            post(pages::development::change_collection_step),
+        )
+        .route(
+            "/collection-steps/{id}/done",
+            post(pages::development::mark_collection_step),
+        )
+        .route(
+            "/staff-groups",
+            get(pages::development::staff_groups).post(pages::development::create_staff_group),
+        )
+        .route(
+            "/staff-groups/{id}/members",
+            post(pages::development::set_staff_member),
+        )
+        .route(
+            "/plans",
+            get(pages::development::plans).post(pages::development::create_plan),
+        )
+        .route(
+            "/plans/{id}",
+            get(pages::development::plan).post(pages::development::update_plan),
+        )
+        .route(
+            "/plans/{id}/activities",
+            post(pages::development::add_plan_activity),
+        )
+        .route("/plans/{id}/groups", post(pages::development::assign_plan))
+        .route(
+            "/plan-activities/{id}",
+            post(pages::development::change_plan_activity),
+        )
+        .route(
+            "/plan-activities/{id}/progress",
+            post(pages::development::set_progress),
         )
         .route("/centres", get(pages::registry::centres))
         .route("/centres/{id}", get(pages::registry::centre))

@@ -94,12 +94,17 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> PageResult {
     if let Some(token) = &ctx.session_token {
         app.logout(token).await?;
     }
-    let mut r = redirect_with(&app, "/", "logout.done");
+    Ok(signed_out(&app, "logout.done"))
+}
+
+/// To the start page, the session cookie cleared, with a message.
+pub fn signed_out(app: &App, flash_key: &str) -> axum::response::Response {
+    let mut r = redirect_with(app, "/", flash_key);
     r.headers_mut().append(
         header::SET_COOKIE,
-        make_cookie(&app, SESSION_COOKIE, String::new(), Some(0)),
+        make_cookie(app, SESSION_COOKIE, String::new(), Some(0)),
     );
-    Ok(r)
+    r
 }
 
 #[derive(Template)]

@@ -97,6 +97,8 @@ struct MaterialPage<'a> {
     review: FormState,
     attachment: FormState,
     submit: FormState,
+    rating: FormState,
+    comment: FormState,
 }
 
 impl MaterialPage<'_> {
@@ -124,6 +126,27 @@ impl MaterialPage<'_> {
             .latest
             .as_ref()
             .is_some_and(|l| l.status == "draft" && l.id == *version_id)
+    }
+    fn rating_text(&self, average: &f64, count: &usize) -> String {
+        self.base.tr.fmt(
+            "development.rating_text",
+            &[
+                ("avg", &self.base.tr.decimal(*average, 1)),
+                ("n", &self.base.tr.number(*count as i64)),
+            ],
+        )
+    }
+    fn stars_label(&self, n: &i32) -> String {
+        self.base
+            .tr
+            .fmt("development.stars_n", &[("n", &n.to_string())])
+    }
+    /// The star shown chosen: what was typed in a failed form, else the viewer's rating.
+    fn rated(&self, n: &i32) -> bool {
+        match self.rating.value("stars") {
+            "" => self.view.community.mine == Some(i64::from(*n)),
+            typed => typed == n.to_string(),
+        }
     }
     fn checked(&self, key: &str) -> bool {
         self.review.value(&format!("check_{key}")) == "1"
@@ -328,6 +351,8 @@ async fn material_page(
         review: state(ctx, failed, "review"),
         attachment: state(ctx, failed, "attachment"),
         submit: state(ctx, failed, "submit"),
+        rating: state(ctx, failed, "rating"),
+        comment: state(ctx, failed, "comment"),
         view,
     })
 }
@@ -339,6 +364,24 @@ pub async fn material(
     Query(q): Query<VersionQuery>,
 ) -> PageResult {
     material_page(&app, &ctx, id, q.version, None).await
+}
+
+/// Form `form` on the material's page failed with `error`: the page again, that form showing
+/// why and what was typed.
+pub async fn again_with(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    form: &'static str,
+    error: &AppError,
+    values: &[(String, String)],
+) -> PageResult {
+    let failed = Failed {
+        form,
+        error,
+        values,
+    };
+    again(app, ctx, id, failed).await
 }
 
 /// A form on the material's page failed: the page again, that form showing why.

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod home;
 pub mod lists;
+pub mod development;
 pub mod material;
 pub mod meetings;
 pub mod mentorship;
