@@ -386,7 +386,7 @@ impl App {
         self.seed_demo_meetings(org_ids[1]).await?;
         self.seed_demo_mentorship(&org_ids).await?;
         self.seed_demo_registry(&org_ids).await?;
-        self.seed_demo_material(org_ids[15]).await?;
+        self.seed_demo_material(org_ids[14], org_ids[15]).await?;
         tracing::info!("demo organisations and accounts created");
         Ok(true)
     }
@@ -1147,7 +1147,10 @@ Börja nästa lektion med det som högen *nästan* behöver.",
 impl App {
     /// Material a teacher of the demo school wrote: two reviewed and published by the school
     /// organiser's reviewer, one waiting for review.
-    async fn seed_demo_material(&self, school: i64) -> Result<()> {
+    /// Material by the school's teacher (two published, one in review), then the school
+    /// organiser's learning path and development plan with it, assigned to a staff group the
+    /// teacher is in.
+    async fn seed_demo_material(&self, organiser: i64, school: i64) -> Result<()> {
         use crate::material::{MaterialForm, ReviewForm};
         let actor = |email: &'static str| async move {
             let user = self
@@ -1159,6 +1162,7 @@ impl App {
         };
         let teacher = actor("larare@demo.larnav.se").await?;
         let reviewer = actor("granskare@demo.larnav.se").await?;
+        let mut ids = Vec::new();
         for (title, summary, body, forms, subjects, tags, scope, publish) in DEMO_MATERIAL {
             let form = MaterialForm {
                 organisation_id: school.to_string(),
@@ -1173,6 +1177,7 @@ impl App {
                 ..Default::default()
             };
             let id = self.create_material(&teacher, &form).await?;
+            ids.push(id);
             let version = self.material_view(&teacher, id, None).await?.shown;
             self.submit_material(
                 &teacher,
@@ -1194,6 +1199,89 @@ impl App {
                 self.review_material(&reviewer, id, &review).await?;
             }
         }
+        self.seed_demo_development(organiser, &teacher, &ids).await
+    }
+
+    async fn seed_demo_development(
+        &self,
+        organiser: i64,
+        teacher: &Actor,
+        materials: &[i64],
+    ) -> Result<()> {
+        use crate::development::{CollectionForm, PlanForm, StepForm};
+        let user = self
+            .store
+            .find_user_by_email("huvudman@demo.larnav.se")
+            .await?
+            .ok_or(crate::AppError::NotFound)?;
+        let coordinator = self.actor_for(&user).await?;
+        let step = |kind: &str, target: String, title: &str, due_on: &str| StepForm {
+            kind: kind.into(),
+            target_id: target,
+            title: title.into(),
+            due_on: due_on.into(),
+            ..StepForm::default()
+        };
+        let path = self
+            .create_collection(
+                &coordinator,
+                &CollectionForm {
+                    organisation_id: organiser.to_string(),
+                    title: "Bedömning för lärande – kom igång".into(),
+                    summary: "Tre steg för lärare som vill börja med formativ bedömning: läs, \
+                        prova i en lektion och samtala med en kollega."
+                        .into(),
+                    scope: "organiser".into(),
+                },
+            )
+            .await?;
+        for s in [
+            step("material", materials[1].to_string(), "", ""),
+            step("material", materials[0].to_string(), "", ""),
+            step(
+                "activity",
+                String::new(),
+                "Prova exit tickets i en lektion och samla svaren",
+                "",
+            ),
+        ] {
+            self.add_collection_step(&coordinator, path, &s).await?;
+        }
+        let group = self
+            .create_staff_group(&coordinator, organiser, "Lärare åk 4–6")
+            .await?;
+        let teacher_id = teacher.user_id.unwrap_or_default().to_string();
+        self.set_staff_member(&coordinator, group, &teacher_id, true)
+            .await?;
+        let plan = self
+            .create_plan(
+                &coordinator,
+                &PlanForm {
+                    organisation_id: organiser.to_string(),
+                    year: "2027".into(),
+                    title: "Kompetensutveckling 2027: bedömning för lärande".into(),
+                    goals: "Alla lärare använder minst ett formativt arbetssätt varje vecka.\n\
+                        Varje skola delar ett eget material i materialbanken."
+                        .into(),
+                },
+            )
+            .await?;
+        for s in [
+            step("collection", path.to_string(), "", ""),
+            step("material", materials[1].to_string(), "", ""),
+            step(
+                "meeting",
+                String::new(),
+                "Lärmöte: vad hände när vi provade?",
+                "2027-03-10",
+            ),
+        ] {
+            self.add_plan_activity(&coordinator, plan, &s).await?;
+        }
+        self.assign_plan(&coordinator, plan, &group.to_string(), true)
+            .await?;
+        // The teacher has begun: one material completed.
+        self.complete_material(teacher, materials[1], true).await?;
         Ok(())
     }
 }

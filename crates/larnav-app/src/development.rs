@@ -21,8 +21,8 @@ use larnav_domain::material::{Scope, may_read};
 use larnav_domain::{Action, Actor};
 use larnav_search::{Segment, TextDoc, TextIndex};
 use larnav_store::{
-    AuditRecord, CollectionRow, MaterialComment, NewStep, PlanRow, Shown, StaffGroup,
-    StaffMember, StepRow, Steps, UsageCount,
+    AuditRecord, CollectionRow, MaterialComment, NewStep, PlanRow, Shown, StaffGroup, StaffMember,
+    StepRow, Steps, UsageCount,
 };
 use serde::{Deserialize, Serialize};
 
@@ -280,7 +280,15 @@ impl App {
             .with_detail(title.clone());
         let id = self
             .store
-            .create_collection(org, &title, &summary, scope.as_str(), actor.user_id, now(), &audit)
+            .create_collection(
+                org,
+                &title,
+                &summary,
+                scope.as_str(),
+                actor.user_id,
+                now(),
+                &audit,
+            )
             .await?;
         self.collection_index.clear();
         Ok(id)
@@ -296,9 +304,13 @@ impl App {
     ) -> Result<()> {
         let c = self.managed_collection(actor, id).await?;
         let (title, summary, scope) = Self::checked_collection(form)?;
-        let audit = AuditRecord::new(actor.user_id, "collection.update", format!("collection:{id}"))
-            .in_organisation(c.organisation_id)
-            .with_detail(title.clone());
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "collection.update",
+            format!("collection:{id}"),
+        )
+        .in_organisation(c.organisation_id)
+        .with_detail(title.clone());
         self.store
             .update_collection(id, &title, &summary, scope.as_str(), now(), &audit)
             .await
@@ -344,7 +356,10 @@ impl App {
     /// A step's link and title for the viewer.
     async fn step_view(&self, actor: &Actor, s: &StepRow) -> Result<StepView> {
         let (href, readable) = match (s.material_id, s.collection_id, s.offering_id) {
-            (Some(m), _, _) => (format!("/materials/{m}"), self.material_readable(actor, m).await?),
+            (Some(m), _, _) => (
+                format!("/materials/{m}"),
+                self.material_readable(actor, m).await?,
+            ),
             (_, Some(c), _) => {
                 let readable = match self.store.collection(c).await {
                     Ok(row) => self.may_read_collection(actor, &row).await?,
@@ -366,7 +381,11 @@ impl App {
         Ok(StepView {
             id: s.id,
             kind: s.kind.clone(),
-            heading: if linked.is_some() { s.title.clone() } else { String::new() },
+            heading: if linked.is_some() {
+                s.title.clone()
+            } else {
+                String::new()
+            },
             title,
             description: s.description.clone(),
             href: readable.then_some(href),
@@ -416,7 +435,11 @@ impl App {
         }
         Ok(CollectionView {
             done: steps.iter().filter(|s| s.done).count(),
-            can_manage: Self::may_manage(actor, collection.organisation_id, collection.organiser_id),
+            can_manage: Self::may_manage(
+                actor,
+                collection.organisation_id,
+                collection.organiser_id,
+            ),
             collection,
             steps,
         })
@@ -425,7 +448,12 @@ impl App {
     /// Checks a step form into what the store keeps: the linked item must exist and be one
     /// the curator may point others to (published material shared beyond its author, a
     /// published public offering, a collection they may read).
-    async fn checked_step(&self, actor: &Actor, form: &StepForm, kinds: &[&str]) -> Result<NewStep> {
+    async fn checked_step(
+        &self,
+        actor: &Actor,
+        form: &StepForm,
+        kinds: &[&str],
+    ) -> Result<NewStep> {
         let mut checks = Checks::new();
         let kind = form.kind.trim();
         if !kinds.contains(&kind) {
@@ -496,16 +524,28 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::Validation`] (`kind`, `target_id`, `title`), a refusal.
-    pub async fn add_collection_step(&self, actor: &Actor, id: i64, form: &StepForm) -> Result<i64> {
+    pub async fn add_collection_step(
+        &self,
+        actor: &Actor,
+        id: i64,
+        form: &StepForm,
+    ) -> Result<i64> {
         let c = self.managed_collection(actor, id).await?;
         if c.item_count as usize >= MAX_STEPS {
             return Err(AppError::invalid("kind", "development.too_many_steps"));
         }
         let step = self.checked_step(actor, form, &COLLECTION_KINDS).await?;
-        let audit = AuditRecord::new(actor.user_id, "collection.add_step", format!("collection:{id}"))
-            .in_organisation(c.organisation_id)
-            .with_detail(step.kind.clone());
-        let item = self.store.add_collection_item(id, &step, now(), &audit).await?;
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "collection.add_step",
+            format!("collection:{id}"),
+        )
+        .in_organisation(c.organisation_id)
+        .with_detail(step.kind.clone());
+        let item = self
+            .store
+            .add_collection_item(id, &step, now(), &audit)
+            .await?;
         self.collection_index.clear();
         Ok(item)
     }
@@ -514,7 +554,12 @@ impl App {
     ///
     /// # Errors
     /// A refusal, [`AppError::NotFound`].
-    pub async fn change_collection_step(&self, actor: &Actor, item: i64, change: StepChange) -> Result<i64> {
+    pub async fn change_collection_step(
+        &self,
+        actor: &Actor,
+        item: i64,
+        change: StepChange,
+    ) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
         let step = self.store.collection_item(item).await.map_err(not_found)?;
         let c = self.managed_collection(actor, step.parent_id).await?;
@@ -559,7 +604,11 @@ impl App {
     pub async fn mark_step(&self, actor: &Actor, item: i64, done: bool) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
         let step = self.store.collection_item(item).await.map_err(not_found)?;
-        let c = self.store.collection(step.parent_id).await.map_err(not_found)?;
+        let c = self
+            .store
+            .collection(step.parent_id)
+            .await
+            .map_err(not_found)?;
         if !self.may_read_collection(actor, &c).await? {
             return Err(AppError::NotFound);
         }
@@ -611,7 +660,13 @@ impl App {
             let steps = self.store.collection_items(r.id).await?;
             let body: Vec<String> = steps
                 .iter()
-                .flat_map(|s| [s.linked_title.clone().unwrap_or_default(), s.title.clone(), s.description.clone()])
+                .flat_map(|s| {
+                    [
+                        s.linked_title.clone().unwrap_or_default(),
+                        s.title.clone(),
+                        s.description.clone(),
+                    ]
+                })
                 .chain([r.organisation_name.clone()])
                 .collect();
             docs.push(TextDoc {
@@ -622,7 +677,8 @@ impl App {
                 tags: Vec::new(),
             });
         }
-        let index = Arc::new(TextIndex::build(docs).map_err(|e| AppError::Internal(e.to_string()))?);
+        let index =
+            Arc::new(TextIndex::build(docs).map_err(|e| AppError::Internal(e.to_string()))?);
         self.collection_index.put(version, index.clone());
         Ok(index)
     }
@@ -632,7 +688,11 @@ impl App {
     /// A published material the actor may read, for taking part in it.
     async fn readable_material(&self, actor: &Actor, id: i64) -> Result<larnav_store::MaterialRow> {
         self.authorize(actor, Action::TakePart).await?;
-        let row = self.store.material(id, Shown::Latest).await.map_err(not_found)?;
+        let row = self
+            .store
+            .material(id, Shown::Latest)
+            .await
+            .map_err(not_found)?;
         if row.published_version_id.is_none() || !self.may_open(actor, &row).await? {
             return Err(AppError::NotFound);
         }
@@ -744,7 +804,11 @@ impl App {
         }
         if count_view {
             self.store
-                .count_material_view(row.id, Self::counted_organisation(actor).unwrap_or(0), today_in_sweden())
+                .count_material_view(
+                    row.id,
+                    Self::counted_organisation(actor).unwrap_or(0),
+                    today_in_sweden(),
+                )
                 .await?;
         }
         let ratings = self.store.material_ratings(row.id).await?;
@@ -765,7 +829,10 @@ impl App {
         Ok(Community {
             average,
             ratings: ratings.len(),
-            mine: ratings.iter().find(|r| Some(r.0) == actor.user_id).map(|r| r.1),
+            mine: ratings
+                .iter()
+                .find(|r| Some(r.0) == actor.user_id)
+                .map(|r| r.1),
             comments: self
                 .store
                 .material_comments(row.id)
@@ -786,16 +853,32 @@ impl App {
     ///
     /// # Errors
     /// A refusal.
-    pub async fn usage_stats(&self, actor: &Actor, organisation_id: i64, since: Option<NaiveDate>) -> Result<UsageStats> {
-        self.authorize(actor, Action::ManageMaterial(organisation_id)).await?;
+    pub async fn usage_stats(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+        since: Option<NaiveDate>,
+    ) -> Result<UsageStats> {
+        self.authorize(actor, Action::ManageMaterial(organisation_id))
+            .await?;
         let since = since.unwrap_or_else(|| {
             let today = today_in_sweden();
             today.with_year(today.year() - 1).unwrap_or(today)
         });
         let mut family = vec![organisation_id];
-        let org = self.store.get_organisation(organisation_id).await.map_err(not_found)?;
+        let org = self
+            .store
+            .get_organisation(organisation_id)
+            .await
+            .map_err(not_found)?;
         if org.parent_id.is_none() {
-            family.extend(self.store.organisation_family(organisation_id).await?.into_iter().filter(|o| *o != organisation_id));
+            family.extend(
+                self.store
+                    .organisation_family(organisation_id)
+                    .await?
+                    .into_iter()
+                    .filter(|o| *o != organisation_id),
+            );
         }
         let mut names = HashMap::new();
         for o in &family {
@@ -815,7 +898,11 @@ impl App {
             let title = self.store.material(u.id, Shown::Published).await?.title;
             by_material.push((title, u));
         }
-        by_material.sort_by(|a, b| b.1.views.cmp(&a.1.views).then(b.1.completions.cmp(&a.1.completions)));
+        by_material.sort_by(|a, b| {
+            b.1.views
+                .cmp(&a.1.views)
+                .then(b.1.completions.cmp(&a.1.completions))
+        });
         Ok(UsageStats {
             organisation_id,
             since,
@@ -831,7 +918,8 @@ impl App {
     /// # Errors
     /// A refusal.
     pub async fn staff_groups(&self, actor: &Actor, organisation_id: i64) -> Result<StaffGroups> {
-        self.authorize(actor, Action::ManageMaterial(organisation_id)).await?;
+        self.authorize(actor, Action::ManageMaterial(organisation_id))
+            .await?;
         let groups = self.store.staff_groups(&[organisation_id]).await?;
         let ids: Vec<i64> = groups.iter().map(|g| g.id).collect();
         let members = self.store.staff_members(&ids).await?;
@@ -848,7 +936,11 @@ impl App {
             groups: groups
                 .into_iter()
                 .map(|group| StaffGroupView {
-                    members: members.iter().filter(|m| m.group_id == group.id).cloned().collect(),
+                    members: members
+                        .iter()
+                        .filter(|m| m.group_id == group.id)
+                        .cloned()
+                        .collect(),
                     group,
                 })
                 .collect(),
@@ -869,8 +961,14 @@ impl App {
 
     /// # Errors
     /// [`AppError::Validation`] (`name`: empty, too long or already used), a refusal.
-    pub async fn create_staff_group(&self, actor: &Actor, organisation_id: i64, name: &str) -> Result<i64> {
-        self.authorize(actor, Action::ManageMaterial(organisation_id)).await?;
+    pub async fn create_staff_group(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+        name: &str,
+    ) -> Result<i64> {
+        self.authorize(actor, Action::ManageMaterial(organisation_id))
+            .await?;
         let name = name.trim();
         let mut checks = Checks::new();
         if name.is_empty() {
@@ -885,7 +983,9 @@ impl App {
             .create_staff_group(organisation_id, name, now(), &audit)
             .await
             .map_err(|e| match e {
-                larnav_store::StoreError::Conflict(_) => AppError::invalid("name", "development.group_exists"),
+                larnav_store::StoreError::Conflict(_) => {
+                    AppError::invalid("name", "development.group_exists")
+                }
                 other => other.into(),
             })
     }
@@ -895,15 +995,28 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::Validation`] (`user_id`: not staff of the organiser), a refusal.
-    pub async fn set_staff_member(&self, actor: &Actor, group_id: i64, user_id: &str, member: bool) -> Result<i64> {
+    pub async fn set_staff_member(
+        &self,
+        actor: &Actor,
+        group_id: i64,
+        user_id: &str,
+        member: bool,
+    ) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
         let group = self.store.staff_group(group_id).await.map_err(not_found)?;
-        self.authorize(actor, Action::ManageMaterial(group.organisation_id)).await?;
-        let user = id_of(user_id).ok_or_else(|| AppError::invalid("user_id", "development.not_staff"))?;
+        self.authorize(actor, Action::ManageMaterial(group.organisation_id))
+            .await?;
+        let user =
+            id_of(user_id).ok_or_else(|| AppError::invalid("user_id", "development.not_staff"))?;
         if member {
             let mut staff = false;
             for org in self.family_of(group.organisation_id).await? {
-                staff |= self.store.list_members(org).await?.iter().any(|m| m.user_id == user);
+                staff |= self
+                    .store
+                    .list_members(org)
+                    .await?
+                    .iter()
+                    .any(|m| m.user_id == user);
             }
             if !staff {
                 return Err(AppError::invalid("user_id", "development.not_staff"));
@@ -911,12 +1024,18 @@ impl App {
         }
         let audit = AuditRecord::new(
             actor.user_id,
-            if member { "staff_group.add" } else { "staff_group.remove" },
+            if member {
+                "staff_group.add"
+            } else {
+                "staff_group.remove"
+            },
             format!("staff_group:{group_id}"),
         )
         .in_organisation(group.organisation_id)
         .with_detail(format!("user:{user}"));
-        self.store.set_staff_member(group_id, user, member, now(), &audit).await?;
+        self.store
+            .set_staff_member(group_id, user, member, now(), &audit)
+            .await?;
         Ok(group.organisation_id)
     }
 
@@ -972,8 +1091,19 @@ impl App {
         let Some(user) = actor.user_id else {
             return Ok(false);
         };
-        let groups: Vec<i64> = self.store.plan_groups(plan_id).await?.iter().map(|g| g.id).collect();
-        Ok(self.store.staff_members(&groups).await?.iter().any(|m| m.user_id == user))
+        let groups: Vec<i64> = self
+            .store
+            .plan_groups(plan_id)
+            .await?
+            .iter()
+            .map(|g| g.id)
+            .collect();
+        Ok(self
+            .store
+            .staff_members(&groups)
+            .await?
+            .iter()
+            .any(|m| m.user_id == user))
     }
 
     /// # Errors
@@ -995,7 +1125,12 @@ impl App {
     /// # Errors
     /// A store error.
     pub async fn plans(&self, actor: &Actor) -> Result<Vec<PlanRow>> {
-        let managed: Vec<i64> = self.managed_organisations(actor).await?.into_iter().map(|o| o.0).collect();
+        let managed: Vec<i64> = self
+            .managed_organisations(actor)
+            .await?
+            .into_iter()
+            .map(|o| o.0)
+            .collect();
         Ok(self.store.plans(&managed, actor.user_id).await?)
     }
 
@@ -1005,6 +1140,7 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] (also for plans neither run by nor assigned to the viewer).
     pub async fn plan_view(&self, actor: &Actor, id: i64) -> Result<PlanView> {
+        self.authorize(actor, Action::TakePart).await?;
         let plan = self.store.plan(id).await.map_err(not_found)?;
         let can_manage = actor.may(Action::ManageMaterial(plan.organisation_id));
         let assigned = self.assigned(actor, id).await?;
@@ -1046,7 +1182,8 @@ impl App {
                 let complete = match (r.material_id, r.collection_id) {
                     (Some(m), _) => materials.contains(&m),
                     (_, Some(c)) => collection_steps.get(&c).is_some_and(|steps| {
-                        !steps.is_empty() && steps.iter().all(|s| Self::step_done(s, &materials, &items))
+                        !steps.is_empty()
+                            && steps.iter().all(|s| Self::step_done(s, &materials, &items))
                     }),
                     _ => false,
                 };
@@ -1060,7 +1197,10 @@ impl App {
             let mut view = self.step_view(actor, r).await?;
             if let Some(me) = actor.user_id {
                 view.done = done.contains(&(r.id, me));
-                if let Some(p) = progress.iter().find(|p| p.activity_id == r.id && p.user_id == me) {
+                if let Some(p) = progress
+                    .iter()
+                    .find(|p| p.activity_id == r.id && p.user_id == me)
+                {
                     view.status = p.status.clone();
                     view.reflection = p.reflection.clone();
                 }
@@ -1100,8 +1240,18 @@ impl App {
         let family = self.family_of(plan.organisation_id).await?;
         let mut out = Vec::new();
         for org in family {
-            let members: HashSet<i64> = self.store.list_members(org).await?.into_iter().map(|m| m.user_id).collect();
-            let here: Vec<i64> = staff.iter().copied().filter(|u| members.contains(u)).collect();
+            let members: HashSet<i64> = self
+                .store
+                .list_members(org)
+                .await?
+                .into_iter()
+                .map(|m| m.user_id)
+                .collect();
+            let here: Vec<i64> = staff
+                .iter()
+                .copied()
+                .filter(|u| members.contains(u))
+                .collect();
             if here.is_empty() {
                 continue;
             }
@@ -1134,19 +1284,35 @@ impl App {
         let audit = AuditRecord::new(actor.user_id, "plan.add_activity", format!("plan:{id}"))
             .in_organisation(plan.organisation_id)
             .with_detail(step.kind.clone());
-        Ok(self.store.add_plan_activity(id, &step, now(), &audit).await?)
+        Ok(self
+            .store
+            .add_plan_activity(id, &step, now(), &audit)
+            .await?)
     }
 
     /// Moves a plan activity up or down, or removes it. Returns the plan's id.
     ///
     /// # Errors
     /// A refusal, [`AppError::NotFound`].
-    pub async fn change_plan_activity(&self, actor: &Actor, activity: i64, change: StepChange) -> Result<i64> {
+    pub async fn change_plan_activity(
+        &self,
+        actor: &Actor,
+        activity: i64,
+        change: StepChange,
+    ) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
-        let step = self.store.plan_activity(activity).await.map_err(not_found)?;
+        let step = self
+            .store
+            .plan_activity(activity)
+            .await
+            .map_err(not_found)?;
         let plan = self.managed_plan(actor, step.parent_id).await?;
-        let audit = AuditRecord::new(actor.user_id, change.action("plan"), format!("plan:{}", plan.id))
-            .in_organisation(plan.organisation_id);
+        let audit = AuditRecord::new(
+            actor.user_id,
+            change.action("plan"),
+            format!("plan:{}", plan.id),
+        )
+        .in_organisation(plan.organisation_id);
         self.apply_step_change(Steps::PlanActivities, activity, change, &audit)
             .await?;
         Ok(plan.id)
@@ -1156,7 +1322,13 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::Validation`] (`group_id`), a refusal.
-    pub async fn assign_plan(&self, actor: &Actor, id: i64, group_id: &str, assigned: bool) -> Result<()> {
+    pub async fn assign_plan(
+        &self,
+        actor: &Actor,
+        id: i64,
+        group_id: &str,
+        assigned: bool,
+    ) -> Result<()> {
         let plan = self.managed_plan(actor, id).await?;
         let group = match id_of(group_id) {
             Some(g) => self.store.staff_group(g).await.ok(),
@@ -1166,12 +1338,19 @@ impl App {
         .ok_or_else(|| AppError::invalid("group_id", "field.choice_invalid"))?;
         let audit = AuditRecord::new(
             actor.user_id,
-            if assigned { "plan.assign" } else { "plan.unassign" },
+            if assigned {
+                "plan.assign"
+            } else {
+                "plan.unassign"
+            },
             format!("plan:{id}"),
         )
         .in_organisation(plan.organisation_id)
         .with_detail(group.name.clone());
-        Ok(self.store.set_plan_assignment(id, group.id, assigned, now(), &audit).await?)
+        Ok(self
+            .store
+            .set_plan_assignment(id, group.id, assigned, now(), &audit)
+            .await?)
     }
 
     /// A staff member's progress and reflection on an activity of a plan assigned to them.
@@ -1180,10 +1359,19 @@ impl App {
     /// # Errors
     /// [`AppError::Validation`] (`status`, `reflection`), [`AppError::NotFound`] (not
     /// assigned), a refusal.
-    pub async fn set_progress(&self, actor: &Actor, activity: i64, form: &ProgressForm) -> Result<i64> {
+    pub async fn set_progress(
+        &self,
+        actor: &Actor,
+        activity: i64,
+        form: &ProgressForm,
+    ) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
         let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
-        let step = self.store.plan_activity(activity).await.map_err(not_found)?;
+        let step = self
+            .store
+            .plan_activity(activity)
+            .await
+            .map_err(not_found)?;
         if !self.assigned(actor, step.parent_id).await? {
             let plan = self.store.plan(step.parent_id).await.map_err(not_found)?;
             return Err(if actor.may(Action::ManageMaterial(plan.organisation_id)) {

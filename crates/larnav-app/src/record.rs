@@ -11,9 +11,9 @@ use larnav_store::{AuditRecord, RecordChoice, RecordMeetings, Shown};
 use serde::Serialize;
 
 use crate::accounts::{Caller, verify_blocking};
-use crate::security::dummy_hash;
 use crate::catalogue::today_in_sweden;
 use crate::error::Checks;
+use crate::security::dummy_hash;
 use crate::{App, AppError, Result, now};
 
 /// What erasure keeps, as locale keys (each explained on the account page and in the API).
@@ -95,7 +95,8 @@ impl App {
     /// # Errors
     /// A refusal (anonymous callers).
     pub async fn learner_record(&self, caller: &Caller) -> Result<LearnerRecord> {
-        self.authorize(&caller.actor, Action::ManageOwnAccount).await?;
+        self.authorize(&caller.actor, Action::ManageOwnAccount)
+            .await?;
         let user = caller.user.id;
         let actor = &caller.actor;
         let today = today_in_sweden();
@@ -112,13 +113,22 @@ impl App {
         let mut materials_completed = Vec::new();
         for (id, at) in self.store.material_completions(user).await? {
             if let Ok(m) = self.store.material(id, Shown::Published).await {
-                materials_completed.push(RecordItem { id, title: m.title, at: Some(at) });
+                materials_completed.push(RecordItem {
+                    id,
+                    title: m.title,
+                    at: Some(at),
+                });
             }
         }
         let completed: std::collections::HashSet<i64> =
             materials_completed.iter().map(|m| m.id).collect();
-        let items: std::collections::HashSet<i64> =
-            self.store.items_done(user).await?.into_iter().map(|i| i.0).collect();
+        let items: std::collections::HashSet<i64> = self
+            .store
+            .items_done(user)
+            .await?
+            .into_iter()
+            .map(|i| i.0)
+            .collect();
         let mut collections = Vec::new();
         for c in self.store.collections().await? {
             let steps = self.store.collection_items(c.id).await?;
@@ -127,7 +137,12 @@ impl App {
                 .filter(|s| Self::step_done(s, &completed, &items))
                 .count();
             if done > 0 {
-                collections.push(RecordCollection { id: c.id, title: c.title, done, steps: steps.len() });
+                collections.push(RecordCollection {
+                    id: c.id,
+                    title: c.title,
+                    done,
+                    steps: steps.len(),
+                });
             }
         }
         let mut plans = Vec::new();
@@ -173,7 +188,11 @@ impl App {
             meetings: self.store.record_meetings(user).await?,
             materials_written: own
                 .into_iter()
-                .map(|m| RecordItem { id: m.id, title: m.title, at: Some(m.updated_at) })
+                .map(|m| RecordItem {
+                    id: m.id,
+                    title: m.title,
+                    at: Some(m.updated_at),
+                })
                 .collect(),
             comments: self.store.comments_by(user).await?,
         })
@@ -185,8 +204,14 @@ impl App {
     /// # Errors
     /// [`AppError::Validation`] (`password` wrong, `confirm` not ticked, the last platform
     /// administrator).
-    pub async fn erase_account(&self, caller: &Caller, password: &str, confirmed: bool) -> Result<()> {
-        self.authorize(&caller.actor, Action::ManageOwnAccount).await?;
+    pub async fn erase_account(
+        &self,
+        caller: &Caller,
+        password: &str,
+        confirmed: bool,
+    ) -> Result<()> {
+        self.authorize(&caller.actor, Action::ManageOwnAccount)
+            .await?;
         let mut checks = Checks::new();
         let stored = caller
             .user
@@ -204,7 +229,11 @@ impl App {
         }
         checks.finish()?;
         // The audit names the account by id only: the name is what is being erased.
-        let audit = AuditRecord::new(Some(caller.user.id), "user.erase", format!("user:{}", caller.user.id));
+        let audit = AuditRecord::new(
+            Some(caller.user.id),
+            "user.erase",
+            format!("user:{}", caller.user.id),
+        );
         self.store
             .erase_user(caller.user.id, now(), &audit)
             .await

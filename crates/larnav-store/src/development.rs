@@ -190,7 +190,10 @@ fn id_list(ids: &[i64]) -> String {
     if ids.is_empty() {
         "NULL".into()
     } else {
-        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -210,10 +213,21 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        Ok(audited_insert!(self, audit, now, sqlx::query_as(
-            "INSERT INTO collection (organisation_id, title, summary, scope, created_by,
-                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
-            .bind(organisation_id).bind(title).bind(summary).bind(scope).bind(by).bind(now)))
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
+                "INSERT INTO collection (organisation_id, title, summary, scope, created_by,
+                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(title)
+            .bind(summary)
+            .bind(scope)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -228,10 +242,20 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        found(audited!(self, audit, now, sqlx::query(
-            "UPDATE collection SET title = $2, summary = $3, scope = $4, updated_at = $5
-             WHERE id = $1")
-            .bind(id).bind(title).bind(summary).bind(scope).bind(now)))
+        found(audited!(
+            self,
+            audit,
+            now,
+            sqlx::query(
+                "UPDATE collection SET title = $2, summary = $3, scope = $4, updated_at = $5
+             WHERE id = $1"
+            )
+            .bind(id)
+            .bind(title)
+            .bind(summary)
+            .bind(scope)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -288,13 +312,23 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        let id = audited_insert!(self, audit, now, sqlx::query_as(
-            "INSERT INTO collection_item (collection_id, position, kind, material_id,
+        let id = audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
+                "INSERT INTO collection_item (collection_id, position, kind, material_id,
                 offering_id, title, description)
              VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM collection_item
-                          WHERE collection_id = $1), $2, $3, $4, $5, $6) RETURNING id")
-            .bind(collection_id).bind(&step.kind).bind(step.material_id).bind(step.offering_id)
-            .bind(&step.title).bind(&step.description));
+                          WHERE collection_id = $1), $2, $3, $4, $5, $6) RETURNING id"
+            )
+            .bind(collection_id)
+            .bind(&step.kind)
+            .bind(step.material_id)
+            .bind(step.offering_id)
+            .bind(&step.title)
+            .bind(&step.description)
+        );
         self.touch("collection", collection_id, now).await?;
         Ok(id)
     }
@@ -318,7 +352,12 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         let sql = format!("DELETE FROM {} WHERE id = $1", table.table());
-        found(audited!(self, audit, now, sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id)))
+        found(audited!(
+            self,
+            audit,
+            now,
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id)
+        ))
     }
 
     /// Moves a step one place up or down within its collection or plan (a no-op at either
@@ -336,7 +375,8 @@ impl Store {
     ) -> Result<()> {
         let (t, parent) = (table.table(), table.parent());
         // Only fixed identifiers are interpolated: safe.
-        let neighbour = format!(
+        let neighbour =
+            format!(
             "SELECT n.id, n.position, s.position FROM {t} s JOIN {t} n ON n.{parent} = s.{parent}
              WHERE s.id = $1 AND {}
              ORDER BY n.position {} LIMIT 1",
@@ -483,10 +523,19 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        Ok(audited_insert!(self, audit, now, sqlx::query_as(
-            "INSERT INTO material_comment (material_id, user_id, body, created_at)
-             VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(material_id).bind(user_id).bind(body).bind(now)))
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
+                "INSERT INTO material_comment (material_id, user_id, body, created_at)
+             VALUES ($1, $2, $3, $4) RETURNING id"
+            )
+            .bind(material_id)
+            .bind(user_id)
+            .bind(body)
+            .bind(now)
+        ))
     }
 
     const COMMENT: &str = "SELECT c.id, c.material_id, c.user_id,
@@ -498,7 +547,10 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn material_comments(&self, material_id: i64) -> Result<Vec<MaterialComment>> {
-        let sql = format!("{} WHERE c.material_id = $1 ORDER BY c.created_at, c.id", Self::COMMENT);
+        let sql = format!(
+            "{} WHERE c.material_id = $1 ORDER BY c.created_at, c.id",
+            Self::COMMENT
+        );
         on_pool!(self, p => Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(material_id).fetch_all(p).await?))
     }
@@ -518,8 +570,12 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        found(audited!(self, audit, now, sqlx::query(
-            "DELETE FROM material_comment WHERE id = $1").bind(id)))
+        found(audited!(
+            self,
+            audit,
+            now,
+            sqlx::query("DELETE FROM material_comment WHERE id = $1").bind(id)
+        ))
     }
 
     /// How many comments a person wrote.
@@ -620,10 +676,18 @@ impl Store {
         if exists.is_some() {
             return Err(StoreError::Conflict("staff_group_exists".into()));
         }
-        Ok(audited_insert!(self, audit, now, sqlx::query_as(
-            "INSERT INTO staff_group (organisation_id, name, created_at) VALUES ($1, $2, $3)
-             RETURNING id")
-            .bind(organisation_id).bind(name).bind(now)))
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
+                "INSERT INTO staff_group (organisation_id, name, created_at) VALUES ($1, $2, $3)
+             RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(name)
+            .bind(now)
+        ))
     }
 
     /// The staff groups of `organisations`, by name.
@@ -676,13 +740,26 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         if member {
-            audited!(self, audit, now, sqlx::query(
-                "INSERT INTO staff_group_member (group_id, user_id) VALUES ($1, $2)
-                 ON CONFLICT (group_id, user_id) DO NOTHING").bind(group_id).bind(user_id));
+            audited!(
+                self,
+                audit,
+                now,
+                sqlx::query(
+                    "INSERT INTO staff_group_member (group_id, user_id) VALUES ($1, $2)
+                 ON CONFLICT (group_id, user_id) DO NOTHING"
+                )
+                .bind(group_id)
+                .bind(user_id)
+            );
         } else {
-            audited!(self, audit, now, sqlx::query(
-                "DELETE FROM staff_group_member WHERE group_id = $1 AND user_id = $2")
-                .bind(group_id).bind(user_id));
+            audited!(
+                self,
+                audit,
+                now,
+                sqlx::query("DELETE FROM staff_group_member WHERE group_id = $1 AND user_id = $2")
+                    .bind(group_id)
+                    .bind(user_id)
+            );
         }
         Ok(())
     }
@@ -702,10 +779,21 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        Ok(audited_insert!(self, audit, now, sqlx::query_as(
-            "INSERT INTO development_plan (organisation_id, year, title, goals, created_by,
-                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
-            .bind(organisation_id).bind(year).bind(title).bind(goals).bind(by).bind(now)))
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
+                "INSERT INTO development_plan (organisation_id, year, title, goals, created_by,
+                created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(year)
+            .bind(title)
+            .bind(goals)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -720,10 +808,20 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        found(audited!(self, audit, now, sqlx::query(
-            "UPDATE development_plan SET year = $2, title = $3, goals = $4, updated_at = $5
-             WHERE id = $1")
-            .bind(id).bind(year).bind(title).bind(goals).bind(now)))
+        found(audited!(
+            self,
+            audit,
+            now,
+            sqlx::query(
+                "UPDATE development_plan SET year = $2, title = $3, goals = $4, updated_at = $5
+             WHERE id = $1"
+            )
+            .bind(id)
+            .bind(year)
+            .bind(title)
+            .bind(goals)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -778,7 +876,8 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        let id = audited_insert!(self, audit, now, sqlx::query_as(
+        let id =
+            audited_insert!(self, audit, now, sqlx::query_as(
             "INSERT INTO plan_activity (plan_id, position, kind, material_id, collection_id,
                 offering_id, title, description, due_on)
              VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM plan_activity
@@ -807,9 +906,14 @@ impl Store {
                  ON CONFLICT (plan_id, group_id) DO NOTHING")
                 .bind(plan_id).bind(group_id).bind(now));
         } else {
-            audited!(self, audit, now, sqlx::query(
-                "DELETE FROM plan_assignment WHERE plan_id = $1 AND group_id = $2")
-                .bind(plan_id).bind(group_id));
+            audited!(
+                self,
+                audit,
+                now,
+                sqlx::query("DELETE FROM plan_assignment WHERE plan_id = $1 AND group_id = $2")
+                    .bind(plan_id)
+                    .bind(group_id)
+            );
         }
         Ok(())
     }

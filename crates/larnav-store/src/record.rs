@@ -86,7 +86,12 @@ impl Store {
     ///
     /// # Errors
     /// [`StoreError::NotFound`].
-    pub async fn erase_user(&self, user_id: i64, now: DateTime<Utc>, audit: &AuditRecord) -> Result<()> {
+    pub async fn erase_user(
+        &self,
+        user_id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
         const NAME: &str = "Raderad användare";
         let email = format!("raderad-{user_id}@larnav.invalid");
         on_pool!(self, p => {

@@ -391,7 +391,10 @@ pub fn router(app: App) -> Router {
             "/materials/{id}/completion",
             post(pages::development::complete_material),
         )
-        .route("/materials/{id}/rating", post(pages::development::rate_material))
+        .route(
+            "/materials/{id}/rating",
+            post(pages::development::rate_material),
+        )
         .route(
             "/materials/{id}/comments",
             post(pages::development::comment_material),

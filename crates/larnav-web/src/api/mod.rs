@@ -24,6 +24,7 @@ mod admin;
 mod admission;
 mod areas;
 mod catalogue;
+mod development;
 mod material;
 mod network;
 mod organisations;
@@ -107,6 +108,16 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         material::search, material::create, material::mine, material::get_one, material::update,
         material::submit, material::review, material::upload_attachment, material::attachment,
         material::delete_attachment,
+        development::collections, development::create_collection, development::collection,
+        development::update_collection, development::add_step, development::move_step,
+        development::remove_step, development::mark_step, development::complete_material,
+        development::rate_material, development::comment_material, development::delete_comment,
+        development::usage, development::staff_groups, development::create_staff_group,
+        development::add_staff_member, development::remove_staff_member, development::plans,
+        development::create_plan, development::plan, development::update_plan,
+        development::add_activity, development::move_activity, development::remove_activity,
+        development::set_progress, development::assign, development::unassign,
+        development::record, development::erase,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -399,6 +410,73 @@ pub fn router() -> Router<App> {
             "/material-attachments/{id}",
             get(material::attachment).delete(material::delete_attachment),
         )
+        .route(
+            "/materials/{id}/completion",
+            put(development::complete_material),
+        )
+        .route("/materials/{id}/rating", put(development::rate_material))
+        .route(
+            "/materials/{id}/comments",
+            post(development::comment_material),
+        )
+        .route(
+            "/material-comments/{id}",
+            axum::routing::delete(development::delete_comment),
+        )
+        .route(
+            "/organisations/{id}/material-usage",
+            get(development::usage),
+        )
+        .route(
+            "/organisations/{id}/staff-groups",
+            get(development::staff_groups).post(development::create_staff_group),
+        )
+        .route(
+            "/staff-groups/{id}/members/{user}",
+            put(development::add_staff_member).delete(development::remove_staff_member),
+        )
+        .route(
+            "/collections",
+            get(development::collections).post(development::create_collection),
+        )
+        .route(
+            "/collections/{id}",
+            get(development::collection).put(development::update_collection),
+        )
+        .route("/collections/{id}/steps", post(development::add_step))
+        .route(
+            "/collection-steps/{id}",
+            axum::routing::delete(development::remove_step),
+        )
+        .route("/collection-steps/{id}/move", post(development::move_step))
+        .route("/collection-steps/{id}/done", put(development::mark_step))
+        .route(
+            "/plans",
+            get(development::plans).post(development::create_plan),
+        )
+        .route(
+            "/plans/{id}",
+            get(development::plan).put(development::update_plan),
+        )
+        .route("/plans/{id}/activities", post(development::add_activity))
+        .route(
+            "/plans/{id}/groups/{group}",
+            put(development::assign).delete(development::unassign),
+        )
+        .route(
+            "/plan-activities/{id}",
+            axum::routing::delete(development::remove_activity),
+        )
+        .route(
+            "/plan-activities/{id}/move",
+            post(development::move_activity),
+        )
+        .route(
+            "/plan-activities/{id}/progress",
+            put(development::set_progress),
+        )
+        .route("/me/record", get(development::record))
+        .route("/me/erase", post(development::erase))
 }
 
 /// Paging parameters shared by list endpoints.

@@ -224,12 +224,7 @@ impl CollectionPage<'_> {
     }
 }
 
-async fn collection_page(
-    app: &App,
-    ctx: &Ctx,
-    id: i64,
-    failed: Option<&Failed<'_>>,
-) -> PageResult {
+async fn collection_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -> PageResult {
     let view = app.collection_view(&ctx.actor, id).await?;
     let choices = if view.can_manage {
         step_choices(app, ctx).await?
@@ -328,9 +323,7 @@ pub async fn change_collection_step(
     body: Bytes,
 ) -> PageResult {
     let change = change_of(&fields(&body))?;
-    let collection = app
-        .change_collection_step(&ctx.actor, id, change)
-        .await?;
+    let collection = app.change_collection_step(&ctx.actor, id, change).await?;
     Ok(redirect_with(
         &app,
         &format!("/collections/{collection}#steps"),
@@ -451,7 +444,11 @@ pub struct OrganisationQuery {
 }
 
 /// The organisation a page is for: the one asked for, else the first the viewer runs.
-async fn chosen(app: &App, ctx: &Ctx, asked: Option<i64>) -> Result<(i64, Vec<(i64, String)>), AppError> {
+async fn chosen(
+    app: &App,
+    ctx: &Ctx,
+    asked: Option<i64>,
+) -> Result<(i64, Vec<(i64, String)>), AppError> {
     let organisations = app.managed_organisations(&ctx.actor).await?;
     match asked.or_else(|| organisations.first().map(|o| o.0)) {
         Some(id) => Ok((id, organisations)),
@@ -586,7 +583,12 @@ pub async fn set_staff_member(
                 error: &e,
                 values: &values,
             };
-            let org = app.store.staff_group(id).await.ok().map(|g| g.organisation_id);
+            let org = app
+                .store
+                .staff_group(id)
+                .await
+                .ok()
+                .map(|g| g.organisation_id);
             shown_again(&e, staff_groups_page(&app, &ctx, org, Some(&failed)).await)
         }
         Err(e) => Err(e.into()),
@@ -897,7 +899,12 @@ pub async fn set_progress(
             "development.progress_saved",
         )),
         Err(e) if is_form_error(&e) => {
-            let plan = app.store.plan_activity(id).await.map_err(|_| AppError::NotFound)?.parent_id;
+            let plan = app
+                .store
+                .plan_activity(id)
+                .await
+                .map_err(|_| AppError::NotFound)?
+                .parent_id;
             values.push(("activity_id".into(), id.to_string()));
             let failed = Failed {
                 form: "progress",
@@ -975,9 +982,13 @@ pub async fn record(State(app): State<App>, ctx: Ctx) -> PageResult {
 /// The record as a JSON file to keep (GDPR art. 15 and 20).
 pub async fn record_json(State(app): State<App>, ctx: Ctx) -> PageResult {
     let record = app.learner_record(ctx.caller()?).await?;
-    let bytes = serde_json::to_vec_pretty(&record).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        serde_json::to_vec_pretty(&record).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(super::download(
-        &format!("larnav-larlogg-{}.json", record.exported_at.format("%Y-%m-%d")),
+        &format!(
+            "larnav-larlogg-{}.json",
+            record.exported_at.format("%Y-%m-%d")
+        ),
         "application/json",
         bytes,
     ))
@@ -987,13 +998,20 @@ pub async fn erase_account(State(app): State<App>, ctx: Ctx, body: Bytes) -> Pag
     let values = fields(&body);
     let caller = ctx.caller()?;
     match app
-        .erase_account(caller, field(&values, "password"), field(&values, "confirm") == "1")
+        .erase_account(
+            caller,
+            field(&values, "password"),
+            field(&values, "confirm") == "1",
+        )
         .await
     {
         Ok(()) => Ok(super::auth::signed_out(&app, "record.erased")),
         Err(e) if is_form_error(&e) => {
             // The password is never shown again.
-            let kept: Vec<(String, String)> = values.into_iter().filter(|(k, _)| k != "password").collect();
+            let kept: Vec<(String, String)> = values
+                .into_iter()
+                .filter(|(k, _)| k != "password")
+                .collect();
             let failed = Failed {
                 form: "erase",
                 error: &e,

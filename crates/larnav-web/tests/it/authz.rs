@@ -141,6 +141,10 @@ struct Fixtures {
     model: i64,
     /// A material of A shared with everyone, its first version published.
     material: i64,
+    /// A collection of A shared with everyone, a development plan of A, a staff group of A.
+    collection: i64,
+    plan: i64,
+    group: i64,
 }
 
 fn form_endpoints(
@@ -603,6 +607,114 @@ fn form_endpoints(
             "POST",
             "/material-attachments/5321/delete".into(),
             form(&[]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/completion", f.material),
+            form(&[("done", "0")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/rating", f.material),
+            form(&[("stars", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/materials/{}/comments", f.material),
+            form(&[("body", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/material-comments/5321/delete".into(),
+            form(&[]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/collections".into(),
+            form(&[("organisation_id", &a.to_string())]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/collections/{}", f.collection),
+            form(&[("title", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/collections/{}/steps", f.collection),
+            form(&[("kind", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/collection-steps/5321".into(),
+            form(&[("change", "up")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/collection-steps/5321/done".into(),
+            form(&[("done", "1")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/staff-groups".into(),
+            form(&[("organisation_id", &a.to_string()), ("name", "")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/staff-groups/{}/members", f.group),
+            form(&[("user_id", "5321"), ("member", "1")]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/plans".into(),
+            form(&[("organisation_id", &a.to_string())]),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/plans/{}", f.plan),
+            form(&[("title", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/plans/{}/activities", f.plan),
+            form(&[("kind", "")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/plans/{}/groups", f.plan),
+            form(&[("group_id", &f.group.to_string()), ("assigned", "0")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/plan-activities/5321".into(),
+            form(&[("change", "up")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/plan-activities/5321/progress".into(),
+            form(&[("status", "done")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/account/erase".into(),
+            form(&[("password", "fel")]),
             SignedIn,
         ),
         (
@@ -1478,6 +1590,160 @@ fn endpoints(
             None,
             SignedIn,
         ),
+        (
+            "PUT",
+            format!("/api/v1/materials/{}/completion", f.material),
+            Some(json!({"done": false})),
+            SignedIn,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/materials/{}/rating", f.material),
+            Some(json!({"stars": ""})),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/api/v1/materials/{}/comments", f.material),
+            Some(json!({"body": ""})),
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            "/api/v1/material-comments/5321".into(),
+            None,
+            SignedIn,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/material-usage"),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/organisations/{a}/staff-groups"),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/organisations/{a}/staff-groups"),
+            Some(json!({"name": ""})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/staff-groups/{}/members/5321", f.group),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/staff-groups/{}/members/5321", f.group),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        ("GET", "/api/v1/collections".into(), None, Everyone),
+        (
+            "POST",
+            "/api/v1/collections".into(),
+            Some(json!({"organisation_id": a.to_string()})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/collections/{}", f.collection),
+            None,
+            Everyone,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/collections/{}", f.collection),
+            Some(json!({"title": ""})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/collections/{}/steps", f.collection),
+            Some(json!({})),
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            "/api/v1/collection-steps/5321/move".into(),
+            Some(json!({"direction": "up"})),
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            "/api/v1/collection-steps/5321".into(),
+            None,
+            SignedIn,
+        ),
+        (
+            "PUT",
+            "/api/v1/collection-steps/5321/done".into(),
+            Some(json!({"done": true})),
+            SignedIn,
+        ),
+        ("GET", "/api/v1/plans".into(), None, SignedIn),
+        (
+            "POST",
+            "/api/v1/plans".into(),
+            Some(json!({"organisation_id": a.to_string()})),
+            NetworkOrganisersOfA,
+        ),
+        ("GET", format!("/api/v1/plans/{}", f.plan), None, SignedIn),
+        (
+            "PUT",
+            format!("/api/v1/plans/{}", f.plan),
+            Some(json!({"title": ""})),
+            SignedIn,
+        ),
+        (
+            "POST",
+            format!("/api/v1/plans/{}/activities", f.plan),
+            Some(json!({})),
+            SignedIn,
+        ),
+        (
+            "PUT",
+            format!("/api/v1/plans/{}/groups/{}", f.plan, f.group),
+            None,
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            format!("/api/v1/plans/{}/groups/{}", f.plan, f.group),
+            None,
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/api/v1/plan-activities/5321/move".into(),
+            Some(json!({"direction": "up"})),
+            SignedIn,
+        ),
+        (
+            "DELETE",
+            "/api/v1/plan-activities/5321".into(),
+            None,
+            SignedIn,
+        ),
+        (
+            "PUT",
+            "/api/v1/plan-activities/5321/progress".into(),
+            Some(json!({})),
+            SignedIn,
+        ),
+        ("GET", "/api/v1/me/record".into(), None, SignedIn),
+        (
+            "POST",
+            "/api/v1/me/erase".into(),
+            Some(json!({"password": "fel"})),
+            SignedIn,
+        ),
         // The pages, which call the same use cases.
         ("GET", "/".into(), None, Everyone),
         ("GET", "/admission".into(), None, Everyone),
@@ -1545,6 +1811,29 @@ fn endpoints(
             None,
             NetworkOrganisersOfA,
         ),
+        ("GET", "/collections".into(), None, Everyone),
+        (
+            "GET",
+            format!("/collections/{}", f.collection),
+            None,
+            Everyone,
+        ),
+        (
+            "GET",
+            format!("/materials/usage?organisation={a}"),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "GET",
+            format!("/staff-groups?organisation={a}"),
+            None,
+            NetworkOrganisersOfA,
+        ),
+        ("GET", "/plans".into(), None, SignedIn),
+        ("GET", format!("/plans/{}", f.plan), None, SignedIn),
+        ("GET", "/account/record".into(), None, SignedIn),
+        ("GET", "/account/record.json".into(), None, SignedIn),
         ("GET", "/account".into(), None, SignedIn),
         ("GET", "/organisations".into(), None, SignedIn),
         ("GET", format!("/organisations/{a}"), None, SignedIn),
@@ -1767,6 +2056,9 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
                             fixtures.mentorship,
                             fixtures.model,
                             fixtures.material,
+                            fixtures.collection,
+                            fixtures.plan,
+                            fixtures.group,
                         ]
                     )
                 )
@@ -1911,6 +2203,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         .unwrap();
     let catalogue = catalogue_fixtures(app, a).await;
     let material = material_fixture(app, a).await;
+    let [collection, plan, group] = development_fixture(app, a).await;
     Fixtures {
         list,
         published,
@@ -1929,7 +2222,43 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         mentorship,
         model,
         material,
+        collection,
+        plan,
+        group,
     }
+}
+
+/// [a collection shared with everyone, a development plan, a staff group], all of A.
+async fn development_fixture(app: &larnav_app::App, a: i64) -> [i64; 3] {
+    use larnav_app::development::{CollectionForm, PlanForm};
+    use larnav_app::domain::Actor;
+    let system = Actor::system();
+    let collection = app
+        .create_collection(
+            &system,
+            &CollectionForm {
+                organisation_id: a.to_string(),
+                title: "Bedömning".into(),
+                scope: "everyone".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let plan = app
+        .create_plan(
+            &system,
+            &PlanForm {
+                organisation_id: a.to_string(),
+                year: "2027".into(),
+                title: "Plan 2027".into(),
+                goals: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let group = app.create_staff_group(&system, a, "Lärare").await.unwrap();
+    [collection, plan, group]
 }
 
 /// A material of A shared with everyone, written and approved (its first version published).

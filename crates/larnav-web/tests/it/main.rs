@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod authz;
 mod catalogue;
+mod development;
 mod helpers;
 mod material;
 mod meetings;

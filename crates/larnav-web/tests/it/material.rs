@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, TestApp, call, each_backend, location};
 
-async fn organisation(t: &TestApp, name: &str, kind: &str, parent: Option<i64>) -> i64 {
+pub(crate) async fn organisation(t: &TestApp, name: &str, kind: &str, parent: Option<i64>) -> i64 {
     let form = OrganisationForm {
         name: name.into(),
         kind: kind.into(),
@@ -31,7 +31,7 @@ async fn organisation(t: &TestApp, name: &str, kind: &str, parent: Option<i64>) 
 
 /// A school organiser with two schools and an organisation outside it:
 /// (organiser, school A, school B, outside).
-async fn organiser_with_schools(t: &TestApp) -> (i64, i64, i64, i64) {
+pub(crate) async fn organiser_with_schools(t: &TestApp) -> (i64, i64, i64, i64) {
     let organiser = organisation(t, "Hudiksvalls kommun", "school_organiser", None).await;
     let a = organisation(t, "Håstaskolan", "school", Some(organiser)).await;
     let b = organisation(t, "Iggesundsskolan", "school", Some(organiser)).await;
@@ -40,7 +40,12 @@ async fn organiser_with_schools(t: &TestApp) -> (i64, i64, i64, i64) {
 }
 
 /// A person with `roles` in `org`, signed in in their own browser, and an API token.
-async fn person(t: &TestApp, org: i64, email: &str, roles: &[Role]) -> (TestApp, String) {
+pub(crate) async fn person(
+    t: &TestApp,
+    org: i64,
+    email: &str,
+    roles: &[Role],
+) -> (TestApp, String) {
     let user = t.create_user(email, email, false).await;
     t.grant(org, user, roles).await;
     let b = t.clone_browser();
@@ -49,7 +54,7 @@ async fn person(t: &TestApp, org: i64, email: &str, roles: &[Role]) -> (TestApp,
 }
 
 /// The material's latest version as its workers see it: (version id, revision, status).
-async fn latest(t: &TestApp, token: &str, id: i64) -> (String, String, String) {
+pub(crate) async fn latest(t: &TestApp, token: &str, id: i64) -> (String, String, String) {
     let (status, view) = call(
         t,
         Method::GET,
