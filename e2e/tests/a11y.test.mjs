@@ -42,6 +42,8 @@ const PUBLIC_PAGES = [
   "/materials",
   "/materials?q=formativ%20bed%C3%B6mning&school_form=compulsory",
   "/materials/2",
+  "/collections",
+  "/collections/1",
   "/api",
   "/finns-inte",
 ];
@@ -83,10 +85,12 @@ test("every signed-in page passes axe", async () => {
     "/supply",
     "/signals/ads",
     "/materials",
-    "/materials/new",
     "/materials/1",
     "/materials/1/edit",
     "/materials/3",
+    "/collections",
+    "/plans",
+    "/account/record",
   ];
   for (const path of paths) {
     await page.goto(`${BASE}${path}`);

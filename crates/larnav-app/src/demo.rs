@@ -161,7 +161,7 @@ type Person = (
     &'static [(usize, Role)],
 );
 
-const PEOPLE: [Person; 10] = [
+const PEOPLE: [Person; 11] = [
     (
         "admin@demo.larnav.se",
         "Alva Administratör",
@@ -224,6 +224,13 @@ const PEOPLE: [Person; 10] = [
         "utvecklingsstrateg, utbildningsförvaltningen i Hudiksvall",
         false,
         &[(14, Role::Coordinator), (14, Role::OrganisationAdmin)],
+    ),
+    (
+        "personal@demo.larnav.se",
+        "Sixten Sjöberg",
+        "lärare, Iggesundsskolan",
+        false,
+        &[(16, Role::ProviderStaff)],
     ),
     (
         "elev@demo.larnav.se",
@@ -1231,7 +1238,7 @@ impl App {
                     summary: "Tre steg för lärare som vill börja med formativ bedömning: läs, \
                         prova i en lektion och samtala med en kollega."
                         .into(),
-                    scope: "organiser".into(),
+                    scope: "everyone".into(),
                 },
             )
             .await?;
