@@ -478,11 +478,7 @@ impl App {
             ..NewStep::default()
         };
         match kind {
-            "activity" | "meeting" => {
-                if title.is_empty() {
-                    checks.fail("title", "field.required");
-                }
-            }
+            "activity" | "meeting" if title.is_empty() => checks.fail("title", "field.required"),
             "material" => match target {
                 Some(m) if self.material_readable(actor, m).await? => {
                     let row = self.store.material(m, Shown::Latest).await?;
