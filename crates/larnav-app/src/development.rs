@@ -48,7 +48,7 @@ pub struct CollectionForm {
     pub organisation_id: String,
     pub title: String,
     pub summary: String,
-    /// private, organisation, organiser or everyone; organisation when empty.
+    /// private, organisation, organiser or everyone; organiser when empty.
     pub scope: String,
 }
 
@@ -260,7 +260,11 @@ impl App {
         }
         too_long(&mut checks, "title", title, 200);
         too_long(&mut checks, "summary", summary, 2000);
-        let scope = scope_of(&mut checks, &form.scope);
+        // A path is usually curated for staff across the organiser's schools.
+        let scope = match form.scope.trim() {
+            "" => Scope::Organiser,
+            s => scope_of(&mut checks, s),
+        };
         checks.finish()?;
         Ok((title.into(), summary.into(), scope))
     }

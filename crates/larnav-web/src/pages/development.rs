@@ -671,6 +671,10 @@ struct PlanPage<'a> {
 }
 
 impl StaffGroupsPage<'_> {
+    /// Already in the group (not offered again).
+    fn in_group(&self, group: &larnav_app::development::StaffGroupView, user: &i64) -> bool {
+        group.members.iter().any(|m| m.user_id == *user)
+    }
     fn is_current(&self, id: &i64) -> bool {
         self.view.organisation_id == *id
     }
