@@ -4,6 +4,7 @@
 mod accounts;
 mod areas;
 mod catalogue;
+mod development;
 mod organisations;
 mod reference;
 mod schema;
