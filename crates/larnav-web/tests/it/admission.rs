@@ -321,6 +321,16 @@ async fn a_round_from_applications_to_promoted_reserves() {
         assert!(r.text().await.unwrap().contains("Omgången är publicerad"));
         wait_for_mail(&t, "Tacka ja eller nej senast").await;
 
+        // The applicant's learning record lists the course with its published outcome.
+        let (status, html) = me.get_text("/account/record").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Undersköterska, pilot"), "{html}");
+        let record: serde_json::Value = me.get("/account/record.json").await.json().await.unwrap();
+        let course = &record["courses"][0];
+        assert_eq!(course["offering_title"], "Undersköterska, pilot");
+        assert!(course["outcome"].is_string(), "{record}");
+        assert_eq!(course["completed"], false, "the occasion has not ended");
+
         // An admitted learner of the pilot declines; the first pilot reserve is offered the seat.
         let (_, _, choices) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
         let pilot_admitted: Vec<_> = choices
