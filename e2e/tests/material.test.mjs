@@ -106,7 +106,7 @@ test("material is written, reviewed, curated, planned, completed and kept in the
   await organiser.getByRole("button", { name: "Lägg till ett steg" }).click();
   await organiser.getByRole("link", { name: TITLE }).waitFor();
   await organiser.getByRole("radio", { name: "Aktivitet" }).check();
-  await organiser.getByLabel("Egen rubrik").fill("Prova tallinjen i en lektion");
+  await organiser.getByLabel("Egen rubrik", { exact: true }).fill("Prova tallinjen i en lektion");
   await organiser.getByRole("button", { name: "Lägg till ett steg" }).click();
   await organiser.getByText("Prova tallinjen i en lektion").first().waitFor();
   await expectAccessible(organiser, "learning path with steps");
@@ -133,6 +133,22 @@ test("material is written, reviewed, curated, planned, completed and kept in the
   await organiser.getByLabel("Lärväg (om aktiviteten är en lärväg)").selectOption({ label: "Taluppfattning åk 4–6" });
   await organiser.getByRole("button", { name: "Lägg till en aktivitet" }).click();
   await organiser.getByRole("link", { name: "Taluppfattning åk 4–6" }).waitFor();
+  // The material's activity gets an instruction and a date, changed in place; a text over the
+  // limit comes back first, with what was typed.
+  const materialActivity = () => organiser.locator("li", { has: organiser.getByRole("link", { name: TITLE }) });
+  await materialActivity().getByText("Ändra aktiviteten").click();
+  const tooLong = "Läs före ämneslagets möte. " + "x".repeat(2000);
+  await materialActivity().getByLabel(/^Beskrivning eller instruktion/).fill(tooLong);
+  await materialActivity().getByRole("button", { name: /^Spara/ }).click();
+  await organiser.getByRole("link", { name: "Texten är för lång." }).waitFor();
+  await expectAccessible(organiser, "plan activity edit with errors");
+  assert.equal(await materialActivity().getByLabel(/^Beskrivning eller instruktion/).inputValue(), tooLong);
+  await materialActivity().getByLabel(/^Beskrivning eller instruktion/).fill("Läs före ämneslagets möte.");
+  await materialActivity().getByLabel(/^Datum/).fill("2027-03-10");
+  await materialActivity().getByRole("button", { name: /^Spara/ }).click();
+  await organiser.getByText("Aktiviteten är sparad.").waitFor();
+  await materialActivity().locator("p.prewrap", { hasText: "Läs före ämneslagets möte." }).waitFor();
+  await materialActivity().locator("p.meta", { hasText: "2027-03-10" }).waitFor();
   await organiser.getByRole("button", { name: /^Tilldela\W+Ämneslag matematik/ }).click();
   await organiser.getByText("Tilldelningen är ändrad.").waitFor();
   await expectAccessible(organiser, "plan as its organiser sees it");
@@ -149,7 +165,7 @@ test("material is written, reviewed, curated, planned, completed and kept in the
   await staff.getByText("Du markerade materialet som genomfört").waitFor();
   await staff.getByLabel("4 av 5").check();
   await staff.getByRole("button", { name: "Spara betyget" }).click();
-  await staff.getByText("Betyg 4,0 av 5 (1 omdömen)").waitFor();
+  await staff.getByText("Betyg 4,0 av 5 (1 omdöme)").waitFor();
   await staff.goto(planUrl);
   const activity = staff.locator("li", { has: staff.getByRole("link", { name: TITLE }) });
   assert.equal(await activity.getByRole("combobox").inputValue(), "done");

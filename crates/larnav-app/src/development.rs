@@ -5,7 +5,8 @@
 //!   material scopes; each learner's completion is kept per step (a material step is done when
 //!   the material is completed, wherever that happened).
 //! - **Community**: ratings (1–5) and comments on published material, and usage counts
-//!   (views per day and organisation, never per person; completions) shown per school.
+//!   (views per day and organisation, a person's looks on one day counted once, never stored
+//!   per person; completions) shown per school.
 //! - **Staff-development plans**: a school organiser's plan for a year (goals and activities:
 //!   material, collections, catalogue courses, learning meetings) assigned to staff groups;
 //!   staff mark progress and write reflections; coordinators see progress per school.
@@ -40,6 +41,17 @@ pub const COLLECTION_KINDS: [&str; 3] = ["material", "offering", "activity"];
 pub const PLAN_KINDS: [&str; 4] = ["material", "collection", "offering", "meeting"];
 /// Progress statuses a staff member sets on an activity ("" clears it).
 pub const PROGRESS: [&str; 2] = ["started", "done"];
+
+/// A step's own texts, changed in place (collection steps have no date).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct StepTexts {
+    /// The activity's or meeting's title (required for them), else an optional heading.
+    pub title: String,
+    pub description: String,
+    /// YYYY-MM-DD, or empty.
+    pub due_on: String,
+}
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
@@ -98,6 +110,8 @@ pub struct StepView {
     pub description: String,
     /// The curator's own heading when a linked item has one too.
     pub heading: String,
+    /// The step's own title or heading as the curator wrote it (what an edit starts from).
+    pub own_title: String,
     /// Where the linked item is (`/materials/4` …); none for activities and for items the
     /// viewer may not open.
     pub href: Option<String>,
@@ -109,6 +123,9 @@ pub struct StepView {
     pub reflection: String,
     /// Plans: how many of the assigned staff completed it (for those who run the plan).
     pub done_by: Option<usize>,
+    /// Plans: how many of the assigned staff cannot open the linked material or learning path
+    /// because it is shared more narrowly than the plan reaches (for those who run the plan).
+    pub locked_for: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -201,6 +218,31 @@ pub struct PlanView {
     pub can_manage: bool,
     /// Per school, for those who run the plan.
     pub schools: Vec<SchoolProgress>,
+    /// How many people the assigned groups hold (for those who run the plan; else 0).
+    pub staff: usize,
+}
+
+/// A step's own texts, checked: the title (required for activities and meetings, else an
+/// optional heading), the description and the date.
+fn step_texts<'f>(
+    checks: &mut Checks,
+    kind: &str,
+    form: &'f StepTexts,
+) -> (&'f str, &'f str, Option<NaiveDate>) {
+    let (title, description) = (form.title.trim(), form.description.trim());
+    too_long(checks, "title", title, 200);
+    too_long(checks, "description", description, 2000);
+    if matches!(kind, "activity" | "meeting") && title.is_empty() {
+        checks.fail("title", "field.required");
+    }
+    let due_on = match form.due_on.trim() {
+        "" => None,
+        d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
+            checks.fail("due_on", "field.date_invalid");
+            None
+        }),
+    };
+    (title, description, due_on)
 }
 
 fn id_of(value: &str) -> Option<i64> {
@@ -357,23 +399,28 @@ impl App {
         }
     }
 
+    /// Whether the viewer may open what a step links to (activities link nowhere).
+    async fn step_readable(&self, actor: &Actor, s: &StepRow) -> Result<bool> {
+        Ok(match (s.material_id, s.collection_id, s.offering_id) {
+            (Some(m), _, _) => self.material_readable(actor, m).await?,
+            (_, Some(c), _) => match self.store.collection(c).await {
+                Ok(row) => self.may_read_collection(actor, &row).await?,
+                Err(_) => false,
+            },
+            (_, _, Some(_)) => true,
+            _ => false,
+        })
+    }
+
     /// A step's link and title for the viewer.
     async fn step_view(&self, actor: &Actor, s: &StepRow) -> Result<StepView> {
-        let (href, readable) = match (s.material_id, s.collection_id, s.offering_id) {
-            (Some(m), _, _) => (
-                format!("/materials/{m}"),
-                self.material_readable(actor, m).await?,
-            ),
-            (_, Some(c), _) => {
-                let readable = match self.store.collection(c).await {
-                    Ok(row) => self.may_read_collection(actor, &row).await?,
-                    Err(_) => false,
-                };
-                (format!("/collections/{c}"), readable)
-            }
-            (_, _, Some(o)) => (format!("/catalogue/{o}"), true),
-            _ => (String::new(), false),
+        let href = match (s.material_id, s.collection_id, s.offering_id) {
+            (Some(m), _, _) => format!("/materials/{m}"),
+            (_, Some(c), _) => format!("/collections/{c}"),
+            (_, _, Some(o)) => format!("/catalogue/{o}"),
+            _ => String::new(),
         };
+        let readable = self.step_readable(actor, s).await?;
         let linked = readable.then(|| s.linked_title.clone()).flatten();
         let title = match (&linked, s.kind.as_str()) {
             (Some(t), _) => t.clone(),
@@ -391,6 +438,7 @@ impl App {
                 String::new()
             },
             title,
+            own_title: s.title.clone(),
             description: s.description.clone(),
             href: readable.then_some(href),
             due_on: s.due_on,
@@ -398,6 +446,7 @@ impl App {
             status: String::new(),
             reflection: String::new(),
             done_by: None,
+            locked_for: None,
         })
     }
 
@@ -463,16 +512,12 @@ impl App {
         if !kinds.contains(&kind) {
             checks.fail("kind", "field.choice_invalid");
         }
-        let (title, description) = (form.title.trim(), form.description.trim());
-        too_long(&mut checks, "title", title, 200);
-        too_long(&mut checks, "description", description, 2000);
-        let due_on = match form.due_on.trim() {
-            "" => None,
-            d => NaiveDate::parse_from_str(d, "%Y-%m-%d").ok().or_else(|| {
-                checks.fail("due_on", "field.date_invalid");
-                None
-            }),
+        let texts = StepTexts {
+            title: form.title.clone(),
+            description: form.description.clone(),
+            due_on: form.due_on.clone(),
         };
+        let (title, description, due_on) = step_texts(&mut checks, kind, &texts);
         let target = id_of(&form.target_id);
         let mut step = NewStep {
             kind: kind.into(),
@@ -482,7 +527,6 @@ impl App {
             ..NewStep::default()
         };
         match kind {
-            "activity" | "meeting" if title.is_empty() => checks.fail("title", "field.required"),
             "material" => match target {
                 Some(m) if self.material_readable(actor, m).await? => {
                     let row = self.store.material(m, Shown::Latest).await?;
@@ -571,6 +615,50 @@ impl App {
         .in_organisation(c.organisation_id);
         self.apply_step_change(Steps::CollectionItems, item, change, &audit)
             .await?;
+        self.collection_index.clear();
+        Ok(c.id)
+    }
+
+    /// Changes a collection step's heading (an activity's title) and description in place;
+    /// what it links to and learners' completion stay. Returns the collection's id.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (`title`, `description`), a refusal, [`AppError::NotFound`].
+    pub async fn edit_collection_step(
+        &self,
+        actor: &Actor,
+        item: i64,
+        form: &StepTexts,
+    ) -> Result<i64> {
+        self.authorize(actor, Action::TakePart).await?;
+        let step = self.store.collection_item(item).await.map_err(not_found)?;
+        let c = self.managed_collection(actor, step.parent_id).await?;
+        let mut checks = Checks::new();
+        // Collection steps have no date.
+        let texts = StepTexts {
+            due_on: String::new(),
+            ..form.clone()
+        };
+        let (title, description, _) = step_texts(&mut checks, &step.kind, &texts);
+        checks.finish()?;
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "collection.edit_step",
+            format!("collection:{}", c.id),
+        )
+        .in_organisation(c.organisation_id)
+        .with_detail(item.to_string());
+        self.store
+            .edit_step(
+                Steps::CollectionItems,
+                c.id,
+                item,
+                (title, description, None),
+                now(),
+                &audit,
+            )
+            .await
+            .map_err(not_found)?;
         self.collection_index.clear();
         Ok(c.id)
     }
@@ -699,6 +787,25 @@ impl App {
         Ok(row)
     }
 
+    /// Whether this is the person's first look at the material today: a reload, or the page
+    /// shown again after rating or commenting, is not another view. Kept in memory only —
+    /// the database holds counts per organisation and day, never who read what — so a restart
+    /// or a second server instance may count a person's look once more. Visitors who are not
+    /// signed in cannot be told apart and count every time.
+    fn first_look_today(&self, material: i64, user: Option<i64>) -> bool {
+        let Some(user) = user else { return true };
+        let today = today_in_sweden();
+        let mut looks = self
+            .looked_today
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if looks.day != today {
+            looks.day = today;
+            looks.seen.clear();
+        }
+        looks.seen.insert((material, user))
+    }
+
     /// The actor's organisation as counted in usage statistics: the first they belong to.
     fn counted_organisation(actor: &Actor) -> Option<i64> {
         actor.memberships.first().map(|m| m.organisation_id)
@@ -802,7 +909,7 @@ impl App {
         if row.published_version_id.is_none() {
             return Ok(Community::default());
         }
-        if count_view {
+        if count_view && self.first_look_today(row.id, actor.user_id) {
             self.store
                 .count_material_view(
                     row.id,
@@ -1192,9 +1299,28 @@ impl App {
                 }
             }
         }
+        // Those who run the plan are told when an activity's material or learning path is
+        // shared more narrowly than the staff who get the plan: those people would see its
+        // name but could not open it.
+        let mut staff_actors = Vec::new();
+        if can_manage {
+            for u in &staff {
+                let user = self.store.get_user(*u).await?;
+                staff_actors.push(self.actor_for(&user).await?);
+            }
+        }
         let mut activities = Vec::new();
         for r in &rows {
             let mut view = self.step_view(actor, r).await?;
+            if can_manage && (r.material_id.is_some() || r.collection_id.is_some()) {
+                let mut locked = 0;
+                for staff_actor in &staff_actors {
+                    if !self.step_readable(staff_actor, r).await? {
+                        locked += 1;
+                    }
+                }
+                view.locked_for = Some(locked);
+            }
             if let Some(me) = actor.user_id {
                 view.done = done.contains(&(r.id, me));
                 if let Some(p) = progress
@@ -1225,6 +1351,7 @@ impl App {
             assigned,
             can_manage,
             schools,
+            staff: if can_manage { staff.len() } else { 0 },
         })
     }
 
@@ -1290,6 +1417,18 @@ impl App {
             .await?)
     }
 
+    /// An activity and its plan, for someone who runs the plan.
+    async fn managed_activity(&self, actor: &Actor, activity: i64) -> Result<(StepRow, PlanRow)> {
+        self.authorize(actor, Action::TakePart).await?;
+        let step = self
+            .store
+            .plan_activity(activity)
+            .await
+            .map_err(not_found)?;
+        let plan = self.managed_plan(actor, step.parent_id).await?;
+        Ok((step, plan))
+    }
+
     /// Moves a plan activity up or down, or removes it. Returns the plan's id.
     ///
     /// # Errors
@@ -1300,13 +1439,7 @@ impl App {
         activity: i64,
         change: StepChange,
     ) -> Result<i64> {
-        self.authorize(actor, Action::TakePart).await?;
-        let step = self
-            .store
-            .plan_activity(activity)
-            .await
-            .map_err(not_found)?;
-        let plan = self.managed_plan(actor, step.parent_id).await?;
+        let (_, plan) = self.managed_activity(actor, activity).await?;
         let audit = AuditRecord::new(
             actor.user_id,
             change.action("plan"),
@@ -1315,6 +1448,44 @@ impl App {
         .in_organisation(plan.organisation_id);
         self.apply_step_change(Steps::PlanActivities, activity, change, &audit)
             .await?;
+        Ok(plan.id)
+    }
+
+    /// Changes an activity's title (or heading), description and date in place; what it links
+    /// to stays (remove the activity and add another to link elsewhere). Staff's progress and
+    /// reflections on it are kept. Returns the plan's id.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (`title`, `description`, `due_on`), a refusal,
+    /// [`AppError::NotFound`].
+    pub async fn edit_plan_activity(
+        &self,
+        actor: &Actor,
+        activity: i64,
+        form: &StepTexts,
+    ) -> Result<i64> {
+        let (step, plan) = self.managed_activity(actor, activity).await?;
+        let mut checks = Checks::new();
+        let (title, description, due_on) = step_texts(&mut checks, &step.kind, form);
+        checks.finish()?;
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "plan.edit_activity",
+            format!("plan:{}", plan.id),
+        )
+        .in_organisation(plan.organisation_id)
+        .with_detail(activity.to_string());
+        self.store
+            .edit_step(
+                Steps::PlanActivities,
+                plan.id,
+                activity,
+                (title, description, due_on),
+                now(),
+                &audit,
+            )
+            .await
+            .map_err(not_found)?;
         Ok(plan.id)
     }
 
@@ -1428,4 +1599,11 @@ impl StepChange {
             _ => "plan.move_activity",
         }
     }
+}
+
+/// The (material, person) pairs counted as views on `day`.
+#[derive(Debug, Default)]
+pub(crate) struct LooksToday {
+    day: NaiveDate,
+    seen: HashSet<(i64, i64)>,
 }

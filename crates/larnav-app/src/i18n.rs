@@ -91,6 +91,28 @@ impl Tr {
         s
     }
 
+    /// A text about `n` things, with `{n}` written as a number in the language's style: the
+    /// singular form `key.one` when `n` is 1 and there is one ("1 kommun", not "1 kommuner").
+    /// Swedish and English both have only these two forms.
+    pub fn count(
+        &self,
+        key: &str,
+        n: impl std::borrow::Borrow<i64>,
+        args: &[(&str, &str)],
+    ) -> String {
+        let n = *n.borrow();
+        let one = format!("{key}.one");
+        let key = if n == 1 && self.get(&one).is_some() {
+            one.as_str()
+        } else {
+            key
+        };
+        let number = self.number(n);
+        let mut all = vec![("n", number.as_str())];
+        all.extend_from_slice(args);
+        self.fmt(key, &all)
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
@@ -293,5 +315,23 @@ mod tests {
             ),
             "Inbjudan till Lärcentrum Hudiksvall i Lärnav"
         );
+    }
+
+    #[test]
+    fn counts_take_the_singular_for_one() {
+        let sv = Tr::new(Lang::Sv);
+        assert_eq!(sv.count("areas.count", 1, &[]), "1 kommun");
+        assert_eq!(sv.count("areas.count", 0, &[]), "0 kommuner");
+        assert_eq!(sv.count("areas.count", 1290, &[]), "1\u{202f}290 kommuner");
+        assert_eq!(
+            sv.count("development.rating_text", 1, &[("avg", "4,0")]),
+            "Betyg 4,0 av 5 (1 omdöme)"
+        );
+        assert_eq!(
+            Tr::new(Lang::En).count("catalogue.found", 1, &[]),
+            "1 course"
+        );
+        // A text without a singular form is used as it is.
+        assert_eq!(sv.count("admission.queue_count", 1, &[]), "1 val");
     }
 }

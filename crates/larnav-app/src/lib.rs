@@ -61,6 +61,8 @@ pub struct App {
     /// The material library's search index (published versions, in memory).
     material_index: std::sync::Arc<search::MemoryIndex>,
     collection_index: std::sync::Arc<search::MemoryIndex>,
+    /// Who has been counted as reading which material today (see [`App::first_look_today`]).
+    looked_today: std::sync::Arc<std::sync::Mutex<development::LooksToday>>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
 }
@@ -107,6 +109,7 @@ impl App {
             registry_index: Default::default(),
             material_index: Default::default(),
             collection_index: Default::default(),
+            looked_today: Default::default(),
             csrf_secret,
         };
         app.ensure_catalogue_index().await?;

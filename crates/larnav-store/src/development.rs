@@ -340,6 +340,47 @@ impl Store {
         Ok(())
     }
 
+    /// Changes a step's title, description and (plan activities only) date in place; what it
+    /// links to stays.
+    ///
+    /// # Errors
+    /// [`StoreError::NotFound`].
+    #[allow(clippy::too_many_arguments)]
+    pub async fn edit_step(
+        &self,
+        table: Steps,
+        parent_id: i64,
+        id: i64,
+        texts: (&str, &str, Option<NaiveDate>),
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        let (title, description, due_on) = texts;
+        // The query is written out inside the macro so that each backend gets its own.
+        found(audited!(
+            self,
+            audit,
+            now,
+            match table {
+                Steps::CollectionItems => sqlx::query(
+                    "UPDATE collection_item SET title = $2, description = $3 WHERE id = $1",
+                )
+                .bind(id)
+                .bind(title)
+                .bind(description),
+                Steps::PlanActivities => sqlx::query(
+                    "UPDATE plan_activity SET title = $2, description = $3, due_on = $4
+                     WHERE id = $1",
+                )
+                .bind(id)
+                .bind(title)
+                .bind(description)
+                .bind(due_on),
+            }
+        ))?;
+        self.touch(table.parent_table(), parent_id, now).await
+    }
+
     /// Removes a step of a collection (`table` collection_item) or a plan (plan_activity).
     ///
     /// # Errors
@@ -990,6 +1031,13 @@ impl Steps {
         match self {
             Self::CollectionItems => "collection_item",
             Self::PlanActivities => "plan_activity",
+        }
+    }
+
+    fn parent_table(self) -> &'static str {
+        match self {
+            Self::CollectionItems => "collection",
+            Self::PlanActivities => "development_plan",
         }
     }
 

@@ -420,6 +420,10 @@ pub fn router(app: App) -> Router {
             post(pages::development::change_collection_step),
         )
         .route(
+            "/collection-steps/{id}/edit",
+            post(pages::development::edit_collection_step),
+        )
+        .route(
             "/collection-steps/{id}/done",
             post(pages::development::mark_collection_step),
         )
@@ -447,6 +451,10 @@ pub fn router(app: App) -> Router {
         .route(
             "/plan-activities/{id}",
             post(pages::development::change_plan_activity),
+        )
+        .route(
+            "/plan-activities/{id}/edit",
+            post(pages::development::edit_plan_activity),
         )
         .route(
             "/plan-activities/{id}/progress",

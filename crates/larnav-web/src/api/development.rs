@@ -10,7 +10,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use larnav_app::development::{
     CollectionForm, CollectionHit, CollectionView, PlanForm, PlanView, ProgressForm, StaffGroups,
-    StepChange, StepForm, UsageStats,
+    StepChange, StepForm, StepTexts, UsageStats,
 };
 use larnav_app::record::LearnerRecord;
 use larnav_app::store::PlanRow;
@@ -157,6 +157,20 @@ pub async fn move_step(
     ctx.caller()?;
     app.change_collection_step(&ctx.actor, id, direction(&m)?)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a step's heading (an activity's title) and description in place; what it links to
+/// and learners' completion stay.
+#[utoipa::path(put, path = "/api/v1/collection-steps/{id}", tag = "collections", request_body = StepTexts,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit_step(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<StepTexts>,
+) -> ApiResult<StatusCode> {
+    app.edit_collection_step(&ctx.actor, id, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -368,6 +382,20 @@ pub async fn move_activity(
     ctx.caller()?;
     app.change_plan_activity(&ctx.actor, id, direction(&m)?)
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes an activity's title (or heading), description and date in place; what it links to
+/// stays, and so do staff's progress and reflections.
+#[utoipa::path(put, path = "/api/v1/plan-activities/{id}", tag = "plans", request_body = StepTexts,
+    responses((status = 204), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn edit_activity(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(f): ApiJson<StepTexts>,
+) -> ApiResult<StatusCode> {
+    app.edit_plan_activity(&ctx.actor, id, &f).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

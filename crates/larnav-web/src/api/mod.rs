@@ -110,12 +110,12 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         material::delete_attachment,
         development::collections, development::create_collection, development::collection,
         development::update_collection, development::add_step, development::move_step,
-        development::remove_step, development::mark_step, development::complete_material,
+        development::edit_step, development::remove_step, development::mark_step, development::complete_material,
         development::rate_material, development::comment_material, development::delete_comment,
         development::usage, development::staff_groups, development::create_staff_group,
         development::add_staff_member, development::remove_staff_member, development::plans,
         development::create_plan, development::plan, development::update_plan,
-        development::add_activity, development::move_activity, development::remove_activity,
+        development::add_activity, development::move_activity, development::edit_activity, development::remove_activity,
         development::set_progress, development::assign, development::unassign,
         development::record, development::erase,
     ),
@@ -446,7 +446,7 @@ pub fn router() -> Router<App> {
         .route("/collections/{id}/steps", post(development::add_step))
         .route(
             "/collection-steps/{id}",
-            axum::routing::delete(development::remove_step),
+            put(development::edit_step).delete(development::remove_step),
         )
         .route("/collection-steps/{id}/move", post(development::move_step))
         .route("/collection-steps/{id}/done", put(development::mark_step))
@@ -465,7 +465,7 @@ pub fn router() -> Router<App> {
         )
         .route(
             "/plan-activities/{id}",
-            axum::routing::delete(development::remove_activity),
+            put(development::edit_activity).delete(development::remove_activity),
         )
         .route(
             "/plan-activities/{id}/move",

@@ -117,8 +117,9 @@ impl RoundPage<'_> {
         )
     }
     fn step_review(&self) -> String {
-        let n = self.base.tr.number(self.view.pending);
-        self.base.tr.fmt("admission.step_review", &[("n", &n)])
+        self.base
+            .tr
+            .count("admission.step_review", self.view.pending, &[])
     }
     fn credits(&self, o: &OccasionView) -> String {
         self.base.tr.decimal(o.occasion.credits, 1)
@@ -161,8 +162,9 @@ impl QueuePage<'_> {
         )
     }
     fn queue_count(&self) -> String {
-        let n = self.base.tr.number(self.choices.len() as i64);
-        self.base.tr.fmt("admission.queue_count", &[("n", &n)])
+        self.base
+            .tr
+            .count("admission.queue_count", self.choices.len() as i64, &[])
     }
     fn eligibilities(&self) -> &'static [Eligibility] {
         Eligibility::ALL

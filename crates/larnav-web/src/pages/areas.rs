@@ -56,7 +56,7 @@ impl AreasPage<'_> {
     fn count(&self, area: &Area) -> String {
         self.base
             .tr
-            .fmt("areas.count", &[("n", &area.kommuner.len().to_string())])
+            .count("areas.count", area.kommuner.len() as i64, &[])
     }
 }
 

@@ -104,14 +104,13 @@ impl CataloguePage<'_> {
         self.query.shortage_area == key
     }
     fn found_text(&self) -> String {
-        let n = self.base.tr.number(self.found.results.total as i64);
-        self.base.tr.fmt("catalogue.found", &[("n", &n)])
+        let n = self.found.results.total as i64;
+        self.base.tr.count("catalogue.found", n, &[])
     }
     fn shortage_text(&self, name: &str, n: &usize) -> String {
-        self.base.tr.fmt(
-            "catalogue.shortage_active",
-            &[("area", name), ("n", &n.to_string())],
-        )
+        self.base
+            .tr
+            .count("catalogue.shortage_active", *n as i64, &[("area", name)])
     }
     fn page_text(&self) -> String {
         self.base.tr.fmt(
@@ -325,14 +324,10 @@ impl OfferingPage<'_> {
         amount(&self.base.tr, *h)
     }
     fn seats_text(&self, n: &i64) -> String {
-        self.base
-            .tr
-            .fmt("catalogue.seats_n", &[("n", &self.base.tr.number(*n))])
+        self.base.tr.count("catalogue.seats_n", *n, &[])
     }
     fn sessions_text(&self, n: usize) -> String {
-        self.base
-            .tr
-            .fmt("catalogue.sessions_n", &[("n", &n.to_string())])
+        self.base.tr.count("catalogue.sessions_n", n as i64, &[])
     }
     fn mode_checked(&self, mode: &str) -> bool {
         self.occasion_form.value("application_mode") == mode
@@ -806,10 +801,7 @@ enum WorkspaceNotice<'a> {
 
 impl WorkspacePage<'_> {
     fn imported_text(&self, n: &usize) -> String {
-        self.base.tr.fmt(
-            "workspace.imported",
-            &[("n", &self.base.tr.number(*n as i64))],
-        )
+        self.base.tr.count("workspace.imported", *n as i64, &[])
     }
     fn templates(&self) -> Vec<(&'static str, String)> {
         TEMPLATES

@@ -7,12 +7,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use larnav_app::development::{
     COLLECTION_KINDS, CollectionForm, CollectionHit, CollectionView, PLAN_KINDS, PROGRESS,
-    PlanForm, PlanView, ProgressForm, StaffGroups, StepChange, StepForm, UsageStats,
+    PlanForm, PlanView, ProgressForm, StaffGroups, StepChange, StepForm, StepTexts, StepView,
+    UsageStats,
 };
 use larnav_app::domain::material::Scope;
 use larnav_app::material::MaterialQuery;
 use larnav_app::record::{ERASURE_KEEPS, LearnerRecord};
-use larnav_app::store::{PlanRow, StaffGroup};
+use larnav_app::store::{PlanRow, StaffGroup, Steps};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
@@ -188,14 +189,79 @@ struct CollectionPage<'a> {
     view: CollectionView,
     edit: FormState,
     step: FormState,
+    step_edit: StepEdit,
     choices: StepChoices,
+}
+
+/// The in-place edit form under each step of a learning path or plan: open, with what was typed
+/// and what is wrong, for the step whose edit failed.
+struct StepEdit {
+    form: FormState,
+    failed: i64,
+    /// Where the forms post: `{path}/{id}/edit`.
+    path: &'static str,
+}
+
+impl StepEdit {
+    fn new(ctx: &Ctx, failed: Option<&Failed<'_>>, path: &'static str) -> Self {
+        let form = state(ctx, failed, "step_edit");
+        Self {
+            failed: form.value("step_id").parse().unwrap_or(0),
+            form,
+            path,
+        }
+    }
+    fn open(&self, step: &i64) -> bool {
+        self.failed == *step
+    }
+    fn in_plan(&self) -> bool {
+        self.path == "/plan-activities"
+    }
+    fn summary(&self) -> &'static str {
+        if self.in_plan() {
+            "development.edit_activity"
+        } else {
+            "development.edit_step"
+        }
+    }
+    /// The form's fields: a title for activities and meetings, else the curator's heading; a
+    /// date for plan activities.
+    fn fields(&self, step: &StepView) -> Vec<(&'static str, &'static str)> {
+        let title = if matches!(step.kind.as_str(), "activity" | "meeting") {
+            "development.meeting_title"
+        } else {
+            "development.step_title"
+        };
+        let mut fields = vec![
+            ("title", title),
+            ("description", "development.step_description"),
+        ];
+        if self.in_plan() {
+            fields.push(("due_on", "development.due_on"));
+        }
+        fields
+    }
+    /// What a field shows: what was typed in a failed edit, else what is saved.
+    fn value(&self, step: &StepView, name: &str) -> String {
+        if self.open(&step.id) {
+            return self.form.value(name).to_string();
+        }
+        match name {
+            "title" => step.own_title.clone(),
+            "description" => step.description.clone(),
+            _ => step.due_on.map(|d| d.to_string()).unwrap_or_default(),
+        }
+    }
+    fn error(&self, step: &i64, name: &str) -> Option<String> {
+        self.open(step)
+            .then(|| self.form.error(name).map(str::to_string))
+            .flatten()
+    }
 }
 
 impl CollectionsPage<'_> {
     fn steps_text(&self, n: &i64) -> String {
-        self.base
-            .tr
-            .fmt("development.steps_n", &[("n", &self.base.tr.number(*n))])
+        self.base.tr.count("development.steps_n", *n, &[])
     }
 }
 
@@ -238,6 +304,7 @@ async fn collection_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'
         base: Base::new(ctx, &view.collection.title),
         edit: state(ctx, failed, "edit"),
         step: state(ctx, failed, "step"),
+        step_edit: StepEdit::new(ctx, failed, "/collection-steps"),
         choices,
         view,
     })
@@ -329,6 +396,37 @@ pub async fn change_collection_step(
         &format!("/collections/{collection}#steps"),
         "development.steps_changed",
     ))
+}
+
+pub async fn edit_collection_step(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let values = fields(&body);
+    let result = app
+        .edit_collection_step(&ctx.actor, id, &step_texts(&values))
+        .await;
+    let saved = ("step_edit", "development.step_saved");
+    after_step_form(
+        &app,
+        &ctx,
+        Steps::CollectionItems,
+        id,
+        result,
+        saved,
+        values,
+    )
+    .await
+}
+
+fn step_texts(values: &[(String, String)]) -> StepTexts {
+    StepTexts {
+        title: field(values, "title").into(),
+        description: field(values, "description").into(),
+        due_on: field(values, "due_on").into(),
+    }
 }
 
 pub async fn mark_collection_step(
@@ -664,6 +762,7 @@ struct PlanPage<'a> {
     progress: FormState,
     /// The activity whose progress form failed.
     failed_activity: i64,
+    step_edit: StepEdit,
     choices: StepChoices,
     /// The organiser's staff groups (to assign the plan to).
     all_groups: Vec<StaffGroup>,
@@ -684,6 +783,20 @@ impl StaffGroupsPage<'_> {
 }
 
 impl PlanPage<'_> {
+    /// A warning when some of the plan's staff cannot open the activity's material or path.
+    fn locked_text(&self, a: &StepView) -> Option<String> {
+        let staff = self.view.staff as i64;
+        a.locked_for.filter(|n| *n > 0).map(|n| {
+            let key = if a.kind == "collection" {
+                "development.locked_collection"
+            } else {
+                "development.locked_material"
+            };
+            self.base
+                .tr
+                .count(key, n as i64, &[("staff", &self.base.tr.number(staff))])
+        })
+    }
     fn failed_here(&self, activity: &i64) -> bool {
         self.failed_activity == *activity
     }
@@ -713,10 +826,11 @@ impl PlanPage<'_> {
         }
     }
     fn done_by_text(&self, n: &usize) -> String {
-        let staff: i64 = self.view.schools.iter().map(|s| s.staff as i64).sum();
-        self.base.tr.fmt(
+        let staff = self.view.staff as i64;
+        self.base.tr.count(
             "development.done_by",
-            &[("n", &n.to_string()), ("staff", &staff.to_string())],
+            *n as i64,
+            &[("staff", &self.base.tr.number(staff))],
         )
     }
     fn assigned_to(&self, id: &i64) -> bool {
@@ -771,8 +885,9 @@ async fn plan_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -
         edit: state(ctx, failed, "edit"),
         activity: state(ctx, failed, "activity"),
         assign: state(ctx, failed, "assign"),
-        failed_activity: progress.value("activity_id").parse().unwrap_or(0),
+        failed_activity: progress.value("step_id").parse().unwrap_or(0),
         progress,
+        step_edit: StepEdit::new(ctx, failed, "/plan-activities"),
         choices,
         all_groups,
         chart,
@@ -885,37 +1000,73 @@ pub async fn assign_plan(
     }
 }
 
+pub async fn edit_plan_activity(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let values = fields(&body);
+    let form = step_texts(&values);
+    let result = app.edit_plan_activity(&ctx.actor, id, &form).await;
+    let saved = ("step_edit", "development.activity_saved");
+    after_step_form(&app, &ctx, Steps::PlanActivities, id, result, saved, values).await
+}
+
 pub async fn set_progress(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> PageResult {
-    let mut values = fields(&body);
+    let values = fields(&body);
     let form = ProgressForm {
         status: field(&values, "status").into(),
         reflection: field(&values, "reflection").into(),
     };
-    match app.set_progress(&ctx.actor, id, &form).await {
-        Ok(plan) => Ok(redirect_with(
-            &app,
-            &format!("/plans/{plan}#activity-{id}"),
-            "development.progress_saved",
+    let result = app.set_progress(&ctx.actor, id, &form).await;
+    let saved = ("progress", "development.progress_saved");
+    after_step_form(&app, &ctx, Steps::PlanActivities, id, result, saved, values).await
+}
+
+/// After a form on one step of a learning path or plan (`form`, named as [`state`] knows it):
+/// back to the step with the `saved` message, or the page again with that step's form showing
+/// what was typed and what is wrong.
+async fn after_step_form(
+    app: &App,
+    ctx: &Ctx,
+    steps: Steps,
+    id: i64,
+    result: Result<i64, AppError>,
+    (form, saved): (&'static str, &str),
+    mut values: Vec<(String, String)>,
+) -> PageResult {
+    let (page, anchor) = match steps {
+        Steps::CollectionItems => ("collections", "step"),
+        Steps::PlanActivities => ("plans", "activity"),
+    };
+    match result {
+        Ok(parent) => Ok(redirect_with(
+            app,
+            &format!("/{page}/{parent}#{anchor}-{id}"),
+            saved,
         )),
         Err(e) if is_form_error(&e) => {
-            let plan = app
-                .store
-                .plan_activity(id)
-                .await
-                .map_err(|_| AppError::NotFound)?
-                .parent_id;
-            values.push(("activity_id".into(), id.to_string()));
+            let step = match steps {
+                Steps::CollectionItems => app.store.collection_item(id).await,
+                Steps::PlanActivities => app.store.plan_activity(id).await,
+            };
+            let parent = step.map_err(|_| AppError::NotFound)?.parent_id;
+            values.push(("step_id".into(), id.to_string()));
             let failed = Failed {
-                form: "progress",
+                form,
                 error: &e,
                 values: &values,
             };
-            plan_again(&app, &ctx, plan, failed).await
+            match steps {
+                Steps::CollectionItems => collection_again(app, ctx, parent, failed).await,
+                Steps::PlanActivities => plan_again(app, ctx, parent, failed).await,
+            }
         }
         Err(e) => Err(e.into()),
     }
@@ -942,9 +1093,7 @@ impl RecordPage<'_> {
         )
     }
     fn meetings_text(&self, n: &i64) -> String {
-        self.base
-            .tr
-            .fmt("record.meetings_n", &[("n", &self.base.tr.number(*n))])
+        self.base.tr.count("record.meetings_n", *n, &[])
     }
 }
 

@@ -128,12 +128,10 @@ impl MaterialPage<'_> {
             .is_some_and(|l| l.status == "draft" && l.id == *version_id)
     }
     fn rating_text(&self, average: &f64, count: &usize) -> String {
-        self.base.tr.fmt(
+        self.base.tr.count(
             "development.rating_text",
-            &[
-                ("avg", &self.base.tr.decimal(*average, 1)),
-                ("n", &self.base.tr.number(*count as i64)),
-            ],
+            *count as i64,
+            &[("avg", &self.base.tr.decimal(*average, 1))],
         )
     }
     fn stars_label(&self, n: &i32) -> String {
@@ -166,10 +164,9 @@ impl MaterialPage<'_> {
 
 impl MaterialsPage<'_> {
     fn count_text(&self) -> String {
-        self.base.tr.fmt(
-            "material.hits",
-            &[("n", &self.base.tr.number(self.found.total as i64))],
-        )
+        self.base
+            .tr
+            .count("material.hits", self.found.total as i64, &[])
     }
 }
 

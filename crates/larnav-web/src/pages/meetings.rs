@@ -124,12 +124,10 @@ pub trait Evaluated {
     }
     fn answered(&self) -> String {
         let e = self.summary();
-        self.tr().fmt(
+        self.tr().count(
             Self::ANSWERED,
-            &[
-                ("n", &self.tr().number(e.map_or(0, |e| e.answered))),
-                ("of", &self.tr().number(e.map_or(0, |e| e.participants))),
-            ],
+            e.map_or(0, |e| e.answered),
+            &[("of", &self.tr().number(e.map_or(0, |e| e.participants)))],
         )
     }
 }

@@ -167,10 +167,9 @@ impl ModelFormPage<'_> {
 
 impl ModelsPage<'_> {
     fn count_text(&self) -> String {
-        self.base.tr.fmt(
-            "registry.models_found",
-            &[("n", &self.base.tr.number(self.found.total as i64))],
-        )
+        self.base
+            .tr
+            .count("registry.models_found", self.found.total as i64, &[])
     }
     fn adoptions_text(&self, n: &i64) -> String {
         self.base.tr.fmt(

@@ -245,9 +245,10 @@ impl ExplainPage<'_> {
         let n = |v: i64| tr.number(v);
         match c.kind {
             ComponentKind::Forecast | ComponentKind::Outlook => match &self.e.row.forecast_area {
-                Some(a) => tr.fmt(
+                Some(a) => tr.count(
                     "explain.input_forecast",
-                    &[("n", &i.forecasts.len().to_string()), ("area", a)],
+                    i.forecasts.len() as i64,
+                    &[("area", a)],
                 ),
                 None => tr.t("explain.input_none").to_string(),
             },

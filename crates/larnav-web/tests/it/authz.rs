@@ -659,6 +659,12 @@ fn form_endpoints(
         ),
         (
             "POST",
+            "/collection-steps/5321/edit".into(),
+            form(&[("title", "Steg")]),
+            SignedIn,
+        ),
+        (
+            "POST",
             "/collection-steps/5321/done".into(),
             form(&[("done", "1")]),
             SignedIn,
@@ -703,6 +709,12 @@ fn form_endpoints(
             "POST",
             "/plan-activities/5321".into(),
             form(&[("change", "up")]),
+            SignedIn,
+        ),
+        (
+            "POST",
+            "/plan-activities/5321/edit".into(),
+            form(&[("title", "Lärmöte")]),
             SignedIn,
         ),
         (
@@ -1676,6 +1688,12 @@ fn endpoints(
             SignedIn,
         ),
         (
+            "PUT",
+            "/api/v1/collection-steps/5321".into(),
+            Some(json!({"title": "Steg"})),
+            SignedIn,
+        ),
+        (
             "DELETE",
             "/api/v1/collection-steps/5321".into(),
             None,
@@ -1723,6 +1741,12 @@ fn endpoints(
             "POST",
             "/api/v1/plan-activities/5321/move".into(),
             Some(json!({"direction": "up"})),
+            SignedIn,
+        ),
+        (
+            "PUT",
+            "/api/v1/plan-activities/5321".into(),
+            Some(json!({"title": "Lärmöte"})),
             SignedIn,
         ),
         (

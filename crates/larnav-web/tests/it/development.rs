@@ -69,6 +69,28 @@ fn field_errors(problem: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// A development plan as the holder of `token` sees it in the API.
+async fn plan_as(t: &TestApp, plan: i64, token: &str) -> (u16, Value) {
+    call(
+        t,
+        Method::GET,
+        &format!("/api/v1/plans/{plan}"),
+        token,
+        None,
+    )
+    .await
+}
+
+async fn user_id(t: &TestApp, email: &str) -> i64 {
+    t.app
+        .store
+        .find_user_by_email(email)
+        .await
+        .unwrap()
+        .expect("the user exists")
+        .id
+}
+
 #[tokio::test]
 async fn a_learning_path_is_curated_completed_and_found_by_swedish_search() {
     each_backend(|t| async move {
@@ -157,6 +179,32 @@ async fn a_learning_path_is_curated_completed_and_found_by_swedish_search() {
             .await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("Kvar"));
+
+        // Steps change in place and the learner's ticks stay: an activity needs its title,
+        // a material step takes a heading; learners may not change steps.
+        let edit = format!("/collection-steps/{activity}/edit");
+        let r = coordinator_b.post_form(&edit, &[("title", ""), ("description", "Ändrad")]).await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Ändrad") && html.contains(&format!("href=\"#e{activity}-title\"")), "{html}");
+        let r = coordinator_b
+            .post_form(&edit, &[("title", "Prova exit tickets i två klasser"), ("description", "Två lektioner.")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let api_edit = format!("/api/v1/collection-steps/{material_step}");
+        let (status, _) = call(&t, Method::PUT, &api_edit, &learner, Some(json!({"title": "Min rubrik"}))).await;
+        assert_eq!(status, 403);
+        let (status, _) = call(&t, Method::PUT, &api_edit, &coordinator, Some(json!({"title": "Läs först"}))).await;
+        assert_eq!(status, 204);
+        let (_, view) = call(&t, Method::GET, &format!("/api/v1/collections/{path}"), &learner, None).await;
+        assert_eq!(
+            (&view["steps"][0]["title"], &view["steps"][0]["heading"], &view["steps"][0]["done"]),
+            (&json!("Bråktal i vardagen"), &json!("Läs först"), &json!(true))
+        );
+        assert_eq!(
+            (&view["steps"][1]["title"], &view["steps"][1]["description"], &view["steps"][1]["done"]),
+            (&json!("Prova exit tickets i två klasser"), &json!("Två lektioner."), &json!(true))
+        );
         t
     })
     .await;
@@ -302,7 +350,12 @@ async fn material_is_rated_commented_and_its_use_counted_per_school() {
         };
         let (b_views, _) = views_of(&before, b);
         let (a_views, _) = views_of(&before, a);
+        // The colleague has read it earlier today: looking again is not another view. A
+        // newcomer's two looks count once.
         colleague_b.get_text(&format!("/materials/{id}")).await;
+        let (newcomer, _) = person(&t, b, "ny@x.se", &[Role::ProviderStaff]).await;
+        newcomer.get_text(&format!("/materials/{id}")).await;
+        newcomer.get_text(&format!("/materials/{id}")).await;
         call(
             &t,
             Method::GET,
@@ -371,22 +424,8 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
             person(&t, organiser, "huvudman@x.se", &[Role::Coordinator]).await;
         let (staff_b, staff) = person(&t, b, "personal@x.se", &[Role::ProviderStaff]).await;
         let (_, stranger) = person(&t, outside, "ljusdal@x.se", &[Role::Coordinator]).await;
-        let stranger_id = t
-            .app
-            .store
-            .find_user_by_email("ljusdal@x.se")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
-        let staff_id = t
-            .app
-            .store
-            .find_user_by_email("personal@x.se")
-            .await
-            .unwrap()
-            .unwrap()
-            .id;
+        let stranger_id = user_id(&t, "ljusdal@x.se").await;
+        let staff_id = user_id(&t, "personal@x.se").await;
         let id = published(
             &t,
             &teacher,
@@ -488,14 +527,7 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
             assert_eq!(r.status(), 303);
         }
         // Not assigned yet: staff do not see it; the stranger never does.
-        let (status, _) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &staff,
-            None,
-        )
-        .await;
+        let (status, _) = plan_as(&t, plan, &staff).await;
         assert_eq!(status, 404);
         let r = coordinator_b
             .post_form(
@@ -506,26 +538,12 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
         assert_eq!(r.status(), 303);
         let (_, plans) = call(&t, Method::GET, "/api/v1/plans", &staff, None).await;
         assert_eq!(plans[0]["id"], plan);
-        let (status, _) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &stranger,
-            None,
-        )
-        .await;
+        let (status, _) = plan_as(&t, plan, &stranger).await;
         assert_eq!(status, 404);
 
         // Staff mark progress with a reflection; completing the material completes its
         // activity.
-        let (_, view) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &staff,
-            None,
-        )
-        .await;
+        let (_, view) = plan_as(&t, plan, &staff).await;
         assert_eq!(view["assigned"], true);
         let meeting = view["activities"][1]["id"].as_i64().unwrap();
         let r = staff_b
@@ -554,14 +572,7 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
         )
         .await;
         assert_eq!(status, 404);
-        let (_, view) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &staff,
-            None,
-        )
-        .await;
+        let (_, view) = plan_as(&t, plan, &staff).await;
         assert_eq!(view["activities"][0]["done"], false);
         assert_eq!(
             view["activities"][1]["reflection"],
@@ -571,25 +582,11 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
             .post_form(&format!("/materials/{id}/completion"), &[("done", "1")])
             .await;
         assert_eq!(r.status(), 303);
-        let (_, view) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &staff,
-            None,
-        )
-        .await;
+        let (_, view) = plan_as(&t, plan, &staff).await;
         assert_eq!(view["activities"][0]["done"], true);
 
         // The coordinator sees progress per school (school B: one person, both done).
-        let (_, view) = call(
-            &t,
-            Method::GET,
-            &format!("/api/v1/plans/{plan}"),
-            &coordinator,
-            None,
-        )
-        .await;
+        let (_, view) = plan_as(&t, plan, &coordinator).await;
         let schools = view["schools"].as_array().unwrap();
         assert_eq!(schools.len(), 1, "{view}");
         assert_eq!(
@@ -602,6 +599,125 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
         let (status, html) = coordinator_b.get_text(&format!("/plans/{plan}")).await;
         assert_eq!(status, 200);
         assert!(html.contains("<svg class=\"chart\"") && html.contains("100 %"));
+        assert_eq!(
+            view["activities"][0]["locked_for"], 0,
+            "shared organiser-wide"
+        );
+        assert!(!html.contains("notice--warn"));
+
+        // Material shared only within school A: a coordinator who works there too may add it,
+        // and is told that the plan's staff at school B cannot open it; staff are not told.
+        let coordinator_id = user_id(&t, "huvudman@x.se").await;
+        t.grant(a, coordinator_id, &[Role::ProviderStaff]).await;
+        let narrow = published(&t, &teacher, &reviewer, a, "Exit tickets", "organisation").await;
+        let r = coordinator_b
+            .post_form(
+                &activities,
+                &[
+                    ("kind", "material"),
+                    ("target_material", &narrow.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, view) = plan_as(&t, plan, &coordinator).await;
+        assert_eq!(view["activities"][2]["locked_for"], 1, "{view}");
+        let (_, html) = coordinator_b.get_text(&format!("/plans/{plan}")).await;
+        assert!(
+            html.contains("1 av 1 i personalen kan inte öppna materialet"),
+            "{html}"
+        );
+        let (_, view) = plan_as(&t, plan, &staff).await;
+        assert!(view["activities"][2]["locked_for"].is_null());
+        assert!(view["activities"][2]["href"].is_null(), "{view}");
+
+        // The coordinator changes the meeting in place: a bad date comes back with what was
+        // typed, a meeting needs its title; staff's reflection stays through the change.
+        let edit = format!("/plan-activities/{meeting}/edit");
+        let r = coordinator_b
+            .post_form(
+                &edit,
+                &[
+                    ("title", "Lärmöte: vad lärde vi oss?"),
+                    ("description", "Ta med en elevtext."),
+                    ("due_on", "17 mars"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Lärmöte: vad lärde vi oss?")
+                && html.contains("Ta med en elevtext.")
+                && html.contains(&format!("href=\"#e{meeting}-due_on\"")),
+            "{html}"
+        );
+        let r = coordinator_b
+            .post_form(&edit, &[("title", " "), ("due_on", "2027-03-17")])
+            .await;
+        assert_eq!(r.status(), 422, "a meeting needs a title");
+        let r = coordinator_b
+            .post_form(
+                &edit,
+                &[
+                    ("title", "Lärmöte: vad lärde vi oss?"),
+                    ("description", "Ta med en elevtext."),
+                    ("due_on", "2027-03-17"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, view) = plan_as(&t, plan, &staff).await;
+        let a = &view["activities"][1];
+        assert_eq!(
+            (
+                &a["title"],
+                &a["due_on"],
+                &a["description"],
+                &a["reflection"]
+            ),
+            (
+                &json!("Lärmöte: vad lärde vi oss?"),
+                &json!("2027-03-17"),
+                &json!("Ta med en elevtext."),
+                &json!("Eleverna vågade fråga mer.")
+            )
+        );
+        // The same in the API; staff may not.
+        let api_edit = format!("/api/v1/plan-activities/{meeting}");
+        let (status, problem) = call(
+            &t,
+            Method::PUT,
+            &api_edit,
+            &coordinator,
+            Some(json!({"title": "Lärmöte", "due_on": "2027-13-01"})),
+        )
+        .await;
+        assert_eq!(
+            (status, field_errors(&problem)),
+            (422, vec!["due_on".into()])
+        );
+        let (status, _) = call(
+            &t,
+            Method::PUT,
+            &api_edit,
+            &coordinator,
+            Some(json!({"title": "Lärmöte: uppföljning"})),
+        )
+        .await;
+        assert_eq!(status, 204);
+        let (_, view) = plan_as(&t, plan, &staff).await;
+        assert_eq!(view["activities"][1]["title"], "Lärmöte: uppföljning");
+        assert!(view["activities"][1]["due_on"].is_null());
+        let (status, _) = call(
+            &t,
+            Method::PUT,
+            &api_edit,
+            &staff,
+            Some(json!({"title": "Mitt möte"})),
+        )
+        .await;
+        assert_eq!(status, 403);
         // Staff cannot change the plan.
         let (status, _) = call(
             &t,
