@@ -133,6 +133,19 @@ test("material is written, reviewed, curated, planned, completed and kept in the
   await organiser.getByLabel("Lärväg (om aktiviteten är en lärväg)").selectOption({ label: "Taluppfattning åk 4–6" });
   await organiser.getByRole("button", { name: "Lägg till en aktivitet" }).click();
   await organiser.getByRole("link", { name: "Taluppfattning åk 4–6" }).waitFor();
+  // A course from the catalogue, named by words: several match, so they come back to choose
+  // among, and the chosen one is linked.
+  await organiser.getByRole("radio", { name: "Utbildning", exact: true }).check();
+  await organiser.getByLabel(/^Utbildning i katalogen/).fill("undersköterska");
+  await organiser.getByRole("button", { name: "Lägg till en aktivitet" }).click();
+  await organiser.getByRole("link", { name: "Flera utbildningar matchar. Välj en i listan eller skriv fler ord." }).waitFor();
+  await expectAccessible(organiser, "plan activity with courses to choose among");
+  const course = organiser.getByRole("group", { name: "Utbildningar som matchar" }).getByRole("radio").first();
+  const courseName = (await course.evaluate((input) => input.parentElement.childNodes[1].textContent)).trim();
+  await course.check();
+  await organiser.getByRole("button", { name: "Lägg till en aktivitet" }).click();
+  await organiser.getByText("Steget är tillagt.").waitFor();
+  await organiser.getByRole("link", { name: courseName }).first().waitFor();
   // The material's activity gets an instruction and a date, changed in place; a text over the
   // limit comes back first, with what was typed.
   const materialActivity = () => organiser.locator("li", { has: organiser.getByRole("link", { name: TITLE }) });

@@ -70,7 +70,9 @@ pub struct CollectionForm {
 pub struct StepForm {
     /// See [`COLLECTION_KINDS`] and [`PLAN_KINDS`].
     pub kind: String,
-    /// The material, collection or catalogue offering, by id (for those kinds).
+    /// The material or collection by id (for those kinds); a catalogue offering by id, by the
+    /// address of its page, or by words from its name that match exactly one published open
+    /// offering (several matches are refused: choose by id).
     pub target_id: String,
     /// The activity's or meeting's title (required for them), else an optional heading.
     pub title: String,
@@ -248,6 +250,47 @@ fn step_texts<'f>(
 fn id_of(value: &str) -> Option<i64> {
     value.trim().parse().ok()
 }
+
+/// How a curator named a catalogue offering for a step.
+#[derive(Debug, PartialEq, Eq)]
+enum OfferingRef<'a> {
+    /// Its number, or the address of its page (`…/catalogue/123`, as copied from the browser).
+    Id(i64),
+    /// Words from its name, provider or place, searched as in the catalogue.
+    Words(&'a str),
+    Nothing,
+}
+
+fn offering_ref(text: &str) -> OfferingRef<'_> {
+    let text = text.trim();
+    if let Some(id) = id_of(text) {
+        return OfferingRef::Id(id);
+    }
+    if let Some((_, after)) = text.rsplit_once("/catalogue/") {
+        let digits = after.split(|c: char| !c.is_ascii_digit()).next();
+        if let Some(id) = digits.and_then(id_of) {
+            return OfferingRef::Id(id);
+        }
+    }
+    if text.is_empty() {
+        OfferingRef::Nothing
+    } else {
+        OfferingRef::Words(text)
+    }
+}
+
+/// A catalogue offering a step could link to, as the curator chooses among several.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OfferingChoice {
+    pub id: i64,
+    pub title: String,
+    pub provider: String,
+    pub place: String,
+    pub next_start: Option<NaiveDate>,
+}
+
+/// At most this many offerings are offered to choose from; more words narrow them.
+const OFFERING_CHOICES: usize = 8;
 
 fn scope_of(checks: &mut Checks, value: &str) -> Scope {
     match value.trim() {
@@ -498,6 +541,34 @@ impl App {
         })
     }
 
+    /// The offerings to choose among when what a curator typed for a course step is words
+    /// rather than a number or a catalogue address (then none: it names one offering).
+    ///
+    /// # Errors
+    /// An index error.
+    pub fn offering_choices(&self, typed: &str) -> Result<Vec<OfferingChoice>> {
+        match offering_ref(typed) {
+            OfferingRef::Words(words) => self.search_offerings(words),
+            OfferingRef::Id(_) | OfferingRef::Nothing => Ok(Vec::new()),
+        }
+    }
+
+    /// The published public offerings best matching `words`, searched as in the catalogue.
+    /// Internal offerings are left out: a plan or path reaches people outside the provider.
+    fn search_offerings(&self, words: &str) -> Result<Vec<OfferingChoice>> {
+        Ok(self
+            .search_public_offerings(words, OFFERING_CHOICES)?
+            .into_iter()
+            .map(|h| OfferingChoice {
+                id: h.id,
+                title: h.title.into_iter().map(|s| s.text).collect(),
+                provider: h.provider,
+                place: h.place,
+                next_start: h.next_start,
+            })
+            .collect())
+    }
+
     /// Checks a step form into what the store keeps: the linked item must exist and be one
     /// the curator may point others to (published material shared beyond its author, a
     /// published public offering, a collection they may read).
@@ -546,8 +617,8 @@ impl App {
                 },
                 None => checks.fail("target_id", "development.collection_unknown"),
             },
-            "offering" => match target {
-                Some(o) => match self.store.offering(o).await {
+            "offering" => match offering_ref(&form.target_id) {
+                OfferingRef::Id(o) => match self.store.offering(o).await {
                     Ok(off)
                         if off.status == larnav_domain::catalogue::OfferingStatus::Published
                             && !off.internal =>
@@ -556,7 +627,12 @@ impl App {
                     }
                     _ => checks.fail("target_id", "development.offering_unknown"),
                 },
-                None => checks.fail("target_id", "development.offering_unknown"),
+                OfferingRef::Words(words) => match self.search_offerings(words)?.as_slice() {
+                    [only] => step.offering_id = Some(only.id),
+                    [] => checks.fail("target_id", "development.offering_none_found"),
+                    _ => checks.fail("target_id", "development.offering_choose"),
+                },
+                OfferingRef::Nothing => checks.fail("target_id", "development.offering_missing"),
             },
             _ => {}
         }
@@ -1606,4 +1682,29 @@ impl StepChange {
 pub(crate) struct LooksToday {
     day: NaiveDate,
     seen: HashSet<(i64, i64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{OfferingRef, offering_ref};
+
+    #[test]
+    fn a_course_is_named_by_number_address_or_words() {
+        assert_eq!(offering_ref(" 123 "), OfferingRef::Id(123));
+        assert_eq!(
+            offering_ref("https://larnav.example/catalogue/45?q=usk#om"),
+            OfferingRef::Id(45)
+        );
+        assert_eq!(offering_ref("/catalogue/7/"), OfferingRef::Id(7));
+        assert_eq!(
+            offering_ref("undersköterska Gävle"),
+            OfferingRef::Words("undersköterska Gävle")
+        );
+        // An address without a number is searched like any words (and will not match).
+        assert_eq!(
+            offering_ref("/catalogue/"),
+            OfferingRef::Words("/catalogue/")
+        );
+        assert_eq!(offering_ref("  "), OfferingRef::Nothing);
+    }
 }

@@ -366,6 +366,22 @@ impl App {
         })
     }
 
+    /// The published public offerings best matching `words`, at most `limit`, as someone
+    /// outside every provider sees them (internal offerings left out).
+    pub(crate) fn search_public_offerings(&self, words: &str, limit: usize) -> Result<Vec<Hit>> {
+        let request = SearchRequest {
+            text: words.to_string(),
+            limit,
+            ..SearchRequest::default()
+        };
+        let results = self
+            .catalogue_index
+            .index
+            .search(&request)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(results.hits)
+    }
+
     /// The red occupations of an area's computed shortage list (cached for a few minutes:
     /// computing a list takes a tenth of a second).
     async fn shortage_codes(&self, area: &str) -> Result<(AreaInfo, Arc<Vec<String>>)> {

@@ -6,9 +6,9 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use larnav_app::development::{
-    COLLECTION_KINDS, CollectionForm, CollectionHit, CollectionView, PLAN_KINDS, PROGRESS,
-    PlanForm, PlanView, ProgressForm, StaffGroups, StepChange, StepForm, StepTexts, StepView,
-    UsageStats,
+    COLLECTION_KINDS, CollectionForm, CollectionHit, CollectionView, OfferingChoice, PLAN_KINDS,
+    PROGRESS, PlanForm, PlanView, ProgressForm, StaffGroups, StepChange, StepForm, StepTexts,
+    StepView, UsageStats,
 };
 use larnav_app::domain::material::Scope;
 use larnav_app::material::MaterialQuery;
@@ -67,8 +67,20 @@ macro_rules! labels {
     )+};
 }
 
-/// What a step form may link to: the viewer's readable published material and collections.
-async fn step_choices(app: &App, ctx: &Ctx) -> Result<StepChoices, AppError> {
+/// What a step form may link to: the viewer's readable published material and collections,
+/// and — when the form `form` came back with words for a course — the offerings they match.
+async fn step_choices(
+    app: &App,
+    ctx: &Ctx,
+    failed: Option<&Failed<'_>>,
+    form: &str,
+) -> Result<StepChoices, AppError> {
+    let offerings = match failed {
+        Some(f) if f.form == form && field(f.values, "kind") == "offering" => {
+            app.offering_choices(field(f.values, "target_offering"))?
+        }
+        _ => Vec::new(),
+    };
     let materials = app
         .search_materials(&ctx.actor, &MaterialQuery::default())
         .await?
@@ -86,20 +98,28 @@ async fn step_choices(app: &App, ctx: &Ctx) -> Result<StepChoices, AppError> {
     Ok(StepChoices {
         materials,
         collections,
+        offerings,
     })
 }
 
+#[derive(Default)]
 struct StepChoices {
     materials: Vec<(i64, String)>,
     collections: Vec<(i64, String)>,
+    offerings: Vec<OfferingChoice>,
 }
 
 fn step_form(values: &[(String, String)]) -> StepForm {
     // One select per kind, so the chosen kind says which target field counts.
     let kind = field(values, "kind");
+    // A course picked among the matches of what was typed wins over the typed words.
+    let target = match field(values, "offering_pick") {
+        pick if kind == "offering" && !pick.is_empty() => pick,
+        _ => field(values, &format!("target_{kind}")),
+    };
     StepForm {
         kind: kind.into(),
-        target_id: field(values, &format!("target_{kind}")).into(),
+        target_id: target.into(),
         title: field(values, "title").into(),
         description: field(values, "description").into(),
         due_on: field(values, "due_on").into(),
@@ -293,12 +313,9 @@ impl CollectionPage<'_> {
 async fn collection_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -> PageResult {
     let view = app.collection_view(&ctx.actor, id).await?;
     let choices = if view.can_manage {
-        step_choices(app, ctx).await?
+        step_choices(app, ctx, failed, "step").await?
     } else {
-        StepChoices {
-            materials: Vec::new(),
-            collections: Vec::new(),
-        }
+        StepChoices::default()
     };
     render(&CollectionPage {
         base: Base::new(ctx, &view.collection.title),
@@ -842,7 +859,7 @@ async fn plan_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -
     let view = app.plan_view(&ctx.actor, id).await?;
     let (choices, all_groups) = if view.can_manage {
         (
-            step_choices(app, ctx).await?,
+            step_choices(app, ctx, failed, "activity").await?,
             app.staff_groups(&ctx.actor, view.plan.organisation_id)
                 .await?
                 .groups
@@ -851,13 +868,7 @@ async fn plan_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -
                 .collect(),
         )
     } else {
-        (
-            StepChoices {
-                materials: Vec::new(),
-                collections: Vec::new(),
-            },
-            Vec::new(),
-        )
+        (StepChoices::default(), Vec::new())
     };
     let tr = &ctx.tr;
     let chart = if view.schools.is_empty() {

@@ -91,6 +91,107 @@ async fn user_id(t: &TestApp, email: &str) -> i64 {
         .id
 }
 
+/// A course step is named as a curator would: words from the course's name (several matches
+/// come back to choose among, none says so), its number or the address of its page. The
+/// index does not depend on the database, so SQLite suffices.
+#[tokio::test]
+async fn a_course_step_is_found_by_words_number_or_address() {
+    let t = crate::helpers::spawn_app(larnav_store::Backend::Sqlite).await;
+    let system = larnav_app::domain::Actor::system();
+    t.app.import_national_catalogue(&system).await.unwrap();
+    let (organiser, _a, _b, _outside) = organiser_with_schools(&t).await;
+    let (coordinator_b, coordinator) =
+        person(&t, organiser, "huvudman@x.se", &[Role::Coordinator]).await;
+    let body =
+        json!({"organisation_id": organiser.to_string(), "title": "Vård", "scope": "organiser"});
+    let (_, created) = call(
+        &t,
+        Method::POST,
+        "/api/v1/collections",
+        &coordinator,
+        Some(body),
+    )
+    .await;
+    let path = created["id"].as_i64().unwrap();
+    let steps = format!("/api/v1/collections/{path}/steps");
+    let add_course = |target: String| {
+        let body = json!({"kind": "offering", "target_id": target});
+        call(&t, Method::POST, &steps, &coordinator, Some(body))
+    };
+
+    // Words matching several courses, none, or nothing typed: each is told apart, on the field.
+    for (typed, message) in [
+        ("undersköterska", "Flera utbildningar matchar"),
+        ("qxzvyk", "Ingen publicerad, öppen utbildning"),
+        (" ", "Skriv vilken utbildning"),
+    ] {
+        let (status, problem) = add_course(typed.into()).await;
+        assert_eq!(status, 422, "{typed}: {problem}");
+        assert_eq!(field_errors(&problem), vec!["target_id".to_string()]);
+        assert!(problem.to_string().contains(message), "{typed}: {problem}");
+    }
+
+    // On the page the matches come back as choices, with the typed words kept.
+    let form = format!("/collections/{path}/steps");
+    let typed = [
+        ("kind", "offering"),
+        ("target_offering", "undersköterska"),
+        ("title", ""),
+    ];
+    let r = coordinator_b.post_form(&form, &typed).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Utbildningar som matchar") && html.contains("value=\"undersköterska\""),
+        "{html}"
+    );
+    let picks: Vec<i64> = html
+        .split("name=\"offering_pick\" value=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse().unwrap())
+        .collect();
+    assert!(picks.len() > 1 && picks.len() <= 8, "{picks:?}");
+    let pick = picks[1].to_string();
+    let r = coordinator_b
+        .post_form(
+            &form,
+            &[
+                ("kind", "offering"),
+                ("target_offering", "undersköterska"),
+                ("offering_pick", &pick),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+
+    // A number, and an address pasted from the browser, name one course each.
+    let address = format!("https://larnav.example/catalogue/{}?q=usk#om", picks[0]);
+    for target in [picks[2].to_string(), address] {
+        let (status, body) = add_course(target.clone()).await;
+        assert_eq!(status, 201, "{target}: {body}");
+    }
+    let (_, view) = call(
+        &t,
+        Method::GET,
+        &format!("/api/v1/collections/{path}"),
+        &coordinator,
+        None,
+    )
+    .await;
+    let linked: Vec<&str> = view["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["href"].as_str().unwrap())
+        .collect();
+    let expected: Vec<String> = [1, 2, 0]
+        .iter()
+        .map(|i| format!("/catalogue/{}", picks[*i]))
+        .collect();
+    assert_eq!(linked, expected);
+    t.cleanup().await;
+}
+
 #[tokio::test]
 async fn a_learning_path_is_curated_completed_and_found_by_swedish_search() {
     each_backend(|t| async move {
