@@ -140,6 +140,9 @@ test("material is written, reviewed, curated, planned, completed and kept in the
   await organiser.getByRole("button", { name: "Lägg till en aktivitet" }).click();
   await organiser.getByRole("link", { name: "Flera utbildningar matchar. Välj en i listan eller skriv fler ord." }).waitFor();
   await expectAccessible(organiser, "plan activity with courses to choose among");
+  // The problem is shown at the course field, not at the material's or the path's.
+  assert.equal(await organiser.locator(".field--error #f-target_offering").count(), 1);
+  assert.equal(await organiser.locator(".field--error select").count(), 0);
   const course = organiser.getByRole("group", { name: "Utbildningar som matchar" }).getByRole("radio").first();
   const courseName = (await course.evaluate((input) => input.parentElement.childNodes[1].textContent)).trim();
   await course.check();
