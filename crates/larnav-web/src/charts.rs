@@ -26,6 +26,9 @@ fn escape(s: &str) -> String {
 const LABEL_WIDTH: f64 = 260.0;
 const BAR_AREA: f64 = 380.0;
 const ROW: f64 = 26.0;
+/// Labels longer than this are cut with an ellipsis: at 13px, about seven pixels a character,
+/// more would run past the left edge of the label column (the table beside has them whole).
+const LABEL_CHARS: usize = 34;
 /// Solid brand blue, then an outlined orange-brown bar.
 const SERIES: [(&str, &str); 2] = [("#00506e", "#00506e"), ("#ffffff", "#9a4a00")];
 
@@ -73,7 +76,7 @@ pub fn bars(title: &str, description: &str, bars: &[Bar], legend: &[&str]) -> St
             r#"<text x="{x}" y="{ty}" font-size="13" text-anchor="end">{label}</text>"#,
             x = LABEL_WIDTH - 8.0,
             ty = y + ROW / 2.0 + 4.0,
-            label = escape(&truncate(&b.label, 38)),
+            label = escape(&truncate(&b.label, LABEL_CHARS)),
         );
         for (i, v) in b.values.iter().enumerate() {
             let w = (v / max * BAR_AREA).max(if *v > 0.0 { 1.0 } else { 0.0 });
@@ -151,5 +154,26 @@ mod tests {
         );
         assert!(svg.contains(&format!("width=\"{:.1}\"", BAR_AREA / 2.0)));
         assert!(svg.contains("Platser"), "two series have a legend");
+    }
+
+    #[test]
+    fn a_long_label_is_cut_to_fit_its_column() {
+        let label = "Hudiksvalls kommun, utbildningsförvaltningen (demo)";
+        let svg = bars(
+            "Användning",
+            "Visningar",
+            &[Bar {
+                label: label.into(),
+                values: vec![1.0],
+                value_text: "1".into(),
+            }],
+            &["Visningar"],
+        );
+        let shown = format!(
+            ">{}…<",
+            label.chars().take(LABEL_CHARS - 1).collect::<String>()
+        );
+        assert!(svg.contains(&shown), "{svg}");
+        assert!(!svg.contains(label));
     }
 }
