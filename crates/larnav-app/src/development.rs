@@ -20,7 +20,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use larnav_domain::material::{Scope, may_read};
 use larnav_domain::{Action, Actor};
-use larnav_search::{Segment, TextDoc, TextIndex};
+use larnav_search::{SearchRequest, Segment, TextDoc, TextIndex};
 use larnav_store::{
     AuditRecord, CollectionRow, MaterialComment, NewStep, PlanRow, Shown, StaffGroup, StaffMember,
     StepRow, Steps, UsageCount,
@@ -556,8 +556,15 @@ impl App {
     /// The published public offerings best matching `words`, searched as in the catalogue.
     /// Internal offerings are left out: a plan or path reaches people outside the provider.
     fn search_offerings(&self, words: &str) -> Result<Vec<OfferingChoice>> {
+        // No organisations in the request: only public offerings are searched.
+        let request = SearchRequest {
+            text: words.to_string(),
+            limit: OFFERING_CHOICES,
+            ..SearchRequest::default()
+        };
         Ok(self
-            .search_public_offerings(words, OFFERING_CHOICES)?
+            .search_index(&request)?
+            .hits
             .into_iter()
             .map(|h| OfferingChoice {
                 id: h.id,

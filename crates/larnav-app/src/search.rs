@@ -352,11 +352,7 @@ impl App {
             offset: (page - 1) * PAGE_SIZE,
             limit: PAGE_SIZE,
         };
-        let results = self
-            .catalogue_index
-            .index
-            .search(&request)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let results = self.search_index(&request)?;
         let pages = results.total.div_ceil(PAGE_SIZE).max(1);
         Ok(CatalogueResults {
             results,
@@ -366,20 +362,12 @@ impl App {
         })
     }
 
-    /// The published public offerings best matching `words`, at most `limit`, as someone
-    /// outside every provider sees them (internal offerings left out).
-    pub(crate) fn search_public_offerings(&self, words: &str, limit: usize) -> Result<Vec<Hit>> {
-        let request = SearchRequest {
-            text: words.to_string(),
-            limit,
-            ..SearchRequest::default()
-        };
-        let results = self
-            .catalogue_index
+    /// Runs a search on the catalogue's index (the caller decides what the searcher may see).
+    pub(crate) fn search_index(&self, request: &SearchRequest) -> Result<SearchResults> {
+        self.catalogue_index
             .index
-            .search(&request)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(results.hits)
+            .search(request)
+            .map_err(|e| AppError::Internal(e.to_string()))
     }
 
     /// The red occupations of an area's computed shortage list (cached for a few minutes:
