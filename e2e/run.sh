@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd .. && pwd)
-bin=${LARNAV_BIN:-$root/target/debug/larnav}
+bin=${LARNAV_BIN:-${CARGO_TARGET_DIR:-$root/target}/debug/larnav}
 port=${E2E_PORT:-18090}
 smtp_port=${E2E_SMTP_PORT:-2525}
 work=$(mktemp -d)

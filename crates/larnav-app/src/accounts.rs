@@ -5,7 +5,7 @@ use larnav_domain::{Action, Actor, Email, Membership, check_password};
 use larnav_store::{ApiToken, AuditRecord, NewUser, StoreError, User};
 
 use crate::error::Checks;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Lang;
 use crate::mail::Mail;
 use crate::security::{dummy_hash, hash_password, random_token, token_hash, verify_password};
 use crate::{App, AppError, Result, now};
@@ -155,20 +155,19 @@ impl App {
             .map_err(email_conflict)?;
         tracing::info!(user_id = user.id, "learner registered");
         let link = format!("{}/account", self.settings.public_url());
-        let tr = Tr::new(lang);
-        if let Err(e) = self
-            .mailer
-            .send(
-                &user.email,
-                tr,
-                Mail::Welcome {
-                    name: &user.display_name,
-                    link: &link,
-                },
-            )
-            .await
-        {
-            tracing::warn!(user_id = user.id, error = %e, "welcome e-mail not sent");
+        let mail = Mail::Welcome {
+            name: &user.display_name,
+            link: &link,
+        };
+        let welcome = Self::new_mail(
+            Some(format!("welcome:{}", user.id)),
+            &user.email,
+            lang,
+            &mail,
+            None,
+        );
+        if let Err(e) = self.queue_mails(&[welcome]).await {
+            tracing::warn!(user_id = user.id, error = %e, "welcome e-mail not queued");
         }
         self.start_session(user).await
     }
@@ -212,12 +211,15 @@ impl App {
         let sec = &self.settings.security;
         let window_start = now() - Duration::minutes(sec.login_window_minutes);
         let email_norm = email.trim().to_lowercase();
-        let account_key = token_hash(&format!("login:account:{email_norm}"));
+        // Throttling stops the guessing client, never the account's owner: failures count per
+        // (account, client) pair — the owner on their own device is not locked out by someone
+        // guessing elsewhere — and per client across all accounts (spraying one password over
+        // many accounts), where one address may be a whole office behind NAT.
+        let pair_key = token_hash(&format!("login:pair:{email_norm}:{client}"));
         let client_key = token_hash(&format!("login:client:{client}"));
-        // One address may be a whole municipality office behind NAT: allow it more tries.
         if self
             .store
-            .count_login_failures(&account_key, window_start)
+            .count_login_failures(&pair_key, window_start)
             .await?
             >= sec.max_login_failures
             || self
@@ -238,7 +240,7 @@ impl App {
         let ok = verify_blocking(password.to_string(), hash).await?;
         match user {
             Some(user) if ok && !user.disabled => {
-                self.store.clear_login_failures(&account_key).await?;
+                self.store.clear_login_failures(&pair_key).await?;
                 self.store
                     .audit(
                         &AuditRecord::new(Some(user.id), "user.login", format!("user:{}", user.id)),
@@ -249,7 +251,7 @@ impl App {
             }
             user => {
                 self.store
-                    .record_login_failure(&[&account_key, &client_key], now())
+                    .record_login_failure(&[&pair_key, &client_key], now())
                     .await?;
                 if let Some(u) = user {
                     self.store
@@ -300,30 +302,30 @@ impl App {
         let token = random_token();
         let minutes = self.settings.security.reset_link_minutes;
         let now = now();
+        let link = format!("{}/password-reset/{token}", self.settings.public_url());
+        let lang = Lang::parse(&user.locale).unwrap_or(lang);
+        let mail = Self::new_mail(
+            Some(format!("reset:{}", token_hash(&token))),
+            &user.email,
+            lang,
+            &Mail::PasswordReset {
+                link: &link,
+                minutes,
+            },
+            None,
+        );
+        // Queued with the link and sent by the worker: the answer takes as long whether or
+        // not the address has an account.
         self.store
             .create_password_reset(
                 &token_hash(&token),
                 user.id,
                 now,
                 now + Duration::minutes(minutes),
+                &mail,
             )
             .await?;
-        let link = format!("{}/password-reset/{token}", self.settings.public_url());
-        let tr = Tr::new(Lang::parse(&user.locale).unwrap_or(lang));
-        if let Err(e) = self
-            .mailer
-            .send(
-                &user.email,
-                tr,
-                Mail::PasswordReset {
-                    link: &link,
-                    minutes,
-                },
-            )
-            .await
-        {
-            tracing::error!(user_id = user.id, error = %e, "password reset e-mail not sent");
-        }
+        self.mail_wake.notify_one();
         Ok(())
     }
 

@@ -21,7 +21,8 @@ use larnav_domain::admission::{
 use larnav_domain::{Action, Actor};
 use larnav_store::{
     AdmissionRound, Application, ApplicationDocument, AuditRecord, ChoiceDecision, ChoiceRow,
-    EngineChoice, ReplyChange, ResultRow, RoundFields, RoundOccasion, StoreError,
+    EngineChoice, NewMail, ReplyChange, ReplyClock, ResultRow, RoundFields, RoundOccasion,
+    StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -192,7 +193,7 @@ struct Built {
 
 /// How long a run lock is honoured: a run takes seconds, so an older lock belongs to a process
 /// that died.
-const RUN_LOCK_MINUTES: i64 = 10;
+const RUN_LOCK_MINUTES: i64 = 2;
 
 /// Attempts at storing a reply when other replies keep coming in between.
 const REPLY_ATTEMPTS: usize = 5;
@@ -956,58 +957,62 @@ impl App {
         }
         let reply_by = today_in_sweden() + Duration::days(round.reply_days);
         let audit = Self::audit(actor, "admission_round.publish", &round);
+        // The result e-mails are written to the outbox in the publishing transaction: a crash
+        // right after publishing sends them all the same, and each applicant gets one.
+        let mails = self.result_mails(&round).await?;
         self.store
-            .publish_round(round_id, round.version, reply_by, now(), &audit)
+            .publish_round(round_id, round.version, reply_by, &mails, now(), &audit)
             .await
             .map_err(store_conflict)?;
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = app.send_results(round_id).await {
-                tracing::warn!(round_id, error = %e, "admission result e-mails not all sent");
-            }
-        });
+        self.mail_wake.notify_one();
         Ok(())
     }
 
-    /// One e-mail per applicant with their result.
-    async fn send_results(&self, round_id: i64) -> Result<()> {
-        let round = self.store.round(round_id).await?;
-        let occasions = occasion_views(self.store.round_occasions(round_id).await?);
-        let choices = self.store.round_choices(round_id, None, None).await?;
-        let link = format!("{}/admission/{round_id}", self.settings.public_url());
+    /// One e-mail per applicant with their result; an admitted applicant's is an offer that
+    /// starts the reply-by clock when it is sent.
+    async fn result_mails(&self, round: &AdmissionRound) -> Result<Vec<NewMail>> {
+        let occasions = occasion_views(self.store.round_occasions(round.id).await?);
+        let choices = self.store.round_choices(round.id, None, None).await?;
+        let link = format!("{}/admission/{}", self.settings.public_url(), round.id);
+        let mut mails = Vec::new();
         for mine in choices.chunk_by(|a, b| a.application_id == b.application_id) {
-            let tr = Tr::new(Lang::parse(&mine[0].applicant_locale).unwrap_or(Lang::Sv));
+            let lang = Lang::parse(&mine[0].applicant_locale).unwrap_or(Lang::Sv);
+            let tr = Tr::new(lang);
             let summary = summary(&tr, &occasions, mine);
-            let reply_by = mine
+            let admitted = mine
                 .iter()
-                .find_map(|c| c.reply_by)
-                .map(|d| tr.naive_date(&d))
-                .unwrap_or_default();
+                .any(|c| c.outcome.as_deref() == Some("admitted"));
             let args = [
                 ("name", mine[0].applicant_name.as_str()),
                 ("round", round.name.as_str()),
                 ("summary", summary.as_str()),
-                ("reply_by", reply_by.as_str()),
                 ("link", link.as_str()),
             ];
-            let step = if reply_by.is_empty() {
-                "result"
-            } else {
-                "offer"
-            };
-            self.send_admission_mail(&mine[0].applicant_email, tr, step, &args)
-                .await;
+            let step = if admitted { "offer" } else { "result" };
+            let clock = admitted.then_some(ReplyClock {
+                round_id: round.id,
+                application_id: mine[0].application_id,
+                days: round.reply_days,
+            });
+            mails.push(Self::new_mail(
+                Some(format!(
+                    "admission_result:{}:{}",
+                    round.id, mine[0].application_id
+                )),
+                &mine[0].applicant_email,
+                lang,
+                &Mail::Admission { step, args: &args },
+                clock,
+            ));
         }
-        Ok(())
+        Ok(mails)
     }
 
-    async fn send_admission_mail(&self, to: &str, tr: Tr, step: &str, args: &[(&str, &str)]) {
-        if let Err(e) = self
-            .mailer
-            .send(to, tr, Mail::Admission { step, args })
-            .await
-        {
-            tracing::warn!(step, error = %e, "admission e-mail not sent");
+    /// Queues one admission e-mail (a receipt): sent by the outbox worker.
+    async fn send_admission_mail(&self, to: &str, lang: Lang, step: &str, args: &[(&str, &str)]) {
+        let mail = Self::new_mail(None, to, lang, &Mail::Admission { step, args }, None);
+        if let Err(e) = self.queue_mails(&[mail]).await {
+            tracing::warn!(step, error = %e, "admission e-mail not queued");
         }
     }
 
@@ -1119,7 +1124,7 @@ impl App {
             .await
             .map_err(store_conflict)?;
         let me = self.store.get_user(user).await?;
-        let tr = Tr::new(Lang::parse(&me.locale).unwrap_or(Lang::Sv));
+        let lang = Lang::parse(&me.locale).unwrap_or(Lang::Sv);
         let titles: Vec<String> = occasion_ids
             .iter()
             .enumerate()
@@ -1132,7 +1137,7 @@ impl App {
         let choices = titles.join("\n");
         self.send_admission_mail(
             &me.email,
-            tr,
+            lang,
             "received",
             &[
                 ("name", &me.display_name),
@@ -1338,6 +1343,7 @@ impl App {
                 as u64;
             let (built, _, choices) = self.built(&round).await?;
             let replies = self.store.replies(round_id).await?;
+            let reply_no = replies.len() + 1;
             let (mut change, mails) = tokio::task::spawn_blocking(move || {
                 replay_and_apply(&built, seed, &replies, &choices, kind, choice_id, seats)
             })
@@ -1358,13 +1364,14 @@ impl App {
                 (_, Some((o, n))) => format!("occasion {o}: {n} seats added"),
                 _ => String::new(),
             });
+            change.mails = self.reply_mails(&round, reply_no, mails).await?;
             match self
                 .store
                 .record_reply(round_id, round.version, &change, by, now(), &audit)
                 .await
             {
                 Ok(()) => {
-                    self.send_reply_mails(&round, reply_by, mails).await;
+                    self.mail_wake.notify_one();
                     return Ok(());
                 }
                 Err(StoreError::Conflict(c)) if c == "round_changed" => continue,
@@ -1374,37 +1381,43 @@ impl App {
         Err(conflict("round_changed", "admission.round_changed"))
     }
 
-    async fn send_reply_mails(
+    /// The e-mails a reply causes, queued with it: an offer to a promoted reserve starts its
+    /// reply-by clock when sent. `reply` numbers the reply, so that the same step for the same
+    /// choice later in the round (offered again after a release) is a new message.
+    async fn reply_mails(
         &self,
         round: &AdmissionRound,
-        reply_by: NaiveDate,
+        reply: usize,
         mails: Vec<(i64, &'static str)>,
-    ) {
+    ) -> Result<Vec<NewMail>> {
         let link = format!("{}/admission/{}", self.settings.public_url(), round.id);
+        let mut out = Vec::with_capacity(mails.len());
         for (choice, step) in mails {
-            let c = match self.store.choice(choice).await {
-                Ok((_, c)) => c,
-                Err(e) => {
-                    tracing::warn!(choice, error = %e, "admission e-mail not sent");
-                    continue;
-                }
-            };
-            let tr = Tr::new(Lang::parse(&c.applicant_locale).unwrap_or(Lang::Sv));
-            let date = tr.naive_date(&reply_by);
-            self.send_admission_mail(
+            let (_, c) = self.store.choice(choice).await?;
+            let lang = Lang::parse(&c.applicant_locale).unwrap_or(Lang::Sv);
+            let reply_by = today_in_sweden() + Duration::days(round.reply_days);
+            let date = Tr::new(lang).naive_date(&reply_by);
+            let clock = (step == "promoted").then_some(ReplyClock {
+                round_id: round.id,
+                application_id: c.application_id,
+                days: round.reply_days,
+            });
+            let args = [
+                ("name", c.applicant_name.as_str()),
+                ("round", round.name.as_str()),
+                ("offering", c.offering_title.as_str()),
+                ("reply_by", date.as_str()),
+                ("link", link.as_str()),
+            ];
+            out.push(Self::new_mail(
+                Some(format!("admission_{step}:{}:{choice}:{reply}", round.id)),
                 &c.applicant_email,
-                tr,
-                step,
-                &[
-                    ("name", &c.applicant_name),
-                    ("round", &round.name),
-                    ("offering", &c.offering_title),
-                    ("reply_by", &date),
-                    ("link", &link),
-                ],
-            )
-            .await;
+                lang,
+                &Mail::Admission { step, args: &args },
+                clock,
+            ));
         }
+        Ok(out)
     }
 
     /// A round's result per choice as a table (for CSV/XLSX export): staff only.
@@ -1607,6 +1620,7 @@ fn replay_and_apply(
         seats: seats.map(|s| s.1),
         statuses: Vec::new(),
         offers: Vec::new(),
+        mails: Vec::new(),
     };
     let mut mails = Vec::new();
     if let Some(c) = c {

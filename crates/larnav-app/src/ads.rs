@@ -185,4 +185,78 @@ impl App {
         self.authorize(actor, Action::ImportSignals).await?;
         Ok(self.store.list_ad_imports().await?)
     }
+
+    /// Withdraws an import: its ads stop counting in every Semaforen list at once (exactly
+    /// what it added is subtracted) and a corrected file can be imported again. A run still in
+    /// progress must finish or stall first. Analysts with national rights and platform admins.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`], [`AppError::Conflict`] (`import_running`,
+    /// `import_not_withdrawable`) or a refusal.
+    pub async fn withdraw_ad_import(&self, actor: &Actor, id: i64) -> Result<i64> {
+        self.authorize(actor, Action::ImportSignals).await?;
+        let import = self.store.get_ad_import(id).await.map_err(not_found)?;
+        if import.status == "running" && !import.stalled(now(), stall_limit()) {
+            // Still making progress somewhere: let it finish (or stall) first.
+            return Err(AppError::Conflict {
+                code: "import_running",
+                message_key: "error.import_running",
+            });
+        }
+        let audit = AuditRecord::new(actor.user_id, "ads.withdraw", format!("ad_import:{id}"))
+            .with_detail(format!("{} ({} ads)", import.file_name, import.accepted));
+        match self
+            .store
+            .withdraw_ad_import(id, actor.user_id, now(), &audit)
+            .await
+        {
+            Err(larnav_store::StoreError::Conflict(_)) => Err(AppError::Conflict {
+                code: "import_not_withdrawable",
+                message_key: "error.import_not_withdrawable",
+            }),
+            other => {
+                let removed = other.map_err(not_found)?;
+                tracing::info!(import_id = id, removed, "ad import withdrawn");
+                Ok(removed)
+            }
+        }
+    }
+
+    /// Tidies what a crash or kill left behind: uploads half-saved by this instance (only at
+    /// start-up, when none of its uploads can be under way) and imports that stopped making
+    /// progress. Called when the server starts and on its hourly tick.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn clean_up_interrupted_work(&self, at_start_up: bool) -> Result<()> {
+        if at_start_up {
+            let dir = self.settings.server.data_dir.join("imports");
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if path.extension().is_some_and(|e| e == "part") {
+                        match std::fs::remove_file(&path) {
+                            Ok(()) => {
+                                tracing::info!(file = %path.display(), "removed an upload left by a crash")
+                            }
+                            Err(e) => {
+                                tracing::warn!(file = %path.display(), error = %e, "cannot remove a left-over upload")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let n = self
+            .store
+            .interrupt_stalled_ad_imports(now() - stall_limit())
+            .await?;
+        if n > 0 {
+            tracing::info!(
+                imports = n,
+                "imports that stopped without finishing marked interrupted"
+            );
+        }
+        Ok(())
+    }
 }

@@ -157,8 +157,10 @@ impl App {
         let rejected = |line, column: &str, value: &str, key| {
             AppError::ImportRejected(vec![problem(line, column, value, key)])
         };
-        let table = read_table(file)
-            .map_err(|e| rejected(0, "file", &e.to_string(), "import.unreadable"))?;
+        let table = read_table(file).map_err(|e| {
+            let (value, key) = crate::needs::unreadable(&e);
+            rejected(0, "file", &value, key)
+        })?;
         let columns = column_map(&table).map_err(|missing| {
             AppError::ImportRejected(
                 missing

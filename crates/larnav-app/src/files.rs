@@ -1,7 +1,7 @@
 //! Uploaded files, kept under the data directory (`documents/<random key>`) with their name,
 //! type and size in the database: eligibility documents for admission, documents of working
-//! models and mentorship pairs. A file is written completely (to a `.part` file, then renamed)
-//! before its row is committed, and removed again if the row cannot be written, so a row never
+//! models and mentorship pairs. A file is written completely (to a `.part` file, synced, then
+//! renamed, and the directory synced) before its row is committed, and removed again if the row cannot be written, so a row never
 //! points at half a file.
 
 use crate::{App, AppError, Result};
@@ -27,14 +27,23 @@ impl App {
     pub(crate) async fn write_file(&self, bytes: &[u8]) -> Result<String> {
         let key = crate::security::random_token();
         let dir = self.documents_dir();
-        let write = async {
-            tokio::fs::create_dir_all(&dir).await?;
-            let tmp = dir.join(format!("{key}.part"));
-            tokio::fs::write(&tmp, bytes).await?;
-            tokio::fs::rename(&tmp, dir.join(&key)).await
+        let bytes = bytes.to_vec();
+        let name = key.clone();
+        // Durable before the row commits: the file's data is synced, then the rename, by
+        // syncing the directory — a power loss cannot leave a committed row without its file.
+        let write = move || -> std::io::Result<()> {
+            use std::io::Write;
+            std::fs::create_dir_all(&dir)?;
+            let tmp = dir.join(format!("{name}.part"));
+            let mut file = std::fs::File::create(&tmp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, dir.join(&name))?;
+            std::fs::File::open(&dir)?.sync_all()
         };
-        write
+        tokio::task::spawn_blocking(write)
             .await
+            .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?
             .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?;
         Ok(key)
     }

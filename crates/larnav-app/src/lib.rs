@@ -29,6 +29,7 @@ pub mod meetings;
 pub mod mentorship;
 pub mod needs;
 pub mod organisations;
+pub mod outbox;
 pub mod record;
 pub mod reference;
 pub mod registry;
@@ -65,6 +66,8 @@ pub struct App {
     looked_today: std::sync::Arc<std::sync::Mutex<development::LooksToday>>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
+    /// Woken when mail is queued, so the outbox worker sends it at once.
+    pub mail_wake: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// What [`App::open`] found and did, for the start-up message.
@@ -111,6 +114,7 @@ impl App {
             collection_index: Default::default(),
             looked_today: Default::default(),
             csrf_secret,
+            mail_wake: Default::default(),
         };
         app.ensure_catalogue_index().await?;
         Ok((

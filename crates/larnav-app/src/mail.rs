@@ -110,6 +110,19 @@ impl Mailer {
     /// [`MailError::Send`] when the server refuses or cannot be reached.
     pub async fn send(&self, to: &str, tr: Tr, mail: Mail<'_>) -> Result<(), MailError> {
         let (subject, body) = render(tr, &mail);
+        self.send_text(to, subject, body).await
+    }
+
+    /// Sends a rendered message.
+    ///
+    /// # Errors
+    /// [`MailError::Send`] when the server refuses or cannot be reached.
+    pub async fn send_text(
+        &self,
+        to: &str,
+        subject: String,
+        body: String,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to
             .parse()
             .map_err(|e| MailError::Send(format!("recipient: {e}")))?;
@@ -135,46 +148,57 @@ impl Mailer {
     }
 }
 
-/// Subject and plain-text body of a message.
-pub fn render(tr: Tr, mail: &Mail<'_>) -> (String, String) {
-    match mail {
-        Mail::Invitation {
-            organisation,
-            role,
-            inviter,
-            link,
-            days,
-        } => (
-            tr.fmt("mail.invitation.subject", &[("organisation", organisation)]),
-            tr.fmt(
-                "mail.invitation.body",
-                &[
+impl Mail<'_> {
+    /// The message's template (its `.subject` and `.body` keys in the locale files) and
+    /// arguments: what the outbox stores, so it can be rendered when it is sent.
+    pub fn template_and_args(&self) -> (String, Vec<(String, String)>) {
+        let pairs = |args: &[(&str, &str)]| {
+            args.iter()
+                .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+                .collect()
+        };
+        match self {
+            Mail::Invitation {
+                organisation,
+                role,
+                inviter,
+                link,
+                days,
+            } => (
+                "mail.invitation".into(),
+                pairs(&[
                     ("organisation", organisation),
                     ("role", role),
                     ("inviter", inviter),
                     ("link", link),
                     ("days", &days.to_string()),
-                ],
+                ]),
             ),
-        ),
-        Mail::PasswordReset { link, minutes } => (
-            tr.t("mail.reset.subject").to_string(),
-            tr.fmt(
-                "mail.reset.body",
-                &[("link", link), ("minutes", &minutes.to_string())],
+            Mail::PasswordReset { link, minutes } => (
+                "mail.reset".into(),
+                pairs(&[("link", link), ("minutes", &minutes.to_string())]),
             ),
-        ),
-        Mail::Welcome { name, link } => (
-            tr.t("mail.welcome.subject").to_string(),
-            tr.fmt("mail.welcome.body", &[("name", name), ("link", link)]),
-        ),
-        Mail::Admission { step, args } => (
-            tr.fmt(&format!("mail.admission.{step}.subject"), args),
-            tr.fmt(&format!("mail.admission.{step}.body"), args),
-        ),
-        Mail::Network { step, args } => (
-            tr.fmt(&format!("mail.network.{step}.subject"), args),
-            tr.fmt(&format!("mail.network.{step}.body"), args),
-        ),
+            Mail::Welcome { name, link } => (
+                "mail.welcome".into(),
+                pairs(&[("name", name), ("link", link)]),
+            ),
+            Mail::Admission { step, args } => (format!("mail.admission.{step}"), pairs(args)),
+            Mail::Network { step, args } => (format!("mail.network.{step}"), pairs(args)),
+        }
     }
+}
+
+/// Subject and plain-text body of a message.
+pub fn render(tr: Tr, mail: &Mail<'_>) -> (String, String) {
+    let (template, args) = mail.template_and_args();
+    render_template(tr, &template, &args)
+}
+
+/// Subject and body of a stored template with its arguments.
+pub fn render_template(tr: Tr, template: &str, args: &[(String, String)]) -> (String, String) {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    (
+        tr.fmt(&format!("{template}.subject"), &args),
+        tr.fmt(&format!("{template}.body"), &args),
+    )
 }

@@ -17,7 +17,7 @@ use larnav_domain::network::meetings::{
 use larnav_domain::network::{MEETING_TOPICS, SCALE, check_scale};
 use larnav_domain::{Action, Actor};
 use larnav_store::{
-    AuditRecord, Meeting, MeetingNote, MeetingPair, MeetingParticipant, MeetingProgramme,
+    AuditRecord, Meeting, MeetingNote, MeetingPair, MeetingParticipant, MeetingProgramme, NewMail,
     ParticipantFields, StoreError,
 };
 use serde::{Deserialize, Serialize};
@@ -615,16 +615,12 @@ impl App {
             return Err(conflict("no_pairs", "meetings.no_pairs"));
         }
         let audit = Self::programme_audit(actor, "meeting_programme.publish", &programme);
+        let mails = self.meeting_pair_mails(id).await?;
         self.store
-            .set_programme_status(id, "open", "published", now(), &audit)
+            .set_programme_status(id, "open", "published", &mails, now(), &audit)
             .await
             .map_err(store_conflict)?;
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = app.send_pairs(id).await {
-                tracing::warn!(programme = id, error = %e, "pair e-mails not all sent");
-            }
-        });
+        self.mail_wake.notify_one();
         Ok(())
     }
 
@@ -637,7 +633,7 @@ impl App {
         let programme = self.programme_for_organiser(actor, id).await?;
         let audit = Self::programme_audit(actor, "meeting_programme.reopen", &programme);
         self.store
-            .set_programme_status(id, "published", "open", now(), &audit)
+            .set_programme_status(id, "published", "open", &[], now(), &audit)
             .await
             .map_err(not_published)
     }
@@ -649,25 +645,33 @@ impl App {
     pub async fn close_programme(&self, actor: &Actor, id: i64) -> Result<()> {
         let programme = self.programme_for_organiser(actor, id).await?;
         let audit = Self::programme_audit(actor, "meeting_programme.close", &programme);
+        let link = format!("{}/meetings/{id}", self.settings.public_url());
+        let mails: Vec<NewMail> = self
+            .store
+            .participants(id)
+            .await?
+            .iter()
+            .map(|p| {
+                let args = [
+                    ("name", p.name.as_str()),
+                    ("programme", programme.name.as_str()),
+                    ("link", link.as_str()),
+                ];
+                network_mail(&p.email, &p.locale, "evaluate", &args)
+            })
+            .collect();
         self.store
-            .set_programme_status(id, "published", "closed", now(), &audit)
+            .set_programme_status(id, "published", "closed", &mails, now(), &audit)
             .await
             .map_err(|_| conflict("programme_not_published", "meetings.not_published"))?;
-        let link = format!("{}/meetings/{id}", self.settings.public_url());
-        for p in self.store.participants(id).await? {
-            let tr = Tr::new(Lang::parse(&p.locale).unwrap_or(Lang::Sv));
-            let args = [
-                ("name", p.name.as_str()),
-                ("programme", programme.name.as_str()),
-                ("link", link.as_str()),
-            ];
-            self.send_network_mail(&p.email, tr, "evaluate", &args)
-                .await;
-        }
+        self.mail_wake.notify_one();
         Ok(())
     }
 
-    async fn send_pairs(&self, id: i64) -> Result<()> {
+    /// The e-mails telling both sides of every pair who they meet (queued when the programme is
+    /// published; a new publication after a reopening tells them again).
+    async fn meeting_pair_mails(&self, id: i64) -> Result<Vec<NewMail>> {
+        let mut mails = Vec::new();
         let programme = self.store.programme(id).await?;
         let topics = topics_of(&programme);
         let rows: Vec<ParticipantView> = self
@@ -686,7 +690,6 @@ impl App {
             let common = shared(a, b).join(", ");
             for (me, partner) in [(a, b), (b, a)] {
                 let p = &me.participant;
-                let tr = Tr::new(Lang::parse(&p.locale).unwrap_or(Lang::Sv));
                 let who = format!(
                     "{} ({}, {})",
                     partner.participant.name,
@@ -700,15 +703,22 @@ impl App {
                     ("topics", common.as_str()),
                     ("link", link.as_str()),
                 ];
-                self.send_network_mail(&p.email, tr, "paired", &args).await;
+                let mut mail = network_mail(&p.email, &p.locale, "paired", &args);
+                mail.dedupe_key =
+                    format!("meeting_paired:{}:{}:{}", pr.id, p.id, now().timestamp());
+                mails.push(mail);
             }
         }
-        Ok(())
+        Ok(mails)
     }
 
-    async fn send_network_mail(&self, to: &str, tr: Tr, step: &str, args: &[(&str, &str)]) {
-        if let Err(e) = self.mailer.send(to, tr, Mail::Network { step, args }).await {
-            tracing::warn!(step, error = %e, "network e-mail not sent");
+    /// Queues one network e-mail (a plan, a reminder) for the outbox worker.
+    async fn send_network_mail(&self, to: &str, locale: &str, step: &str, args: &[(&str, &str)]) {
+        if let Err(e) = self
+            .queue_mails(&[network_mail(to, locale, step, args)])
+            .await
+        {
+            tracing::warn!(step, error = %e, "network e-mail not queued");
         }
     }
 
@@ -872,7 +882,8 @@ impl App {
             ("place", place),
             ("link", link.as_str()),
         ];
-        self.send_network_mail(&p.email, tr, "planned", &args).await;
+        self.send_network_mail(&p.email, &p.locale, "planned", &args)
+            .await;
         Ok(meetings.len())
     }
 
@@ -997,7 +1008,7 @@ impl App {
                 ("place", r.place.as_str()),
                 ("link", link.as_str()),
             ];
-            self.send_network_mail(&r.email, tr, "reminder", &args)
+            self.send_network_mail(&r.email, &r.locale, "reminder", &args)
                 .await;
         }
         Ok(due.len())
@@ -1026,6 +1037,12 @@ fn fold_ical(line: &str) -> String {
     }
     out.push_str("\r\n");
     out
+}
+
+/// A network e-mail in the recipient's language (Swedish when unknown).
+pub(crate) fn network_mail(to: &str, locale: &str, step: &str, args: &[(&str, &str)]) -> NewMail {
+    let lang = Lang::parse(locale).unwrap_or(Lang::Sv);
+    App::new_mail(None, to, lang, &Mail::Network { step, args }, None)
 }
 
 #[cfg(test)]

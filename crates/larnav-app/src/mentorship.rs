@@ -16,7 +16,7 @@ use larnav_domain::network::mentorship::{
 use larnav_domain::{Action, Actor, Role};
 use larnav_store::{
     AuditRecord, MentorshipApplicationRow, MentorshipLogEntry, MentorshipOffer, MentorshipPair,
-    MentorshipRound, MentorshipRoundFields, NetworkTheme, StoreError,
+    MentorshipRound, MentorshipRoundFields, NetworkTheme, NewMail, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -556,14 +556,14 @@ impl App {
                 .map(|t| t.name)
                 .unwrap_or_default();
             let link = format!("{}/mentorship/{id}", self.settings.public_url());
-            let tr = Tr::new(Lang::parse(&u.locale).unwrap_or(Lang::Sv));
+            let lang = Lang::parse(&u.locale).unwrap_or(Lang::Sv);
             let args = [
                 ("name", u.display_name.as_str()),
                 ("round", round.name.as_str()),
                 ("theme", theme_name.as_str()),
                 ("link", link.as_str()),
             ];
-            self.send_mentorship_mail(&u.email, tr, "applied", &args)
+            self.send_mentorship_mail(&u.email, lang, "applied", &args)
                 .await;
         }
         Ok(application_id)
@@ -700,16 +700,12 @@ impl App {
             return Err(conflict("no_pairs", "meetings.no_pairs"));
         }
         let audit = Self::round_audit(actor, "mentorship_round.publish", &round);
+        let mails = self.mentorship_pair_mails(id, "paired").await?;
         self.store
-            .set_mentorship_round_status(id, "open", "published", now(), &audit)
+            .set_mentorship_round_status(id, "open", "published", &mails, now(), &audit)
             .await
             .map_err(not_open)?;
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = app.mail_pairs(id, "paired").await {
-                tracing::warn!(round = id, error = %e, "mentorship e-mails not all sent");
-            }
-        });
+        self.mail_wake.notify_one();
         Ok(())
     }
 
@@ -721,7 +717,7 @@ impl App {
         let round = self.round_for_organiser(actor, id).await?;
         let audit = Self::round_audit(actor, "mentorship_round.reopen", &round);
         self.store
-            .set_mentorship_round_status(id, "published", "open", now(), &audit)
+            .set_mentorship_round_status(id, "published", "open", &[], now(), &audit)
             .await
             .map_err(|_| conflict("round_not_published", "mentorship.not_published"))
     }
@@ -733,21 +729,20 @@ impl App {
     pub async fn close_mentorship_round(&self, actor: &Actor, id: i64) -> Result<()> {
         let round = self.round_for_organiser(actor, id).await?;
         let audit = Self::round_audit(actor, "mentorship_round.close", &round);
+        let mails = self.mentorship_pair_mails(id, "evaluate").await?;
         self.store
-            .set_mentorship_round_status(id, "published", "closed", now(), &audit)
+            .set_mentorship_round_status(id, "published", "closed", &mails, now(), &audit)
             .await
             .map_err(|_| conflict("round_not_published", "mentorship.not_published"))?;
-        let app = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = app.mail_pairs(id, "evaluate").await {
-                tracing::warn!(round = id, error = %e, "mentorship e-mails not all sent");
-            }
-        });
+        self.mail_wake.notify_one();
         Ok(())
     }
 
-    /// E-mails the coordinators and administrators of both sides of every pair.
-    async fn mail_pairs(&self, id: i64, step: &str) -> Result<()> {
+    /// The e-mails to the coordinators and administrators of both sides of every pair, queued
+    /// with the round's publication or closing.
+    async fn mentorship_pair_mails(&self, id: i64, step: &str) -> Result<Vec<NewMail>> {
+        let mut mails = Vec::new();
+        let published = now().timestamp();
         let round = self.store.mentorship_round(id).await?;
         let tr = Tr::new(Lang::Sv);
         // A model may mentor several members: read each organisation's contacts once.
@@ -780,21 +775,22 @@ impl App {
                         ("pair", line.as_str()),
                         ("link", link.as_str()),
                     ];
-                    self.send_mentorship_mail(&m.email, tr, step, &args).await;
+                    let mut mail = mentorship_mail(&m.email, Lang::Sv, step, &args);
+                    mail.dedupe_key =
+                        format!("mentorship_{step}:{}:{}:{published}", pair.id, m.user_id);
+                    mails.push(mail);
                 }
             }
         }
-        Ok(())
+        Ok(mails)
     }
 
-    async fn send_mentorship_mail(&self, to: &str, tr: Tr, step: &str, args: &[(&str, &str)]) {
-        let step = format!("mentorship_{step}");
+    async fn send_mentorship_mail(&self, to: &str, lang: Lang, step: &str, args: &[(&str, &str)]) {
         if let Err(e) = self
-            .mailer
-            .send(to, tr, Mail::Network { step: &step, args })
+            .queue_mails(&[mentorship_mail(to, lang, step, args)])
             .await
         {
-            tracing::warn!(step, error = %e, "network e-mail not sent");
+            tracing::warn!(step, error = %e, "network e-mail not queued");
         }
     }
 
@@ -978,4 +974,11 @@ fn unmatched_reason(offers: &[MentorshipOffer], a: &MentorshipApplicationRow) ->
     } else {
         Unmatched::NoModelForTheme
     }
+}
+
+/// A mentorship e-mail (`mail.network.mentorship_{step}`); pair mails go out in Swedish, to
+/// the organisations' contacts, whose language the round does not know.
+fn mentorship_mail(to: &str, lang: Lang, step: &str, args: &[(&str, &str)]) -> NewMail {
+    let step = format!("mentorship_{step}");
+    App::new_mail(None, to, lang, &Mail::Network { step: &step, args }, None)
 }

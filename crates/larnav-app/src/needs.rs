@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use larnav_domain::text::fold;
-use larnav_domain::{Action, Actor, OrganisationKind};
-use larnav_ingest::tabular::{Table, read_table};
+use larnav_domain::{Action, Actor, OrganisationKind, Role};
+use larnav_ingest::tabular::{Table, TableError, read_table};
 use larnav_store::{AuditRecord, NeedReport, NewNeedReport, Organisation};
 use serde::{Deserialize, Deserializer};
 
@@ -306,12 +306,8 @@ impl App {
             expected_key: key,
         };
         let table = read_table(file).map_err(|e| {
-            AppError::ImportRejected(vec![problem(
-                0,
-                "file",
-                &e.to_string(),
-                "import.unreadable",
-            )])
+            let (value, key) = unreadable(&e);
+            AppError::ImportRejected(vec![problem(0, "file", &value, key)])
         })?;
         let columns = column_map(&table).map_err(|missing| {
             AppError::ImportRejected(
@@ -390,7 +386,8 @@ impl App {
         })
     }
 
-    /// The need reports an organisation filed (its members), or all of them (analysts).
+    /// The need reports an organisation filed (its members), or, for analysts, every report
+    /// about a kommun in their organisations' areas (platform administrators: all of them).
     ///
     /// # Errors
     /// A refusal or a store error.
@@ -399,11 +396,41 @@ impl App {
         actor: &Actor,
         organisation_id: Option<i64>,
     ) -> Result<Vec<NeedReport>> {
-        match organisation_id {
-            Some(org) => self.authorize(actor, Action::ViewNeedReports(org)).await?,
-            None => self.authorize(actor, Action::AnalyseSignals).await?,
+        if let Some(org) = organisation_id {
+            self.authorize(actor, Action::ViewNeedReports(org)).await?;
+            return Ok(self.store.list_need_reports(Some(org)).await?);
         }
-        Ok(self.store.list_need_reports(organisation_id).await?)
+        self.authorize(actor, Action::AnalyseSignals).await?;
+        let mut reports = self.store.list_need_reports(None).await?;
+        if let Some(scope) = self.analyst_kommuner(actor).await? {
+            reports.retain(|r| scope.contains(&r.kommun_code));
+        }
+        Ok(reports)
+    }
+
+    /// The kommuner an analyst's rights cover: for each organisation in which the actor is an
+    /// analyst, the kommuner of its own areas and of the län it sits in. `None`: no limit
+    /// (platform administrators and the system).
+    pub(crate) async fn analyst_kommuner(
+        &self,
+        actor: &Actor,
+    ) -> Result<Option<std::collections::HashSet<String>>> {
+        if actor.platform_admin || actor.system {
+            return Ok(None);
+        }
+        let mut scope = std::collections::HashSet::new();
+        for m in actor.memberships.iter().filter(|m| m.role == Role::Analyst) {
+            for area in self.store.list_areas(Some(m.organisation_id)).await? {
+                scope.extend(area.kommuner.into_iter().map(|k| k.code));
+            }
+            let org = self.store.get_organisation(m.organisation_id).await?;
+            if let Some(kommun) = org.kommun_code {
+                let lan = self.store.get_kommun(&kommun).await?.lan_code;
+                let kommuner = self.store.list_kommuner(Some(&lan)).await?;
+                scope.extend(kommuner.into_iter().map(|k| k.code));
+            }
+        }
+        Ok(Some(scope))
     }
 
     /// The choices for the occupation field: each SSYK-4 group and each occupation name, as
@@ -438,6 +465,15 @@ impl App {
             .await
             .map_err(not_found)?;
         Ok(report.organisation_id)
+    }
+}
+
+/// Why a file could not be read at all, as (value, message key) of an import problem: a
+/// workbook over the size limits names what is too large.
+pub(crate) fn unreadable(e: &TableError) -> (String, &'static str) {
+    match e {
+        TableError::TooLarge(what) => (what.clone(), "import.workbook_too_large"),
+        other => (other.to_string(), "import.unreadable"),
     }
 }
 

@@ -296,6 +296,7 @@ impl App {
         let role = checks.check("role", "field.role_invalid", Role::parse(role).ok_or(()));
         checks.finish()?;
         let (email, role) = (email.expect("checked"), role.expect("checked"));
+        self.check_grantable(&caller.actor, "role", [role]).await?;
         let already = self.store.list_members(organisation_id).await?;
         if already
             .iter()
@@ -312,6 +313,24 @@ impl App {
         let audit = AuditRecord::new(Some(caller.user.id), "invitation.create", "")
             .in_organisation(organisation_id)
             .with_detail(format!("role={}", role.as_str()));
+        // The invitee's language is unknown: use the inviter's.
+        let lang = Lang::parse(&caller.user.locale).unwrap_or_default();
+        let tr = Tr::new(lang);
+        let link = format!("{}/invitations/{token}", self.settings.public_url());
+        let role_label = tr.t(&format!("role.{}", role.as_str())).to_string();
+        let mail = Self::new_mail(
+            Some(format!("invitation:{}", token_hash(&token))),
+            email.as_str(),
+            lang,
+            &Mail::Invitation {
+                organisation: &organisation.name,
+                role: &role_label,
+                inviter: &caller.user.display_name,
+                link: &link,
+                days,
+            },
+            None,
+        );
         let id = self
             .store
             .create_invitation(
@@ -322,22 +341,13 @@ impl App {
                 Some(caller.user.id),
                 now,
                 now + Duration::days(days),
+                &mail,
                 &audit,
             )
             .await?;
-        // The invitee's language is unknown: use the inviter's.
-        let tr = Tr::new(Lang::parse(&caller.user.locale).unwrap_or_default());
-        let link = format!("{}/invitations/{token}", self.settings.public_url());
-        let role_label = tr.t(&format!("role.{}", role.as_str())).to_string();
-        let mail = Mail::Invitation {
-            organisation: &organisation.name,
-            role: &role_label,
-            inviter: &caller.user.display_name,
-            link: &link,
-            days,
-        };
-        let mail_sent = match self.mailer.send(email.as_str(), tr, mail).await {
-            Ok(()) => true,
+        // Staff wait for the answer: send now; a failure stays queued and is retried.
+        let mail_sent = match self.deliver_mail().await {
+            Ok(d) => d.failed == 0,
             Err(e) => {
                 tracing::error!(invitation_id = id, error = %e, "invitation e-mail not sent");
                 false
@@ -457,6 +467,8 @@ impl App {
             .iter()
             .find(|m| m.user_id == user_id)
             .ok_or(AppError::NotFound)?;
+        let added = parsed.iter().filter(|r| !member.roles.contains(r)).copied();
+        self.check_grantable(&caller.actor, "roles", added).await?;
         let was_admin = member.roles.contains(&Role::OrganisationAdmin);
         if was_admin
             && !parsed.contains(&Role::OrganisationAdmin)
@@ -497,6 +509,23 @@ impl App {
             .store
             .set_member_roles(organisation_id, user_id, &parsed, now(), &audit)
             .await?)
+    }
+
+    /// Refuses (audited, with the field's reason) to grant a role that reaches beyond the
+    /// organisation unless the actor is a platform administrator. Removing one is allowed.
+    async fn check_grantable(
+        &self,
+        actor: &Actor,
+        field: &'static str,
+        granted: impl IntoIterator<Item = Role>,
+    ) -> Result<()> {
+        if granted.into_iter().any(Role::reaches_beyond_organisation) {
+            // `authorize` writes the refusal to the audit log; the person is told why.
+            if self.authorize(actor, Action::GrantWideRole).await.is_err() {
+                return Err(AppError::invalid(field, "field.role_platform_only"));
+            }
+        }
+        Ok(())
     }
 
     /// # Errors

@@ -427,12 +427,30 @@ impl App {
         }
         let mut ads_by_period: Vec<(String, i64)> = by_period.into_iter().collect();
         ads_by_period.sort();
+        // The explanation is public; a report's free-text comment is for its own organisation
+        // and the analysts whose areas cover its kommun only.
+        let analyst_scope = if actor.may(Action::AnalyseSignals) {
+            Some(self.analyst_kommuner(actor).await?)
+        } else {
+            None
+        };
         let need_reports = self
             .store
             .need_reports_for(ssyk_code)
             .await?
             .into_iter()
             .filter(|n| kommuner.contains(n.kommun_code.as_str()))
+            .map(|mut n| {
+                let analyst = match &analyst_scope {
+                    Some(None) => true,
+                    Some(Some(scope)) => scope.contains(&n.kommun_code),
+                    None => false,
+                };
+                if !analyst && !actor.is_member_of(n.organisation_id) {
+                    n.comment.clear();
+                }
+                n
+            })
             .collect();
         Ok(Explanation {
             area: computed.area.clone(),

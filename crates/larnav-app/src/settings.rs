@@ -60,6 +60,13 @@ pub struct ServerSettings {
     pub public_url: String,
     /// Where Lärnav keeps its files: the SQLite database, the e-mail outbox, uploads.
     pub data_dir: PathBuf,
+    /// On SIGTERM or Ctrl-C, requests under way get this many seconds to finish; then the
+    /// remaining connections are closed and the process exits.
+    pub shutdown_grace_secs: u64,
+    /// Client addresses (exact IPs) of the reverse proxies in front of Lärnav. Only a request
+    /// from one of them has its `X-Forwarded-For` read, for login throttling and the logs;
+    /// empty: the TCP peer is the client.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,6 +136,8 @@ impl Default for Settings {
                 bind: "127.0.0.1:8080".into(),
                 public_url: String::new(),
                 data_dir: PathBuf::from("larnav-data"),
+                shutdown_grace_secs: 10,
+                trusted_proxies: Vec::new(),
             },
             database: DatabaseSettings {
                 url: Secret::default(),

@@ -99,6 +99,14 @@ impl Role {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// Whether the role reaches data beyond the organisation that holds it: an analyst reads
+    /// the need reports of every organisation in its areas and imports national job-ad and
+    /// forecast signals. Such a role is granted by the platform that owns the data, never by
+    /// the organisation's own administrator (who could otherwise give it to themselves).
+    pub fn reaches_beyond_organisation(self) -> bool {
+        matches!(self, Self::Analyst)
+    }
 }
 
 /// The password rule: long enough to resist guessing, short enough not to be a denial-of-service

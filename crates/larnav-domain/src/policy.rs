@@ -40,6 +40,9 @@ pub enum Action {
     ViewMembers(i64),
     /// Invite, change roles of, and remove members; revoke invitations.
     ManageMembers(i64),
+    /// Grant a role that reaches beyond its organisation
+    /// ([`Role::reaches_beyond_organisation`]): platform administrators only.
+    GrantWideRole,
     /// Change an organisation's name, kind, number and kommun.
     EditOrganisation(i64),
     /// Read the audit log of one organisation.
@@ -129,6 +132,7 @@ impl Action {
             Self::ViewOrganisation(_) => "view_organisation",
             Self::ViewMembers(_) => "view_members",
             Self::ManageMembers(_) => "manage_members",
+            Self::GrantWideRole => "grant_wide_role",
             Self::EditOrganisation(_) => "edit_organisation",
             Self::ViewOrganisationAudit(_) => "view_organisation_audit",
             Self::AdministerPlatform => "administer_platform",
@@ -233,7 +237,7 @@ impl Actor {
                     Role::Reviewer | Role::Coordinator | Role::OrganisationAdmin
                 )
             }),
-            Action::AdministerPlatform | Action::ImportCatalogue => false,
+            Action::AdministerPlatform | Action::ImportCatalogue | Action::GrantWideRole => false,
         }
     }
 }
@@ -406,6 +410,21 @@ mod tests {
             assert!(!member(role).may(Action::ManageOfferings(ORG)), "{role:?}");
         }
         assert!(!member(Role::OrganisationAdmin).may(Action::ImportCatalogue));
+    }
+
+    #[test]
+    fn only_a_platform_admin_grants_roles_that_reach_beyond_the_organisation() {
+        for role in Role::ALL {
+            assert!(!member(role).may(Action::GrantWideRole), "{role:?}");
+        }
+        assert!(Role::Analyst.reaches_beyond_organisation());
+        assert!(!Role::OrganisationAdmin.reaches_beyond_organisation());
+        let admin = Actor {
+            user_id: Some(1),
+            platform_admin: true,
+            ..Actor::default()
+        };
+        assert!(admin.may(Action::GrantWideRole));
     }
 
     #[test]

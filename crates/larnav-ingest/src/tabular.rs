@@ -23,6 +23,25 @@ pub enum TableError {
     Workbook(String),
     #[error("line {line}: {problem}")]
     Csv { line: u64, problem: String },
+    /// The workbook is larger than an import may read: what it declares or holds is named in
+    /// neutral terms (a cell address, a count, a size in MB) so any language can show it.
+    #[error("the workbook is too large to read: {0}")]
+    TooLarge(String),
+}
+
+/// What an XLSX upload may hold. A workbook is a zip archive: a few KB can declare a sheet of
+/// 16,384 × 1,048,576 cells or inflate to gigabytes, so every limit is checked before or while
+/// reading, never after. The largest real import (10,000 need reports) is far below them.
+pub mod limits {
+    /// Total uncompressed size of the archive's entries, by their declared sizes (the zip
+    /// reader refuses an entry that inflates beyond what it declares).
+    pub const MAX_UNCOMPRESSED_BYTES: u64 = 64 * 1024 * 1024;
+    /// Columns a sheet may declare or use (Excel allows 16,384).
+    pub const MAX_COLUMNS: u32 = 256;
+    /// Rows a sheet may declare or use.
+    pub const MAX_ROWS: u32 = 200_000;
+    /// Cells kept in memory, counting each row up to its last used column.
+    pub const MAX_CELLS: usize = 4_000_000;
 }
 
 /// Reads CSV or XLSX, told apart by content (an XLSX file is a zip archive), not by name.
@@ -96,7 +115,10 @@ fn read_csv(text: &str) -> Result<Table, TableError> {
             problem: e.to_string(),
         })?;
         let line = record.position().map_or(0, |p| line_at(p.byte()));
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| restore_formula(c.trim()).to_string())
+            .collect();
         if cells.iter().all(String::is_empty) {
             continue;
         }
@@ -112,6 +134,8 @@ fn read_csv(text: &str) -> Result<Table, TableError> {
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
+    use limits::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS};
+    check_archive(bytes)?;
     let bad = |e: calamine::XlsxError| TableError::Workbook(e.to_string());
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(bad)?;
     let sheet = book
@@ -119,25 +143,79 @@ fn read_xlsx(bytes: &[u8]) -> Result<Table, TableError> {
         .first()
         .cloned()
         .ok_or(TableError::Empty)?;
-    let range = book.worksheet_range(&sheet).map_err(bad)?;
-    let first_row = range.start().map_or(0, |(r, _)| r as u64);
-    let mut headers = None;
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if cells.iter().all(String::is_empty) {
+    // Cells are streamed one at a time (`worksheet_range` would allocate the declared
+    // rectangle densely): the declared dimensions are checked first, then every cell.
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(bad)?;
+    let declared = cells.dimensions();
+    if declared.end.0 >= MAX_ROWS || declared.end.1 >= MAX_COLUMNS {
+        return Err(TableError::TooLarge(cell_address(declared.end)));
+    }
+    let mut by_row: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    let mut kept = 0usize;
+    while let Some(cell) = cells.next_cell().map_err(bad)? {
+        let (row, column) = cell.get_position();
+        if row >= MAX_ROWS || column >= MAX_COLUMNS {
+            return Err(TableError::TooLarge(cell_address((row, column))));
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
             continue;
         }
-        let line = first_row + i as u64 + 1;
-        match headers {
-            None => headers = Some(cells),
-            Some(_) => rows.push((line, cells)),
+        let cells_of_row = by_row.entry(row).or_default();
+        let width = column as usize + 1;
+        if cells_of_row.len() < width {
+            kept += width - cells_of_row.len();
+            if kept > MAX_CELLS {
+                return Err(TableError::TooLarge(format!("{kept} cells")));
+            }
+            cells_of_row.resize(width, String::new());
+        }
+        cells_of_row[column as usize] = text;
+    }
+    let mut rows = by_row.into_iter();
+    let headers = rows.next().ok_or(TableError::Empty)?.1;
+    Ok(Table {
+        headers,
+        rows: rows.map(|(r, cells)| (u64::from(r) + 1, cells)).collect(),
+    })
+}
+
+/// Refuses an archive whose entries would inflate beyond [`limits::MAX_UNCOMPRESSED_BYTES`],
+/// by the sizes the archive declares, before anything is decompressed.
+fn check_archive(bytes: &[u8]) -> Result<(), TableError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| TableError::Workbook(e.to_string()))?;
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(i)
+            .map_err(|e| TableError::Workbook(e.to_string()))?;
+        total = total.saturating_add(entry.size());
+        if total > limits::MAX_UNCOMPRESSED_BYTES {
+            return Err(TableError::TooLarge(format!(
+                "> {} MB",
+                limits::MAX_UNCOMPRESSED_BYTES / (1024 * 1024)
+            )));
         }
     }
-    Ok(Table {
-        headers: headers.ok_or(TableError::Empty)?,
-        rows,
-    })
+    Ok(())
+}
+
+/// A zero-based (row, column) as Excel names it: (0, 0) is A1, (1048575, 16383) is XFD1048576.
+fn cell_address((row, column): (u32, u32)) -> String {
+    let mut letters = Vec::new();
+    let mut n = column + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&letters),
+        u64::from(row) + 1
+    )
 }
 
 fn cell_text(d: &Data) -> String {
@@ -147,6 +225,30 @@ fn cell_text(d: &Data) -> String {
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::String(s) => s.trim().to_string(),
         other => other.to_string().trim().to_string(),
+    }
+}
+
+/// The characters that make a spreadsheet read a CSV cell as a formula (`=HYPERLINK(…)`,
+/// `@SUM(…)`, `+cmd|…`); a tab or carriage return first can hide one.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as it may be written to CSV: one that a spreadsheet would run as a formula gets a
+/// leading apostrophe (shown as text, never evaluated). Numbers such as "-12" or "-1,5" stay
+/// as they are. [`read_csv`] takes the apostrophe off again, so exports import unchanged.
+fn neutralise_formula(cell: &str) -> std::borrow::Cow<'_, str> {
+    let numeric = cell.replace(',', ".").parse::<f64>().is_ok();
+    if cell.starts_with(FORMULA_STARTS) && !numeric {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The cell's text with the apostrophe [`neutralise_formula`] added taken off.
+fn restore_formula(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
     }
 }
 
@@ -161,9 +263,9 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv:
         let mut w = csv::WriterBuilder::new()
             .delimiter(b';')
             .from_writer(&mut out);
-        w.write_record(headers)?;
+        w.write_record(headers.iter().map(|h| neutralise_formula(h).into_owned()))?;
         for row in rows {
-            w.write_record(row)?;
+            w.write_record(row.iter().map(|c| neutralise_formula(c).into_owned()))?;
         }
         w.flush()?;
     }
@@ -232,6 +334,120 @@ mod tests {
             read_table(b"PK\x03\x04 not really a zip"),
             Err(TableError::Workbook(_))
         ));
+    }
+
+    #[test]
+    fn csv_exports_never_hand_a_spreadsheet_a_formula() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\",\"y\")".to_string(),
+            "@SUM(A1)".into(),
+            "+46 70 123".into(),
+            "-12".into(),
+            "-1,5".into(),
+            "\t=1+1".into(),
+        ]];
+        let csv = write_csv(&["a", "b", "c", "d", "e", "f"], &rows).unwrap();
+        let raw: Vec<String> = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(&csv[3..])
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(String::from)
+            .collect();
+        assert_eq!(
+            raw,
+            [
+                "'=HYPERLINK(\"http://x\",\"y\")",
+                "'@SUM(A1)",
+                "'+46 70 123",
+                "-12",
+                "-1,5",
+                "'\t=1+1"
+            ]
+        );
+        // Reading the export back gives the values that were exported.
+        let back = read_table(&csv).unwrap();
+        assert_eq!(back.rows[0].1[..5], rows[0][..5]);
+    }
+
+    #[test]
+    fn cells_are_named_as_excel_names_them() {
+        assert_eq!(cell_address((0, 0)), "A1");
+        assert_eq!(cell_address((9, 25)), "Z10");
+        assert_eq!(cell_address((0, 26)), "AA1");
+        assert_eq!(cell_address((1_048_575, 16_383)), "XFD1048576");
+    }
+
+    /// A workbook of a few KB whose one far cell used to make the reader allocate the whole
+    /// sheet densely (512 GiB) and abort the process: refused by its declared size.
+    #[test]
+    fn a_far_cell_is_refused_without_allocating_the_sheet() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "yrke").unwrap();
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 10_000, "{} bytes", bytes.len());
+        assert_eq!(
+            read_table(&bytes),
+            Err(TableError::TooLarge("XFD1048576".into()))
+        );
+    }
+
+    /// The same far cell without a declared dimension (written by hand, as an attacker
+    /// would) is caught while streaming.
+    #[test]
+    fn a_far_cell_without_a_declared_dimension_is_refused_while_streaming() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "yrke").unwrap();
+        sheet.write_string(0, 300, "x").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let err = read_table(&strip_dimension(&bytes)).unwrap_err();
+        assert_eq!(err, TableError::TooLarge("KO1".into()));
+    }
+
+    /// Rewrites the sheet's `<dimension ref="…"/>` to A1 by re-zipping the workbook.
+    fn strip_dimension(xlsx: &[u8]) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut archive = zip::ZipArchive::new(Cursor::new(xlsx)).unwrap();
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..archive.len() {
+            let mut entry = archive.by_index(i).unwrap();
+            let name = entry.name().unwrap().to_string();
+            let mut content = String::new();
+            entry.read_to_string(&mut content).unwrap();
+            if name.starts_with("xl/worksheets/") {
+                let start = content.find("<dimension").unwrap();
+                let end = start + content[start..].find("/>").unwrap() + 2;
+                content.replace_range(start..end, r#"<dimension ref="A1"/>"#);
+            }
+            out.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            out.write_all(content.as_bytes()).unwrap();
+        }
+        out.finish().unwrap().into_inner()
+    }
+
+    /// Dense data that inflates far beyond what an import needs is refused by the archive's
+    /// declared sizes before anything is inflated.
+    #[test]
+    fn a_workbook_that_inflates_beyond_the_limit_is_refused() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let long = "a".repeat(32_000);
+        for r in 0..2_200 {
+            sheet.write_string(r, 0, format!("{r}{long}")).unwrap();
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        assert!(bytes.len() < 2_000_000, "{} bytes", bytes.len());
+        assert_eq!(
+            read_table(&bytes),
+            Err(TableError::TooLarge("> 64 MB".into()))
+        );
     }
 
     fn arb_cell() -> impl Strategy<Value = String> {

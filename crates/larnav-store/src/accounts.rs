@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use larnav_domain::text::{escape_like, fold, swedish_sort_key};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, on_pool, write_audit};
 
 impl Store {
     /// Creates an account, auditing it in the same transaction.
@@ -21,7 +21,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<User> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let created: User = sqlx::query_as(
                 "INSERT INTO app_user (email, display_name, name_fold, sort_key, password_hash, platform_admin, locale, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -86,7 +86,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("UPDATE app_user SET display_name = $1, name_fold = $2, sort_key = $3, locale = $4 WHERE id = $5")
                 .bind(display_name).bind(fold(display_name)).bind(swedish_sort_key(display_name)).bind(locale).bind(id)
                 .execute(&mut *tx).await?;
@@ -99,8 +99,8 @@ impl Store {
         })
     }
 
-    /// Sets a new password hash and ends every session of the user except `keep_session`
-    /// (the one that made the change, if any).
+    /// Sets a new password hash, ends every session of the user except `keep_session` (the one
+    /// that made the change, if any) and revokes every API token.
     ///
     /// # Errors
     /// A database error.
@@ -113,10 +113,13 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(hash).bind(id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM user_session WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
                 .bind(id).bind(keep_session).execute(&mut *tx).await?;
+            // A token made with the old password must not outlive it.
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now).bind(id).execute(&mut *tx).await?;
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
@@ -137,7 +140,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("UPDATE app_user SET platform_admin = $1, disabled = $2 WHERE id = $3")
                 .bind(platform_admin).bind(disabled).bind(id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -267,11 +270,17 @@ impl Store {
         user_id: i64,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        mail: &crate::NewMail,
     ) -> Result<()> {
-        on_pool!(self, p => sqlx::query(
-            "INSERT INTO password_reset (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(p).await.map(|_| ()))?;
-        Ok(())
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO password_reset (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
+            crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// Uses a reset token: if it is unused and unexpired, marks it used, sets the new password,
@@ -287,7 +296,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64,)> = sqlx::query_as(
                 "UPDATE password_reset SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
                  RETURNING user_id")
@@ -295,6 +304,8 @@ impl Store {
             let Some((user_id,)) = row else { return Ok(None) };
             sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM user_session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(now).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("UPDATE password_reset SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
                 .bind(now).bind(user_id).execute(&mut *tx).await?;
             let audit = AuditRecord::new(Some(user_id), "user.password_reset", format!("user:{user_id}"));
@@ -332,7 +343,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<ApiToken> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let t: ApiToken = sqlx::query_as(
                 "INSERT INTO api_token (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
                  RETURNING id, user_id, name, created_at, last_used_at, revoked_at")
@@ -364,7 +375,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
                 .bind(now).bind(token_id).bind(user_id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {

@@ -7,7 +7,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
+use crate::{
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, write_audit,
+};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct AdmissionRound {
@@ -158,6 +160,8 @@ pub struct ReplyChange {
     pub statuses: Vec<(i64, &'static str)>,
     /// New offers to reserves: (choice, reply by).
     pub offers: Vec<(i64, NaiveDate)>,
+    /// The e-mails the reply causes, queued in its transaction.
+    pub mails: Vec<crate::NewMail>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -236,7 +240,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO admission_round (provider_id, name, opens_on, closes_on, late_until,
                     max_choices, credit_cap, reply_days, status, version, created_by, created_at)
@@ -263,7 +267,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, id);
             sqlx::query(
                 "UPDATE admission_round SET name = $1, opens_on = $2, closes_on = $3,
@@ -344,7 +348,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             sqlx::query(
                 "INSERT INTO round_occasion (round_id, occasion_id, seats, credits, groups, cutoffs)
@@ -408,7 +412,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             let existing: Option<(i64,)> = sqlx::query_as(
                 "SELECT id FROM application WHERE round_id = $1 AND user_id = $2")
@@ -530,7 +534,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<u64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             let mut n = 0;
             for id in choice_ids {
@@ -572,7 +576,7 @@ impl Store {
         rows: &[(i64, i64, bool, String)],
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             for (id, class, nominated, merits) in rows {
                 sqlx::query("UPDATE application_choice SET priority_class = $1, nominated = $2, merits = $3
@@ -598,7 +602,7 @@ impl Store {
         stale_before: DateTime<Utc>,
     ) -> Result<bool> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             let r = sqlx::query(
                 "UPDATE admission_round SET running_since = $1
@@ -634,7 +638,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_unpublished!(tx, round_id);
             let r = sqlx::query(
                 "UPDATE admission_round SET status = 'run', seed = $1, ran_at = $2,
@@ -670,11 +674,12 @@ impl Store {
         round_id: i64,
         version: i64,
         reply_by: NaiveDate,
+        mails: &[crate::NewMail],
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE admission_round SET status = 'published', published_at = $1,
                     version = version + 1
@@ -688,6 +693,7 @@ impl Store {
                  SELECT choice_id, round_id, 'offered', FALSE, $1, $2 FROM admission_result
                  WHERE round_id = $3 AND outcome = 'admitted'")
                 .bind(now).bind(reply_by).bind(round_id).execute(&mut *tx).await?;
+            crate::outbox::enqueue_mails!(tx, mails, now)?;
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
@@ -720,7 +726,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE admission_round SET version = version + 1
                  WHERE id = $1 AND version = $2 AND status = 'published'")
@@ -745,20 +751,26 @@ impl Store {
                         offered_at = excluded.offered_at, reply_by = excluded.reply_by, replied_at = NULL")
                     .bind(choice).bind(round_id).bind(now).bind(reply_by).execute(&mut *tx).await?;
             }
+            crate::outbox::enqueue_mails!(tx, &change.mails, now)?;
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
         })
     }
 
-    /// Offers whose reply-by date has passed without a reply: (round, choice).
+    /// Offers whose reply-by date has passed without a reply: (round, choice). An offer whose
+    /// e-mail is still in the outbox has not started its clock and never expires.
     ///
     /// # Errors
     /// A database error.
     pub async fn overdue_offers(&self, today: NaiveDate) -> Result<Vec<(i64, i64)>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT round_id, choice_id FROM admission_offer WHERE status = 'offered' AND reply_by < $1
-             ORDER BY round_id, choice_id")
+            "SELECT o.round_id, o.choice_id FROM admission_offer o
+             JOIN application_choice c ON c.id = o.choice_id
+             WHERE o.status = 'offered' AND o.reply_by < $1
+               AND NOT EXISTS (SELECT 1 FROM mail_outbox m WHERE m.reply_round_id = o.round_id
+                               AND m.reply_application_id = c.application_id AND m.status <> 'sent')
+             ORDER BY o.round_id, o.choice_id")
             .bind(today).fetch_all(p).await)?)
     }
 
@@ -776,7 +788,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO application_document (application_id, file_name, content_type, size_bytes,
                     storage_key, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, on_pool, write_audit};
 
 /// The signal source streamed ads accumulate in.
 pub const STREAM_KIND: &str = "jobtech";
@@ -31,11 +31,11 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<(i64, i64)> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO ad_import (file_name, file_bytes, status, lines_done, bytes_done, accepted, duplicates,
-                                        rejected, message, started_at, imported_by)
-                 VALUES ($1, $2, 'running', 0, 0, 0, 0, 0, '', $3, $4) RETURNING id")
+                                        rejected, message, started_at, imported_by, tracked)
+                 VALUES ($1, $2, 'running', 0, 0, 0, 0, 0, '', $3, $4, TRUE) RETURNING id")
                 .bind(file_name).bind(file_bytes).bind(now).bind(by).fetch_one(&mut *tx).await?;
             sqlx::query(
                 "INSERT INTO signal_source (kind, name, publisher, period, row_count, imported_at, imported_by)
@@ -69,7 +69,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<AdBatchResult> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // Progress first: the write takes SQLite's lock before any read.
             sqlx::query("UPDATE ad_import SET lines_done = lines_done + $1, bytes_done = bytes_done + $2, progress_at = $3
                          WHERE id = $4")
@@ -121,6 +121,21 @@ impl Store {
                     q = q.bind(source_id).bind(*ssyk).bind(*kommun).bind(*period).bind(*n).bind(*v);
                 }
                 q.execute(&mut *tx).await?;
+                // The same cells per import, so that the import can be withdrawn exactly.
+                let mut sql = String::from("INSERT INTO ad_import_count (import_id, ssyk_code, kommun_code, period, ads, vacancies) VALUES ");
+                for i in 0..chunk.len() {
+                    if i > 0 { sql.push_str(", "); }
+                    let b = 6 * i;
+                    sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, ${})", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6));
+                }
+                sql.push_str(" ON CONFLICT (import_id, ssyk_code, kommun_code, period) DO UPDATE
+                    SET ads = ad_import_count.ads + excluded.ads,
+                        vacancies = ad_import_count.vacancies + excluded.vacancies");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for ((ssyk, kommun, period), (n, v)) in chunk {
+                    q = q.bind(import_id).bind(*ssyk).bind(*kommun).bind(*period).bind(*n).bind(*v);
+                }
+                q.execute(&mut *tx).await?;
             }
             let (kept,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ad_import_rejection WHERE import_id = $1")
                 .bind(import_id).fetch_one(&mut *tx).await?;
@@ -157,7 +172,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE ad_import SET status = $1, message = $2, finished_at = $3 WHERE id = $4")
                 .bind(status).bind(message).bind(now).bind(import_id).execute(&mut *tx).await?;
             sqlx::query("UPDATE signal_source SET imported_at = $1,
@@ -173,7 +188,8 @@ impl Store {
     pub async fn get_ad_import(&self, id: i64) -> Result<AdImport> {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT id, file_name, file_bytes, status, lines_done, bytes_done, accepted, duplicates, rejected, message,
-                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at FROM ad_import WHERE id = $1")
+                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at, tracked, withdrawn_at
+             FROM ad_import WHERE id = $1")
             .bind(id).fetch_one(p).await)?)
     }
 
@@ -184,7 +200,8 @@ impl Store {
     pub async fn list_ad_imports(&self) -> Result<Vec<AdImport>> {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT id, file_name, file_bytes, status, lines_done, bytes_done, accepted, duplicates, rejected, message,
-                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at FROM ad_import ORDER BY id DESC")
+                    started_at, finished_at, COALESCE(progress_at, started_at) AS progress_at, tracked, withdrawn_at
+             FROM ad_import ORDER BY id DESC")
             .fetch_all(p).await)?)
     }
 
@@ -196,5 +213,72 @@ impl Store {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT line, reason FROM ad_import_rejection WHERE import_id = $1 ORDER BY line LIMIT $2")
             .bind(id).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// Withdraws an import: subtracts exactly what it added to the monthly counts, forgets the
+    /// ad ids it counted (so a corrected file can be imported again) and marks it `withdrawn`,
+    /// in one transaction. Returns the number of ads removed.
+    ///
+    /// # Errors
+    /// [`crate::StoreError::NotFound`] for an unknown import, [`crate::StoreError::Conflict`]
+    /// (`not_withdrawable`) for one that is withdrawn already or that
+    /// predates per-import counts.
+    pub async fn withdraw_ad_import(
+        &self,
+        import_id: i64,
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<i64> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            // The status write first: it takes SQLite's write lock and stops a second withdrawal.
+            let r = sqlx::query("UPDATE ad_import SET status = 'withdrawn', withdrawn_at = $1, withdrawn_by = $2
+                                 WHERE id = $3 AND tracked AND withdrawn_at IS NULL")
+                .bind(now).bind(by).bind(import_id).execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM ad_import WHERE id = $1")
+                    .bind(import_id).fetch_optional(&mut *tx).await?;
+                return Err(match exists {
+                    None => crate::StoreError::NotFound,
+                    Some(_) => crate::StoreError::Conflict("not_withdrawable".into()),
+                });
+            }
+            let cells: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+                "SELECT ssyk_code, kommun_code, period, ads, vacancies FROM ad_import_count WHERE import_id = $1")
+                .bind(import_id).fetch_all(&mut *tx).await?;
+            let (source,): (i64,) = sqlx::query_as("SELECT id FROM signal_source WHERE kind = $1 AND period = $2")
+                .bind(STREAM_KIND).bind(STREAM_PERIOD).fetch_one(&mut *tx).await?;
+            let mut removed = 0;
+            for (ssyk, kommun, period, ads, vacancies) in &cells {
+                removed += ads;
+                sqlx::query("UPDATE ad_count SET ads = ads - $1, vacancies = COALESCE(vacancies, 0) - $2
+                             WHERE source_id = $3 AND ssyk_code = $4 AND kommun_code = $5 AND period = $6")
+                    .bind(ads).bind(vacancies).bind(source).bind(ssyk).bind(kommun).bind(period)
+                    .execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM ad_count WHERE source_id = $1 AND ads <= 0").bind(source).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM ad_seen WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM ad_import_count WHERE import_id = $1").bind(import_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE signal_source SET row_count = (SELECT COUNT(*) FROM ad_count WHERE source_id = $1) WHERE id = $1")
+                .bind(source).execute(&mut *tx).await?;
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(removed)
+        })
+    }
+
+    /// Marks runs that stopped making progress before `quiet_before` as `interrupted` (their
+    /// process was killed or restarted): they are no longer shown as running, keep what they
+    /// counted, and can be completed by importing the file again or withdrawn.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn interrupt_stalled_ad_imports(&self, quiet_before: DateTime<Utc>) -> Result<u64> {
+        Ok(on_pool!(self, p => sqlx::query(
+            "UPDATE ad_import SET status = 'interrupted',
+                    message = 'stopped without finishing (the server was restarted or the process ended)'
+             WHERE status = 'running' AND COALESCE(progress_at, started_at) < $1")
+            .bind(quiet_before).execute(p).await.map(|r| r.rows_affected()))?)
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use larnav_domain::text::{compare_swedish, swedish_sort_key};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
 
 type AreaRow = (i64, i64, String, String, DateTime<Utc>);
 
@@ -24,7 +24,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO area (organisation_id, name, sort_key, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(organisation_id).bind(name).bind(swedish_sort_key(name)).bind(now).fetch_one(&mut *tx).await?;
@@ -52,7 +52,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("UPDATE area SET name = $1, sort_key = $2 WHERE id = $3")
                 .bind(name).bind(swedish_sort_key(name)).bind(id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -78,7 +78,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("DELETE FROM area WHERE id = $1").bind(id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound);

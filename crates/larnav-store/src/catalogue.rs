@@ -8,7 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use larnav_domain::catalogue::{ApplicationMode, CreditKind, Format, OfferingKind, OfferingStatus};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
+use crate::{
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, write_audit,
+};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
 pub struct Offering {
@@ -345,7 +347,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let draft = OfferingStatus::Draft.as_str();
             let id = insert_offering_row!(tx, fields, draft, "lärnav", None::<String>, copied_from, by, now);
             sqlx::query("INSERT INTO offering_event (offering_id, status, note, user_id, at) VALUES ($1, $2, '', $3, $4)")
@@ -372,7 +374,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<Vec<i64>> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let draft = OfferingStatus::Draft.as_str();
             let mut ids = Vec::with_capacity(drafts.len());
             for (fields, occasion) in drafts {
@@ -412,7 +414,7 @@ impl Store {
     ) -> Result<()> {
         let f = fields;
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = update_offering_row!(tx, id, Some(version), f, by, now);
             if r.rows_affected() == 0 {
                 let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM offering WHERE id = $1")
@@ -444,7 +446,7 @@ impl Store {
     ) -> Result<()> {
         let by = audit.actor_user_id;
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE offering SET status = $1, version = version + 1, updated_by = $2, updated_at = $3
                  WHERE id = $4 AND status = $5")
@@ -538,7 +540,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id = match id {
                 None => {
                     let (id,): (i64,) = sqlx::query_as(
@@ -581,7 +583,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("DELETE FROM occasion WHERE id = $1 AND offering_id = $2")
                 .bind(id).bind(offering_id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -615,7 +617,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             bulk_insert!(tx, "offering_session", ["occasion_id", "starts_at", "ends_at", "title", "link"],
                 sessions, |q, s| q.bind(occasion_id).bind(s.starts_at).bind(s.ends_at).bind(&s.title).bind(&s.link));
             write_audit!(&mut *tx, audit, now)?;
@@ -634,7 +636,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("DELETE FROM offering_session WHERE id = $1 AND occasion_id = $2")
                 .bind(id).bind(occasion_id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -669,7 +671,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO teacher (organisation_id, name, email, capacity_hours, created_at)
                  VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -694,7 +696,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM occasion_teacher WHERE occasion_id = $1 AND teacher_id = $2")
                 .bind(occasion_id).bind(teacher_id).execute(&mut *tx).await?;
             if hours > 0.0 {
@@ -741,7 +743,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<usize> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let existing: Vec<(i64, String)> = sqlx::query_as(
                 "SELECT id, source_ref FROM offering WHERE source = $1 AND source_ref IS NOT NULL")
                 .bind(source).fetch_all(&mut *tx).await?;

@@ -8,14 +8,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
 
 /// Runs one statement and writes its audit record in the same transaction. Yields the number
 /// of rows changed.
 macro_rules! audited {
     ($store:expr, $audit:expr, $now:expr, $query:expr) => {
         on_pool!($store, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = $query.execute(&mut *tx).await?;
             write_audit!(&mut *tx, $audit, $now)?;
             tx.commit().await?;
@@ -28,7 +28,7 @@ macro_rules! audited {
 macro_rules! audited_insert {
     ($store:expr, $audit:expr, $now:expr, $query:expr) => {
         on_pool!($store, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = $query.fetch_one(&mut *tx).await?;
             write_audit!(&mut *tx, $audit, $now)?;
             tx.commit().await?;
@@ -426,7 +426,7 @@ impl Store {
         );
         let set = format!("UPDATE {t} SET position = $2 WHERE id = $1");
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let exists: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(
                 format!("SELECT id FROM {t} WHERE id = $1")))
                 .bind(id).fetch_optional(&mut *tx).await?;

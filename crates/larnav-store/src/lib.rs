@@ -40,6 +40,8 @@ mod registry;
 pub use registry::*;
 pub mod model;
 mod organisations;
+mod outbox;
+pub use outbox::{NewMail, OutboxCounts, OutboxMail, ReplyClock};
 mod record;
 pub use record::*;
 mod reference;
@@ -59,6 +61,33 @@ macro_rules! on_pool {
     };
 }
 pub(crate) use on_pool;
+
+/// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`: a deferred transaction that
+/// reads first and then writes must upgrade its lock, and SQLite answers a contended upgrade
+/// with SQLITE_BUSY at once (the busy timeout does not apply, since waiting could deadlock), so
+/// two people saving at the same moment would see "database is locked". Taking the write lock
+/// at the start makes the second writer wait its turn within the busy timeout instead.
+/// PostgreSQL's row locks need nothing of the kind.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+}
+
+impl BeginWrite for SqlitePool {
+    type Db = sqlx::Sqlite;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        self.begin_with("BEGIN IMMEDIATE").await
+    }
+}
+
+impl BeginWrite for PgPool {
+    type Db = sqlx::Postgres;
+    async fn begin_write(&self) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        self.begin().await
+    }
+}
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -139,7 +168,11 @@ impl Store {
                     .map_err(StoreError::Connect)?
                     .create_if_missing(true)
                     .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
+                    // FULL: a commit is on disk when it returns. With NORMAL a power loss may
+                    // undo the last commits after their e-mails went out (a published result
+                    // the database then forgets). Cost measured: 0.2–0.8 ms per commit
+                    // (docs/benchmarks.md), invisible beside a page's work.
+                    .synchronous(SqliteSynchronous::Full)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10));
                 if let Some(dir) = options

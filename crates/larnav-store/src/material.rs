@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, StoredFile, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, StoredFile, on_pool, write_audit};
 
 /// A version's content as checked by the app layer, JSON columns already encoded.
 #[derive(Debug, Clone, Default)]
@@ -155,7 +155,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO material (organisation_id, author_id, scope, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $4) RETURNING id")
@@ -262,7 +262,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64, String, i64)> = sqlx::query_as(
                 "SELECT material_id, status, revision FROM material_version WHERE id = $1")
                 .bind(version_id).fetch_optional(&mut *tx).await?;
@@ -309,7 +309,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let latest: Option<(i64, i64, String)> = sqlx::query_as(
                 "SELECT id, number, status FROM material_version WHERE material_id = $1
                  ORDER BY number DESC LIMIT 1")
@@ -350,7 +350,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64, String, i64)> = sqlx::query_as(
                 "SELECT material_id, status, revision FROM material_version WHERE id = $1")
                 .bind(version_id).fetch_optional(&mut *tx).await?;
@@ -393,7 +393,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "SELECT material_id, status FROM material_version WHERE id = $1")
                 .bind(version_id).fetch_optional(&mut *tx).await?;
@@ -462,7 +462,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "SELECT material_id, status FROM material_version WHERE id = $1")
                 .bind(version_id).fetch_optional(&mut *tx).await?;
@@ -514,7 +514,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let status: Option<(String,)> = sqlx::query_as(
                 "SELECT v.status FROM material_attachment a
                  JOIN material_version v ON v.id = a.version_id WHERE a.id = $1")

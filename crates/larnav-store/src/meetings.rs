@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::{
-    AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, require_open, write_audit,
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, require_open,
+    write_audit,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -149,7 +150,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO meeting_programme (organisation_id, name, description, topics,
                     status, created_by, created_at)
@@ -190,21 +191,24 @@ impl Store {
         id: i64,
         from: &str,
         to: &str,
+        mails: &[crate::NewMail],
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        self.transition("meeting_programme", id, from, to, now, audit)
+        self.transition("meeting_programme", id, from, to, mails, now, audit)
             .await
     }
 
     /// Moves a row of `table` (a programme or a round) from status `from` to `to`; published
-    /// also stamps the time.
+    /// also stamps the time. The e-mails the move causes are queued in the same transaction.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn transition(
         &self,
         table: &'static str,
         id: i64,
         from: &str,
         to: &str,
+        mails: &[crate::NewMail],
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
@@ -214,13 +218,14 @@ impl Store {
              WHERE id = $3 AND status = $4"
         );
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(to).bind(now).bind(id).bind(from)
                 .execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::Conflict(format!("{table}_changed")));
             }
+            crate::outbox::enqueue_mails!(tx, mails, now)?;
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
@@ -240,7 +245,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO meeting_participant (programme_id, user_id, sector, role,
@@ -287,7 +292,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             sqlx::query("DELETE FROM meeting_pair WHERE programme_id = $1")
                 .bind(programme_id).execute(&mut *tx).await?;
@@ -311,7 +316,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             sqlx::query(
                 "DELETE FROM meeting_pair WHERE programme_id = $1
@@ -336,7 +341,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
             let done = sqlx::query("DELETE FROM meeting_pair WHERE id = $1 AND programme_id = $2")
                 .bind(pair_id).bind(programme_id).execute(&mut *tx).await?;
@@ -377,7 +382,7 @@ impl Store {
         by: Option<i64>,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             bulk_insert!(tx, "meeting", ["pair_id", "starts_at", "minutes", "place", "created_by"],
                 meetings, |q, m| q.bind(pair_id).bind(m.0).bind(m.1).bind(&m.2).bind(by));
             tx.commit().await?;
@@ -467,7 +472,7 @@ impl Store {
         until: DateTime<Utc>,
     ) -> Result<Vec<MeetingReminder>> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let rows: Vec<MeetingReminder> = sqlx::query_as(
                 "SELECT t.id AS meeting_id, t.pair_id, t.starts_at, t.place,
                         g.name AS programme_name, u.display_name AS name, u.email, u.locale,

@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::{
-    AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, require_open, write_audit,
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, require_open,
+    write_audit,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -146,7 +147,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO network_theme (name, name_fold, created_at) VALUES ($1, $2, $3)
                  RETURNING id")
@@ -168,7 +169,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO mentorship_round (organisation_id, name, description, themes,
                     applications_close, starts_on, ends_on, status, created_by, created_at)
@@ -210,10 +211,11 @@ impl Store {
         id: i64,
         from: &str,
         to: &str,
+        mails: &[crate::NewMail],
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        self.transition("mentorship_round", id, from, to, now, audit)
+        self.transition("mentorship_round", id, from, to, mails, now, audit)
             .await
     }
 
@@ -247,7 +249,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "mentorship_round", round_id, "round_not_open");
             sqlx::query(
                 "DELETE FROM mentorship_offer
@@ -304,7 +306,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "mentorship_round", round_id, "round_not_open");
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO mentorship_application (round_id, organisation_id, theme_id,
@@ -331,7 +333,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "mentorship_round", round_id, "round_not_open");
             let done = sqlx::query(
                 "DELETE FROM mentorship_application WHERE round_id = $1 AND organisation_id = $2")
@@ -359,7 +361,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "mentorship_round", round_id, "round_not_open");
             sqlx::query("DELETE FROM mentorship_pair WHERE round_id = $1")
                 .bind(round_id).execute(&mut *tx).await?;
@@ -388,7 +390,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             require_open!(tx, "mentorship_round", round_id, "round_not_open");
             sqlx::query("DELETE FROM mentorship_pair WHERE round_id = $1 AND application_id = $2")
                 .bind(round_id).bind(application_id).execute(&mut *tx).await?;

@@ -453,6 +453,11 @@ pub struct AdImport {
     pub finished_at: Option<DateTime<Utc>>,
     /// When the run last stored a block (its start before the first).
     pub progress_at: DateTime<Utc>,
+    /// Its contribution is kept per import, so it can be withdrawn (imports from before
+    /// Lärnav kept that cannot).
+    pub tracked: bool,
+    /// When the import was withdrawn: its ads no longer count.
+    pub withdrawn_at: Option<DateTime<Utc>>,
 }
 
 impl AdImport {

@@ -7,7 +7,7 @@ use larnav_domain::Role;
 use larnav_domain::text::{escape_like, fold, swedish_sort_key};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
 
 impl Store {
     /// # Errors
@@ -19,7 +19,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO organisation (name, name_fold, sort_key, kind, organisation_number, kommun_code, created_at, parent_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
@@ -44,7 +44,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE organisation SET name = $1, name_fold = $2, sort_key = $3, kind = $4, organisation_number = $5,
                  kommun_code = $6, parent_id = $8 WHERE id = $7")
@@ -197,7 +197,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM membership WHERE organisation_id = $1 AND user_id = $2")
                 .bind(organisation_id).bind(user_id).execute(&mut *tx).await?;
             for role in roles {
@@ -236,10 +236,11 @@ impl Store {
         invited_by: Option<i64>,
         now: DateTime<Utc>,
         expires_at: DateTime<Utc>,
+        mail: &crate::NewMail,
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO invitation (organisation_id, email, role, token_hash, invited_by, created_at, expires_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
@@ -247,6 +248,7 @@ impl Store {
                 .bind(now).bind(expires_at).fetch_one(&mut *tx).await?;
             let audit = AuditRecord { target: format!("invitation:{id}"), ..audit.clone() };
             write_audit!(&mut *tx, &audit, now)?;
+            crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
             tx.commit().await?;
             Ok(id)
         })
@@ -289,7 +291,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let row: Option<(i64, String)> = sqlx::query_as(
                 "UPDATE invitation SET accepted_at = $1
                  WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1
@@ -332,7 +334,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE invitation SET revoked_at = $1
                  WHERE id = $2 AND organisation_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL")

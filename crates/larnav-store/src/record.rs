@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use larnav_domain::text::{fold, swedish_sort_key};
 
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
 
 /// One choice of one application, with its outcome.
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -95,7 +95,7 @@ impl Store {
         const NAME: &str = "Raderad användare";
         let email = format!("raderad-{user_id}@larnav.invalid");
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let old: Option<(String,)> = sqlx::query_as("SELECT email FROM app_user WHERE id = $1")
                 .bind(user_id).fetch_optional(&mut *tx).await?;
             let Some((old_email,)) = old else {
@@ -111,6 +111,9 @@ impl Store {
                     .bind(user_id).execute(&mut *tx).await?;
             }
             sqlx::query("DELETE FROM invitation WHERE email = $1")
+                .bind(&old_email).execute(&mut *tx).await?;
+            // Messages to the person, sent or not: an erased person gets no more e-mail.
+            sqlx::query("DELETE FROM mail_outbox WHERE recipient = $1")
                 .bind(&old_email).execute(&mut *tx).await?;
             sqlx::query(
                 "UPDATE app_user SET email = $2, display_name = $3, name_fold = $4, sort_key = $5,

@@ -7,7 +7,7 @@ use sqlx::AssertSqlSafe;
 use crate::bulk_insert;
 
 use crate::model::*;
-use crate::{Result, Store, on_pool};
+use crate::{BeginWrite, Result, Store, on_pool};
 
 impl Store {
     /// Replaces all reference data with `data` in one transaction, so a reader sees either the
@@ -27,7 +27,7 @@ impl Store {
     ) -> Result<bool> {
         self.meta_get_or_insert("reference_data_lock", "").await?;
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE meta SET value = '' WHERE key = 'reference_data_lock'").execute(&mut *tx).await?;
             let current: Option<(String,)> = sqlx::query_as("SELECT value FROM meta WHERE key = 'reference_data_version'")
                 .fetch_optional(&mut *tx).await?;

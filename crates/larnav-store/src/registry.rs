@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
 
 /// A profile as checked by the app layer, JSON columns already encoded.
 #[derive(Debug, Clone, Default)]
@@ -201,7 +201,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(
                 "INSERT INTO centre_profile (organisation_id, description, services,
                     opening_hours, hours_note, address, email, phone, website, themes,
@@ -267,7 +267,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO working_model (organisation_id, title, title_fold, summary,
                     description, results, start_year, themes, links, created_by, created_at,
@@ -295,7 +295,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query(
                 "UPDATE working_model SET title = $2, title_fold = $3, summary = $4,
                     description = $5, results = $6, start_year = $7, themes = $8, links = $9,
@@ -348,7 +348,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO model_adoption (model_id, organisation_id, adopted_on, status,
                     experience, created_by, created_at, updated_at)
@@ -378,7 +378,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query(
                 "DELETE FROM model_adoption WHERE model_id = $1 AND organisation_id = $2")
                 .bind(model_id).bind(organisation_id).execute(&mut *tx).await?;
@@ -404,7 +404,7 @@ impl Store {
     ) -> Result<i64> {
         let (model, pair) = owner.ids();
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO network_document (model_id, pair_id, file_name, content_type,
                     size_bytes, storage_key, uploaded_by, uploaded_at)
@@ -454,7 +454,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let done = sqlx::query("DELETE FROM network_document WHERE id = $1")
                 .bind(id).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {

@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, StoreError, bulk_insert, on_pool, write_audit};
+use crate::{
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, write_audit,
+};
 
 const NEED_SELECT: &str =
     "SELECT n.id, n.organisation_id, o.name AS organisation_name, n.employer_name, n.on_behalf,
@@ -37,7 +39,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             bulk_insert!(tx, "need_report",
                 ["organisation_id", "employer_name", "on_behalf", "ssyk_code", "kommun_code", "needed_now",
                  "needed_1y", "needed_3y", "difficulty", "comment", "reported_by", "reported_at"],
@@ -97,7 +99,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("DELETE FROM need_report WHERE id = $1").bind(id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
                 return Err(StoreError::NotFound);
@@ -169,7 +171,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO priority_list (organisation_id, area_key, year, title, weights, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id")
@@ -222,7 +224,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query("UPDATE priority_list SET title = $1, weights = $2, updated_at = $3 WHERE id = $4")
                 .bind(title).bind(weights).bind(now).bind(id).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
@@ -248,7 +250,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE priority_list SET updated_at = $1 WHERE id = $2")
                 .bind(now).bind(list_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM priority_override WHERE list_id = $1 AND ssyk_code = $2")
@@ -289,7 +291,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // Writing first takes SQLite's write lock, so two publishers cannot pick one version.
             sqlx::query("UPDATE priority_list SET updated_at = $1 WHERE id = $2")
                 .bind(now).bind(list.id).execute(&mut *tx).await?;
@@ -391,7 +393,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             // Write first: SQLite takes its write lock here, not on the later insert.
             sqlx::query("UPDATE signal_source SET row_count = row_count WHERE kind = $1")
                 .bind(&source.kind).execute(&mut *tx).await?;
@@ -471,7 +473,7 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let r = sqlx::query(
                 "UPDATE supply_place SET ssyk_code = $1, linked_by = $2, linked_at = $3
                  WHERE (source_id, reference) IN (SELECT source_id, reference FROM supply_place WHERE id = $4)")

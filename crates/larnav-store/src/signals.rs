@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::model::*;
-use crate::{AuditRecord, Result, Store, bulk_insert, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, bulk_insert, on_pool, write_audit};
 
 /// Replaces the source of the same kind and period (its rows go with it) by a new one with
 /// `$rows`, bulk-inserted by `$insert`, and audits it — all in one transaction, so a reader
@@ -12,7 +12,7 @@ macro_rules! replace_source {
     ($self:expr, $source:expr, $rows:expr, $now:expr, $audit:expr, |$tx:ident, $id:ident| $insert:block) => {{
         let source: &NewSignalSource = $source;
         on_pool!($self, p => {
-            let mut $tx = p.begin().await?;
+            let mut $tx = p.begin_write().await?;
             sqlx::query("DELETE FROM signal_source WHERE kind = $1 AND period = $2")
                 .bind(&source.kind).bind(&source.period).execute(&mut *$tx).await?;
             let ($id,): (i64,) = sqlx::query_as(

@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::{Backend, Pool, Store};
+use crate::{Backend, BeginWrite, Pool, Store};
 
 /// The environment variable naming the PostgreSQL maintenance database for tests.
 pub const TEST_DATABASE_ENV: &str = "LARNAV_TEST_DATABASE_URL";
@@ -202,7 +202,7 @@ impl Store {
         }
         let choices: Vec<(i64, &(i64, i64, &FillChoice))> = (1..).zip(choices.iter()).collect();
         crate::on_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             bulk_insert!(tx, "offering", ["id", "provider_id", "provider_name", "internal", "kind",
                     "title", "summary", "description", "credit_kind", "pace_percent", "format",
                     "address", "language", "payer", "eligibility", "url", "status", "source",

@@ -94,11 +94,23 @@ fn cookies(headers: &HeaderMap) -> impl Iterator<Item = Cookie<'static>> + '_ {
         .filter_map(Result::ok)
 }
 
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+pub fn cookie_value(app: &App, headers: &HeaderMap, name: &str) -> Option<String> {
+    let name = cookie_name(app, name);
     cookies(headers)
         .find(|c| c.name() == name)
         .map(|c| c.value().to_string())
         .filter(|v| !v.is_empty())
+}
+
+/// A cookie's name as sent: over https with the `__Host-` prefix, which browsers accept only
+/// from a secure origin, for the whole site and without a Domain — so neither plain http nor a
+/// sibling subdomain can plant or overwrite it.
+fn cookie_name(app: &App, name: &str) -> String {
+    if app.settings.secure_cookies() {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
 }
 
 /// A cookie Lärnav sets: HttpOnly, SameSite=Lax, Secure when configured, whole site.
@@ -108,7 +120,7 @@ pub fn make_cookie(
     value: String,
     max_age_secs: Option<i64>,
 ) -> HeaderValue {
-    let mut c = Cookie::build((name, value))
+    let mut c = Cookie::build((cookie_name(app, name), value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -150,7 +162,7 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .map(str::to_string);
-    let session_token = cookie_value(&parts.headers, SESSION_COOKIE);
+    let session_token = cookie_value(&app, &parts.headers, SESSION_COOKIE);
     let resolved = match (&bearer, &session_token) {
         (Some(t), _) => app.api_token_caller(t).await.map(|c| (c, true)),
         (None, Some(s)) => app.session_caller(s).await.map(|c| (c, false)),
@@ -170,21 +182,31 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
     }
     let (caller, via_api_token) = resolved.unwrap_or((None, false));
 
-    let lang = cookie_value(&parts.headers, LANG_COOKIE)
+    let lang = cookie_value(&app, &parts.headers, LANG_COOKIE)
         .and_then(|l| Lang::parse(&l))
         .or_else(|| caller.as_ref().and_then(|c| Lang::parse(&c.user.locale)))
         .or_else(|| accept_language(&parts.headers))
         .unwrap_or_default();
 
-    let existing_csrf = cookie_value(&parts.headers, CSRF_COOKIE);
+    let existing_csrf = cookie_value(&app, &parts.headers, CSRF_COOKIE);
     let csrf_cookie = existing_csrf.clone().unwrap_or_else(security::random_token);
-    let flash = cookie_value(&parts.headers, FLASH_COOKIE);
+    // A signed-in browser's token is bound to its session as well as to the cookie: a cookie
+    // planted by another site (or a sibling subdomain) together with the planter's own form
+    // token is worth nothing against someone else's session.
+    let signed_in_session = session_token
+        .as_deref()
+        .filter(|_| caller.is_some() && !via_api_token);
+    let csrf_binding = |cookie: &str| match signed_in_session {
+        Some(session) => format!("{cookie}:{}", security::token_hash(session)),
+        None => cookie.to_string(),
+    };
+    let flash = cookie_value(&app, &parts.headers, FLASH_COOKIE);
 
     let ctx = Ctx {
         actor: caller.as_ref().map(|c| c.actor.clone()).unwrap_or_default(),
         caller,
         tr: Tr::new(lang),
-        csrf_token: app.csrf_token(&csrf_cookie),
+        csrf_token: app.csrf_token(&csrf_binding(&csrf_cookie)),
         session_token: if via_api_token {
             None
         } else {
@@ -232,7 +254,7 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
                 .map(|(_, v)| v.into_owned());
             body = Body::from(bytes);
         }
-        let valid = matches!((&existing_csrf, submitted), (Some(cookie), Some(token)) if app.verify_csrf(cookie, &token));
+        let valid = matches!((&existing_csrf, submitted), (Some(cookie), Some(token)) if app.verify_csrf(&csrf_binding(cookie), &token));
         if !valid {
             tracing::info!(path, "CSRF token rejected");
             return finish(&ctx, WebError(AppError::CsrfRejected).into_response());
@@ -242,6 +264,18 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
     parts.extensions.insert(ctx.clone());
     let response = next.run(Request::from_parts(parts, body)).await;
     let mut response = finish(&ctx, response);
+    // Pages for a signed-in person, API answers and downloads hold personal data: no shared
+    // or browser cache may keep them (a handler that knows better sets its own header).
+    let headers = response.headers_mut();
+    if (ctx.caller.is_some() || is_api(&path)) && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if app.settings.public_url().starts_with("https://") {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     if existing_csrf.is_none() {
         // A year: the cookie only binds forms to this browser, it grants nothing by itself.
         let c = make_cookie(&app, CSRF_COOKIE, csrf_cookie, Some(YEAR_SECS));

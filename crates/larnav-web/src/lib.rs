@@ -2,6 +2,7 @@
 //! and metrics. Handlers are thin: they call `larnav_app::App` and render the result. Only this
 //! crate knows HTTP status codes (see [`error::status`]).
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,16 +41,41 @@ use pages::{Base, PageResult, render};
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<App> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
-        Ok(Self(ip.unwrap_or_else(|| "unknown".into())))
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Self, Self::Rejection> {
+        let Some(peer) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(Self("unknown".into()));
+        };
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(Self(client_address(
+            peer.0.ip(),
+            forwarded,
+            &app.settings.server.trusted_proxies,
+        )))
     }
+}
+
+/// The client's address: the TCP peer, unless the peer is one of the configured reverse
+/// proxies — then the nearest address in `X-Forwarded-For` that is not a trusted proxy itself
+/// (entries further left were written by the client and can be anything).
+fn client_address(peer: std::net::IpAddr, forwarded: Option<&str>, trusted: &[String]) -> String {
+    let is_trusted = |ip: &str| trusted.iter().any(|t| t.trim() == ip);
+    let peer = peer.to_string();
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    forwarded
+        .into_iter()
+        .flat_map(|f| f.rsplit(','))
+        .map(str::trim)
+        .find(|ip| !ip.is_empty() && !is_trusted(ip))
+        .and_then(|ip| ip.parse::<std::net::IpAddr>().ok())
+        .map_or(peer, |ip| ip.to_string())
 }
 
 #[derive(Clone, Default)]
@@ -157,6 +183,9 @@ pub fn router(app: App) -> Router {
         .route("/admin/users", get(pages::admin::users))
         .route("/admin/users/{id}", post(pages::admin::set_flags))
         .route("/admin/audit", get(pages::admin::audit))
+        .route("/admin/mail", get(pages::admin::mail))
+        .route("/admin/mail/retry", post(pages::admin::retry_mail))
+        .route("/admin/mail/{id}/resend", post(pages::admin::resend_mail))
         .route("/reference", get(pages::reference::overview))
         .route("/reference/search", get(pages::reference::search))
         .route("/reference/occupations", get(pages::reference::occupations))
@@ -269,6 +298,7 @@ pub fn router(app: App) -> Router {
                 )),
         )
         .route("/signals/ads/{id}", get(pages::ads::show))
+        .route("/signals/ads/{id}/withdraw", post(pages::ads::withdraw))
         .route("/supply", get(pages::supply::list))
         .route("/supply/{id}/link", post(pages::supply::link))
         .route("/needs", get(pages::needs::all))
@@ -570,9 +600,59 @@ pub fn router(app: App) -> Router {
                     tracing::info_span!("request", id, method = %r.method(), path = %loggable_path(r.uri().path()))
                 }).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
                 .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(middleware::from_fn(request_limits))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
                 .layer(middleware::from_fn_with_state(metrics, metrics::track)),
         )
+}
+
+/// The longest request target (path and query) Lärnav reads; browsers and proxies keep to
+/// about this much, and no page of Lärnav's links to a longer one.
+const MAX_URI_BYTES: usize = 16 * 1024;
+/// The most header bytes (names and values) one request may carry.
+const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// Answers an over-long address (414) or oversized headers (431) at once, with a problem body,
+/// before any session lookup or page work is done for it.
+async fn request_limits(request: axum::extract::Request, next: middleware::Next) -> Response {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len())
+        .sum();
+    let refused = if uri > MAX_URI_BYTES {
+        Some((
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            "The address is too long.",
+        ))
+    } else if headers > MAX_HEADER_BYTES {
+        Some((
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            "The request's headers are too large.",
+        ))
+    } else {
+        None
+    };
+    match refused {
+        Some((status, code, title)) => {
+            let body = serde_json::json!({
+                "type": "about:blank", "title": title, "status": status.as_u16(), "code": code,
+            });
+            let mut r = (status, body.to_string()).into_response();
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/problem+json"),
+            );
+            r
+        }
+        None => next.run(request).await,
+    }
 }
 
 /// The body limit of document uploads: the largest document plus room for the form around it.
@@ -651,8 +731,14 @@ pub async fn serve(
         let app = app.clone();
         tokio::spawn(async move {
             let mut every = tokio::time::interval(Duration::from_secs(3600));
+            let mut at_start_up = true;
             loop {
+                // The first tick is at once: what a crash left behind is tidied at start-up.
                 every.tick().await;
+                if let Err(e) = app.clean_up_interrupted_work(at_start_up).await {
+                    tracing::warn!(error = %e, "cleaning up after an interruption failed");
+                }
+                at_start_up = false;
                 if let Err(e) = app.purge_expired().await {
                     tracing::warn!(error = %e, "purging expired sessions failed");
                 }
@@ -690,18 +776,66 @@ pub async fn serve(
             }
         })
     };
+    // The e-mail outbox: sent when something is queued (woken) and every few seconds, so
+    // that retries come due and mail queued by another instance or the CLI goes out too.
+    let mail_worker = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = app.deliver_mail().await {
+                    tracing::warn!(error = %e, "e-mail outbox not processed; retrying");
+                }
+                let _ =
+                    tokio::time::timeout(Duration::from_secs(5), app.mail_wake.notified()).await;
+            }
+        })
+    };
+    // Graceful, but bounded: a request that never finishes must not keep the process alive
+    // after SIGTERM (an orchestrator would kill it mid-write instead).
+    let grace = Duration::from_secs(app.settings.server.shutdown_grace_secs);
+    let (stopping, mut stopped) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(true);
+    };
     let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let server = axum::serve(listener, service).with_graceful_shutdown(signal);
+    let result = tokio::select! {
+        r = server.into_future() => r,
+        () = async {
+            let _ = stopped.wait_for(|s| *s).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_secs = grace.as_secs(), "requests still running after the grace period; closing them");
+            Ok(())
+        }
+    };
     housekeeping.abort();
     search_sync.abort();
+    mail_worker.abort();
     result
 }
 
 #[cfg(test)]
 mod tests {
-    use super::loggable_path;
+    use super::{client_address, loggable_path};
+
+    #[test]
+    fn a_forwarded_address_counts_only_from_a_trusted_proxy() {
+        let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+        let trusted = vec!["10.0.0.2".to_string()];
+        let xff = Some("6.6.6.6, 192.0.2.7");
+        assert_eq!(client_address(proxy, xff, &trusted), "192.0.2.7");
+        assert_eq!(
+            client_address(proxy, xff, &[]),
+            "10.0.0.2",
+            "not configured"
+        );
+        let stranger: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(client_address(stranger, xff, &trusted), "198.51.100.1");
+        assert_eq!(client_address(proxy, Some("junk"), &trusted), "10.0.0.2");
+        assert_eq!(client_address(proxy, None, &trusted), "10.0.0.2");
+    }
 
     #[test]
     fn secrets_in_link_paths_never_reach_the_log() {

@@ -197,11 +197,23 @@ async fn a_reset_token_works_once_and_not_after_expiry() {
             .await
             .unwrap();
         store
-            .create_password_reset("r1", u.id, t, t + Duration::hours(1))
+            .create_password_reset(
+                "r1",
+                u.id,
+                t,
+                t + Duration::hours(1),
+                &crate::test_mail("r1"),
+            )
             .await
             .unwrap();
         store
-            .create_password_reset("r2", u.id, t, t + Duration::hours(1))
+            .create_password_reset(
+                "r2",
+                u.id,
+                t,
+                t + Duration::hours(1),
+                &crate::test_mail("r2"),
+            )
             .await
             .unwrap();
         store
@@ -210,6 +222,7 @@ async fn a_reset_token_works_once_and_not_after_expiry() {
                 u.id,
                 t - Duration::hours(3),
                 t - Duration::hours(2),
+                &crate::test_mail("expired"),
             )
             .await
             .unwrap();

@@ -5,6 +5,7 @@ mod accounts;
 mod areas;
 mod catalogue;
 mod development;
+mod durability;
 mod organisations;
 mod reference;
 mod schema;
@@ -27,6 +28,18 @@ where
         test(store.clone(), backend).await;
         store.close().await;
         db.cleanup().await;
+    }
+}
+
+/// An e-mail to queue with a change (the store only stores it).
+pub fn test_mail(key: &str) -> larnav_store::NewMail {
+    larnav_store::NewMail {
+        dedupe_key: key.into(),
+        recipient: "someone@x.se".into(),
+        locale: "sv".into(),
+        template: "mail.welcome".into(),
+        args: Vec::new(),
+        reply_clock: None,
     }
 }
 

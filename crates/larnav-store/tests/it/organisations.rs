@@ -137,6 +137,7 @@ async fn an_invitation_is_accepted_once_and_creates_the_account_atomically() {
                 None,
                 t,
                 t + Duration::days(7),
+                &crate::test_mail("invitation1"),
                 &audit,
             )
             .await
@@ -173,6 +174,7 @@ async fn an_invitation_is_accepted_once_and_creates_the_account_atomically() {
                 None,
                 t,
                 t + Duration::days(7),
+                &crate::test_mail("invitation2"),
                 &audit,
             )
             .await
@@ -236,6 +238,7 @@ async fn expired_and_revoked_invitations_cannot_be_accepted() {
                 None,
                 t - Duration::days(8),
                 t - Duration::days(1),
+                &crate::test_mail("invitation3"),
                 &audit,
             )
             .await
@@ -256,6 +259,7 @@ async fn expired_and_revoked_invitations_cannot_be_accepted() {
                 None,
                 t,
                 t + Duration::days(7),
+                &crate::test_mail("invitation4"),
                 &audit,
             )
             .await

@@ -82,7 +82,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         semaforen::needs, semaforen::all_needs, semaforen::report_need, semaforen::import_needs,
         semaforen::delete_need, semaforen::lists, semaforen::create_list, semaforen::get_list,
         semaforen::update_list, semaforen::set_override, semaforen::publish, semaforen::supply,
-        semaforen::link_supply, semaforen::ad_imports, semaforen::ad_import,
+        semaforen::link_supply, semaforen::ad_imports, semaforen::ad_import, semaforen::withdraw_ad_import,
         semaforen::start_ad_import,
         catalogue::search, catalogue::get_one, catalogue::update, catalogue::move_status,
         catalogue::provider_offerings, catalogue::create, catalogue::add_occasion,
@@ -246,7 +246,10 @@ pub fn router() -> Router<App> {
                     crate::pages::ads::AD_UPLOAD_LIMIT as usize,
                 )),
         )
-        .route("/signals/ads/imports/{id}", get(semaforen::ad_import))
+        .route(
+            "/signals/ads/imports/{id}",
+            get(semaforen::ad_import).delete(semaforen::withdraw_ad_import),
+        )
         .route("/catalogue", get(catalogue::search))
         .route("/catalogue/reindex", post(catalogue::reindex))
         .route("/catalogue/national", post(catalogue::import_national))

@@ -266,6 +266,19 @@ pub async fn ad_import(
     Ok(Json(app.ad_import(&ctx.actor, id).await?))
 }
 
+/// Withdraws an import: exactly the ads it counted are subtracted from every list's signal,
+/// and its ad ids are forgotten so that a corrected file can be imported again.
+#[utoipa::path(delete, path = "/api/v1/signals/ads/imports/{id}", tag = "semaforen",
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem)))]
+pub async fn withdraw_ad_import(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    app.withdraw_ad_import(&ctx.actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ImportStarted {
     pub id: i64,

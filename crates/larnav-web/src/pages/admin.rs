@@ -194,3 +194,33 @@ pub async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>
         older,
     })
 }
+
+#[derive(Template)]
+#[template(path = "admin_mail.html")]
+struct MailPage<'a> {
+    base: Base<'a>,
+    mails: Vec<larnav_app::store::OutboxMail>,
+    counts: larnav_app::store::OutboxCounts,
+}
+
+/// The e-mail outbox: what waits to be sent, what was given up (dead-lettered) and why.
+pub async fn mail(State(app): State<App>, ctx: Ctx) -> PageResult {
+    let (mails, counts) = app.unsent_mails(&ctx.actor).await?;
+    render(&MailPage {
+        base: Base::new(&ctx, ctx.tr.t("admin.mail")),
+        mails,
+        counts,
+    })
+}
+
+/// Tries every waiting message now (after the mail server is back).
+pub async fn retry_mail(State(app): State<App>, ctx: Ctx) -> PageResult {
+    app.retry_mail_now(&ctx.actor).await?;
+    Ok(redirect_with(&app, "/admin/mail", "admin.mail_retried"))
+}
+
+/// Sends one dead-lettered message again.
+pub async fn resend_mail(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    app.resend_mail(&ctx.actor, id).await?;
+    Ok(redirect_with(&app, "/admin/mail", "admin.mail_resent"))
+}

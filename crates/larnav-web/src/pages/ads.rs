@@ -165,3 +165,13 @@ pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> Page
         report,
     })
 }
+
+/// Withdraws an import (its ads stop counting at once) and shows it again.
+pub async fn withdraw(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    app.withdraw_ad_import(&ctx.actor, id).await?;
+    Ok(redirect_with(
+        &app,
+        &format!("/signals/ads/{id}"),
+        "ads.withdrawn",
+    ))
+}

@@ -196,7 +196,14 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
             invite = FormState::failed(ctx, e, &[("email", &f.email), ("role", &f.role)])
         }
         Failed::Edit(e, f) => edit = FormState::failed(ctx, e, &as_refs(&form_values(f))),
-        Failed::Member(e) => member_error = Some(ctx.tr.t(e.message_key()).to_string()),
+        Failed::Member(e) => {
+            // A refused role names its reason (only a platform admin grants it).
+            let key = match e {
+                AppError::Validation(fields) if !fields.is_empty() => fields[0].message_key,
+                _ => e.message_key(),
+            };
+            member_error = Some(ctx.tr.t(key).to_string());
+        }
     }
     let can_offer = ctx.actor.may(Action::ManageOfferings(org.id))
         || ctx.actor.may(Action::PublishOfferings(org.id));

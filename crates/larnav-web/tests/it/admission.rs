@@ -217,6 +217,22 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let staff_actor = t.app.actor_for(&staff).await.unwrap();
         let (_, _, choices) = t.app.review_queue(&staff_actor, round, None).await.unwrap();
         assert_eq!(choices.len(), 8);
+        // Several staff reviewing at the same moment: every decision is saved (SQLite used to
+        // answer "database is locked" when two read-then-write transactions met).
+        let reviews = (0..16).map(|i| {
+            let (app, actor, choice) = (t.app.clone(), staff_actor.clone(), choices[i % 8].id);
+            tokio::spawn(async move {
+                let form = larnav_app::admission::DecisionForm {
+                    eligibility: "needs_completion".into(),
+                    note: format!("Granskning {i}"),
+                    ..Default::default()
+                };
+                app.decide_choice(&actor, round, choice, &form).await
+            })
+        });
+        for review in futures_util::future::join_all(reviews).await {
+            review.unwrap().expect("a concurrent review is saved");
+        }
         // Sökande 1 is not eligible; the rest are, ticked in one decision.
         let mut fields: Vec<(&str, String)> = vec![("eligibility", "eligible".into())];
         for c in choices.iter().filter(|c| c.applicant_name != "Sökande 1") {
@@ -304,13 +320,56 @@ async fn a_round_from_applications_to_promoted_reserves() {
             .unwrap();
         assert_eq!(run.occasions[0].occasion.seats, 3, "what-if stores nothing");
 
-        // Publish: offers and e-mails; then seats are frozen.
+        // Publish while the mail server is down: the result e-mails wait in the outbox.
+        let outbox = t.data_dir.join("outbox");
+        std::fs::remove_dir_all(&outbox).unwrap();
+        std::fs::write(&outbox, b"not a directory: every send fails").unwrap();
         assert_eq!(
             t.post_form(&format!("/rounds/{round}/publish"), &[])
                 .await
                 .status(),
             303
         );
+        t.app.deliver_mail().await.unwrap();
+        let (unsent, counts) = t.app.store.unsent_mails(100).await.unwrap();
+        let results: Vec<_> = unsent
+            .iter()
+            .filter(|m| {
+                m.template == "mail.admission.offer" || m.template == "mail.admission.result"
+            })
+            .collect();
+        assert_eq!(
+            results.len(),
+            6,
+            "one result e-mail per applicant, queued with the publish"
+        );
+        assert!(
+            results
+                .iter()
+                .all(|m| m.status == "pending" && m.attempts >= 1)
+        );
+        assert_eq!(counts.dead, 0);
+        // The clock of an offer starts when its e-mail goes out: nothing expires meanwhile.
+        let far = larnav_app::catalogue::today_in_sweden() + chrono::Duration::days(60);
+        assert_eq!(t.app.store.overdue_offers(far).await.unwrap(), []);
+        // The server is back; an administrator retries now: everyone is e-mailed exactly once.
+        std::fs::remove_file(&outbox).unwrap();
+        std::fs::create_dir(&outbox).unwrap();
+        let admin = t.create_user("plattform@x.se", "Plattform", true).await;
+        assert!(t.app.retry_mail_now(&actor(&t, admin).await).await.unwrap() >= 6);
+        for i in 0..6 {
+            t.deliver_mail_to(&format!("sokande{i}@x.se")).await;
+        }
+        t.app.deliver_mail().await.unwrap();
+        for i in 0..6 {
+            let to = format!("sokande{i}@x.se");
+            let n = t
+                .outbox()
+                .iter()
+                .filter(|m| m.contains(&to) && m.contains("Urvalet i Våren är klart"))
+                .count();
+            assert_eq!(n, 1, "{to} gets one result e-mail");
+        }
         let r = t
             .post_form(
                 &format!("/rounds/{round}/occasions"),
@@ -428,6 +487,8 @@ async fn a_round_from_applications_to_promoted_reserves() {
             .map(|c| c.id)
             .collect();
         assert!(!open_before.is_empty());
+        // Offers' clocks start when their e-mails go out.
+        t.deliver_mail_to("").await;
         let expired = t
             .app
             .expire_overdue_offers(today + chrono::Duration::days(8))

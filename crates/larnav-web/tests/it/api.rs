@@ -162,7 +162,7 @@ async fn an_invitation_round_trip_works_through_the_api() {
             .unwrap();
         assert_eq!(r.status(), 201);
         assert_eq!(r.json::<Value>().await.unwrap()["mail_sent"], true);
-        let link = t.link_in_mail("ny@lc.se", "/invitations/");
+        let link = t.link_in_mail("ny@lc.se", "/invitations/").await;
         let token_part = link.trim_start_matches("/invitations/");
         let inv: Value = c
             .get(t.url(&format!("/api/v1/invitations/{token_part}")))

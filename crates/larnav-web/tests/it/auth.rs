@@ -1,4 +1,4 @@
-use crate::helpers::{PASSWORD, each_backend, location, new_client};
+use crate::helpers::{PASSWORD, TestApp, call, each_backend, location, new_client};
 
 #[tokio::test]
 async fn a_person_logs_in_sees_their_account_and_logs_out() {
@@ -74,6 +74,53 @@ async fn login_is_rate_limited_after_five_failures_even_with_the_right_password(
         // Another account from another address is not affected.
         t.create_user("bo@example.se", "Bo", false).await;
         assert_eq!(t.login("bo@example.se", PASSWORD).await.status(), 303);
+        // The guessing client is throttled, not the owner: Anna on her own device logs in.
+        let owner = t.clone_browser();
+        assert_eq!(
+            owner
+                .login_from("192.0.2.50", "anna@example.se", PASSWORD)
+                .await
+                .status(),
+            303,
+            "the owner from another address"
+        );
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn behind_a_proxy_one_guessing_client_does_not_lock_out_everyone() {
+    each_backend(|t| async move {
+        for name in ["anna", "bo", "cilla", "david", "eva"] {
+            t.create_user(&format!("{name}@example.se"), name, false)
+                .await;
+        }
+        // Twenty failures spread over five accounts from one address behind the proxy.
+        for i in 0..20 {
+            let email = format!(
+                "{}@example.se",
+                ["anna", "bo", "cilla", "david", "eva"][i % 5]
+            );
+            let r = t.login_from("203.0.113.9", &email, "wrong password").await;
+            assert_eq!(r.status(), 401, "attempt {i}");
+        }
+        let r = t
+            .login_from("203.0.113.9", "anna@example.se", PASSWORD)
+            .await;
+        assert_eq!(r.status(), 429, "the spraying client waits");
+        // Everyone else, through the same proxy, logs in as usual.
+        for (i, name) in ["anna", "bo", "cilla"].iter().enumerate() {
+            let b = t.clone_browser();
+            let r = b
+                .login_from(
+                    &format!("192.0.2.{}", i + 1),
+                    &format!("{name}@example.se"),
+                    PASSWORD,
+                )
+                .await;
+            assert_eq!(r.status(), 303, "{name}");
+        }
         t
     })
     .await;
@@ -113,6 +160,7 @@ async fn a_learner_registers_and_bad_input_is_reported_per_field() {
         let r = t.post_form("/register", &fields).await;
         assert_eq!(r.status(), 303);
         assert!(t.get_text("/account").await.1.contains("Lena Lärande"));
+        t.deliver_mail_to("lena@example.se").await;
         assert!(
             t.outbox()
                 .iter()
@@ -137,7 +185,14 @@ async fn a_learner_registers_and_bad_input_is_reported_per_field() {
 #[tokio::test]
 async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
     each_backend(|t| async move {
-        t.create_user("anna@example.se", "Anna", false).await;
+        let anna = t.create_user("anna@example.se", "Anna", false).await;
+        let token = t.token_for(anna).await;
+        let me = async |t: &TestApp| {
+            call(t, reqwest::Method::GET, "/api/v1/me", &token, None)
+                .await
+                .0
+        };
+        assert_eq!(me(&t).await, 200);
         let r = t
             .post_form("/password-reset", &[("email", "anna@example.se")])
             .await;
@@ -160,7 +215,7 @@ async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
         );
         assert!(!t.outbox().iter().any(|m| m.contains("okand@example.se")));
 
-        let link = t.link_in_mail("anna@example.se", "/password-reset/");
+        let link = t.link_in_mail("anna@example.se", "/password-reset/").await;
         assert_eq!(t.get(&link).await.status(), 200);
         let r = t
             .post_form(
@@ -182,6 +237,7 @@ async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
             )
             .await;
         assert_eq!(r.status(), 303);
+        assert_eq!(me(&t).await, 401, "the reset revoked the API token");
         assert_eq!(
             t.login("anna@example.se", PASSWORD).await.status(),
             401,
@@ -219,7 +275,8 @@ async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
 #[tokio::test]
 async fn changing_the_password_ends_other_sessions_but_not_this_one() {
     each_backend(|t| async move {
-        t.create_user("anna@example.se", "Anna", false).await;
+        let anna = t.create_user("anna@example.se", "Anna", false).await;
+        let token = t.token_for(anna).await;
         t.login("anna@example.se", PASSWORD).await;
         let first_browser = t.client.clone();
         let t = t.another_browser();
@@ -255,6 +312,11 @@ async fn changing_the_password_ends_other_sessions_but_not_this_one() {
         assert_eq!(t.get("/account").await.status(), 200, "this session stays");
         let elsewhere = first_browser.get(t.url("/account")).send().await.unwrap();
         assert_eq!(elsewhere.status(), 401, "the other session ended");
+        let (status, _) = call(&t, reqwest::Method::GET, "/api/v1/me", &token, None).await;
+        assert_eq!(
+            status, 401,
+            "the API token was revoked with the old password"
+        );
         t
     })
     .await;
@@ -309,6 +371,58 @@ async fn a_form_without_or_with_a_forged_csrf_token_is_refused_and_changes_nothi
             .unwrap();
         assert_eq!(r.status(), 403);
         assert!(!t.get_text("/account").await.1.contains("Hacked"));
+        // A planted CSRF cookie with the planter's own form token does not pass either: the
+        // token is bound to the session it was made for.
+        let session = |email: &str| {
+            let app = t.app.clone();
+            let email = email.to_string();
+            async move {
+                app.login(&email, PASSWORD, "test")
+                    .await
+                    .unwrap()
+                    .session_token
+            }
+        };
+        t.create_user("mallory@example.se", "Mallory", false).await;
+        let (mallory, anna) = (
+            session("mallory@example.se").await,
+            session("anna@example.se").await,
+        );
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let cookies = |session: &str| format!("larnav_session={session}; larnav_csrf=planted");
+        let page = bare
+            .get(t.url("/account"))
+            .header("cookie", cookies(&mallory))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let mallorys_token = crate::helpers::extract_csrf(&page.text().await.unwrap());
+        let form = [
+            ("csrf", mallorys_token.as_str()),
+            ("display_name", "Hacked"),
+            ("locale", "sv"),
+        ];
+        let r = bare
+            .post(&url)
+            .header("cookie", cookies(&anna))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 403, "a planted cookie and a foreign token");
+        let r = bare
+            .post(&url)
+            .header("cookie", cookies(&mallory))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "the same token works for its own session");
+        assert!(!t.get_text("/account").await.1.contains("Hacked"));
         // Login itself is protected (against login CSRF).
         let r = new_client()
             .post(t.url("/login"))
@@ -339,6 +453,44 @@ async fn the_language_can_be_switched_to_english_and_back() {
             .await;
         assert_eq!(location(&r), "/");
         assert!(t.get_text("/").await.1.contains("Välkommen till Lärnav"));
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn every_request_gets_an_answer_however_long_its_address() {
+    each_backend(|t| async move {
+        t.create_user("anna@example.se", "Anna", false).await;
+        assert_eq!(t.login("anna@example.se", PASSWORD).await.status(), 303);
+        // With a session cookie, a 12,000-character address once never got an answer.
+        for (path, expected) in [
+            (format!("/catalogue?q={}", "x".repeat(12_000)), 200),
+            (
+                format!("/api/v1/reference/search?q={}", "å".repeat(2_000)),
+                200,
+            ),
+            (format!("/{}", "a".repeat(12_000)), 404),
+            (format!("/catalogue?q={}", "x".repeat(20_000)), 414),
+        ] {
+            let r = tokio::time::timeout(std::time::Duration::from_secs(10), t.get(&path))
+                .await
+                .unwrap_or_else(|_| panic!("no answer within 10 s for {:.30}", path));
+            assert_eq!(r.status(), expected, "{path:.30}");
+            if expected == 414 {
+                let body: serde_json::Value = r.json().await.unwrap();
+                assert_eq!(body["code"], "uri_too_long");
+            }
+        }
+        let huge = "x".repeat(40_000);
+        let r = t
+            .client
+            .get(t.url("/"))
+            .header("x-padding", huge)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 431);
         t
     })
     .await;

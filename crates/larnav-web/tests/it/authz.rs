@@ -372,6 +372,12 @@ fn form_endpoints(
             None,
             Analysts,
         ),
+        (
+            "POST",
+            format!("/signals/ads/{}/withdraw", f.ad_import),
+            None,
+            Analysts,
+        ),
         ("GET", "/catalogue?q=usk&kind=course".into(), None, Everyone),
         (
             "GET",
@@ -1095,6 +1101,12 @@ fn endpoints(
         ("GET", "/api/v1/signals/ads/imports".into(), None, Analysts),
         (
             "GET",
+            format!("/api/v1/signals/ads/imports/{}", f.ad_import),
+            None,
+            Analysts,
+        ),
+        (
+            "DELETE",
             format!("/api/v1/signals/ads/imports/{}", f.ad_import),
             None,
             Analysts,
@@ -1866,6 +1878,14 @@ fn endpoints(
         ("GET", "/admin/organisations".into(), None, PlatformAdmins),
         ("GET", "/admin/users".into(), None, PlatformAdmins),
         ("GET", "/admin/audit".into(), None, PlatformAdmins),
+        ("GET", "/admin/mail".into(), None, PlatformAdmins),
+        ("POST", "/admin/mail/retry".into(), None, PlatformAdmins),
+        (
+            "POST",
+            "/admin/mail/999999/resend".into(),
+            None,
+            PlatformAdmins,
+        ),
         ("GET", "/reference".into(), None, Everyone),
         ("GET", "/reference/occupations/5321".into(), None, Everyone),
         ("GET", "/api".into(), None, Everyone),

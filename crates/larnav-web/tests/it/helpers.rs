@@ -48,6 +48,9 @@ pub fn settings_for(db: &TestDatabase, data_dir: &std::path::Path) -> Settings {
     let mut s = Settings::default();
     s.database.url = Secret(db.url.clone());
     s.server.data_dir = data_dir.to_path_buf();
+    // Tests act as a reverse proxy on loopback: a request with `X-Forwarded-For` comes from
+    // that address (login throttling per client), one without it from 127.0.0.1.
+    s.server.trusted_proxies = vec!["127.0.0.1".into()];
     s
 }
 
@@ -191,6 +194,22 @@ impl TestApp {
             .await
     }
 
+    /// Logs in as a browser at client address `ip` behind the (trusted) proxy would.
+    pub async fn login_from(&self, ip: &str, email: &str, password: &str) -> Response {
+        let token = self.csrf().await;
+        self.client
+            .post(self.url("/login"))
+            .header("x-forwarded-for", ip)
+            .form(&[
+                ("csrf", token.as_str()),
+                ("email", email),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Creates an account directly through the app.
     pub async fn create_user(&self, email: &str, name: &str, platform_admin: bool) -> i64 {
         let account = NewAccount {
@@ -267,8 +286,27 @@ impl TestApp {
             .collect()
     }
 
+    /// Sends what the outbox holds now and waits (up to five seconds) until nothing to `to`
+    /// (anyone, when empty) is pending: mail goes out through the outbox worker, not inside
+    /// the request.
+    pub async fn deliver_mail_to(&self, to: &str) {
+        for _ in 0..100 {
+            self.app.deliver_mail().await.unwrap();
+            let (unsent, _) = self.app.store.unsent_mails(1000).await.unwrap();
+            if !unsent
+                .iter()
+                .any(|m| (to.is_empty() || m.recipient == to) && m.status == "pending")
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("mail to {to} still pending");
+    }
+
     /// The first link to `path_prefix` in the newest message sent to `to`.
-    pub fn link_in_mail(&self, to: &str, path_prefix: &str) -> String {
+    pub async fn link_in_mail(&self, to: &str, path_prefix: &str) -> String {
+        self.deliver_mail_to(to).await;
         let mail = self
             .outbox()
             .into_iter()

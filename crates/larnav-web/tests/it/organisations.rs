@@ -40,7 +40,9 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
         assert!(html.contains("Inbjudan är skickad."));
         assert!(html.contains("ny.person@example.se"), "listed as pending");
 
-        let link = t.link_in_mail("ny.person@example.se", "/invitations/");
+        let link = t
+            .link_in_mail("ny.person@example.se", "/invitations/")
+            .await;
         let mail = t.outbox().into_iter().last().unwrap();
         assert!(mail.contains("Subject: Inbjudan till"), "{mail}");
         assert!(
@@ -77,25 +79,79 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
             "an invitation is used once"
         );
 
-        // Back as the admin: give the new member the analyst role too.
+        // Back as the admin: the analyst role reaches every organisation's need reports and
+        // the national job-ad signal, so an organisation's own admin may not grant it — not to
+        // a member, not to themselves, not by invitation.
         let admin_view = invitee.another_browser();
         admin_view.login("admin@lc.se", PASSWORD).await;
         let members = admin_view.app.store.list_members(org).await.unwrap();
-        let new_member = members
-            .iter()
-            .find(|m| m.email == "ny.person@example.se")
-            .unwrap()
-            .user_id;
+        let find = |email: &str| members.iter().find(|m| m.email == email).unwrap().user_id;
+        let (new_member, admin) = (find("ny.person@example.se"), find("admin@lc.se"));
+        for (who, roles) in [
+            (
+                new_member,
+                vec![("roles", "coordinator"), ("roles", "analyst")],
+            ),
+            (
+                admin,
+                vec![("roles", "organisation_admin"), ("roles", "analyst")],
+            ),
+        ] {
+            let r = admin_view
+                .post_form(&format!("{page}/members/{who}/roles"), &roles)
+                .await;
+            assert_eq!(r.status(), 422);
+            assert!(
+                r.text()
+                    .await
+                    .unwrap()
+                    .contains("Bara en plattformsadministratör")
+            );
+        }
         let r = admin_view
             .post_form(
-                &format!("{page}/members/{new_member}/roles"),
-                &[("roles", "coordinator"), ("roles", "analyst")],
+                &format!("{page}/invitations"),
+                &[("email", "analytiker@example.se"), ("role", "analyst")],
             )
             .await;
-        assert_eq!(r.status(), 303);
+        assert_eq!(r.status(), 422, "nor by invitation");
+        let token = admin_view.token_for(admin).await;
+        let (status, _) = crate::helpers::call(
+            &admin_view,
+            reqwest::Method::PUT,
+            &format!("/api/v1/organisations/{org}/members/{admin}"),
+            &token,
+            Some(serde_json::json!({"roles": ["organisation_admin", "analyst"]})),
+        )
+        .await;
+        assert_eq!(status, 422, "nor through the API");
+        let unchanged = admin_view.app.store.list_members(org).await.unwrap();
+        assert!(unchanged.iter().all(|m| !m.roles.contains(&Role::Analyst)));
+        // A platform administrator grants it.
+        let platform = admin_view
+            .create_user("plattform@example.se", "Plattform", true)
+            .await;
+        let token = admin_view.token_for(platform).await;
+        let (status, _) = crate::helpers::call(
+            &admin_view,
+            reqwest::Method::PUT,
+            &format!("/api/v1/organisations/{org}/members/{new_member}"),
+            &token,
+            Some(serde_json::json!({"roles": ["coordinator", "analyst"]})),
+        )
+        .await;
+        assert_eq!(status, 204);
         let members = admin_view.app.store.list_members(org).await.unwrap();
         let m = members.iter().find(|m| m.user_id == new_member).unwrap();
         assert_eq!(m.roles, [Role::Coordinator, Role::Analyst]);
+        // The admin may still change the member's other roles, keeping the analyst role.
+        let r = admin_view
+            .post_form(
+                &format!("{page}/members/{new_member}/roles"),
+                &[("roles", "provider_staff"), ("roles", "analyst")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
 
         // The audit log shows who did what.
         let (_, audit) = admin_view.get_text(&format!("{page}/audit")).await;
@@ -160,7 +216,7 @@ async fn an_invitation_for_another_address_cannot_be_accepted_by_a_signed_in_per
             &[("email", "invited@lc.se"), ("role", "reviewer")],
         )
         .await;
-        let link = t.link_in_mail("invited@lc.se", "/invitations/");
+        let link = t.link_in_mail("invited@lc.se", "/invitations/").await;
         let other = t.another_browser();
         other.login("someone@else.se", PASSWORD).await;
         assert!(
@@ -280,7 +336,7 @@ async fn someone_with_an_account_logs_in_from_the_invitation_and_accepts_it() {
             &[("email", "LÄRARE@hig.se"), ("role", "provider_staff")],
         )
         .await;
-        let link = t.link_in_mail("lärare@hig.se", "/invitations/");
+        let link = t.link_in_mail("lärare@hig.se", "/invitations/").await;
 
         let invitee = t.another_browser();
         let (_, html) = invitee.get_text(&link).await;

@@ -55,6 +55,7 @@ async fn every_page_has_a_language_a_title_a_skip_link_and_one_main_heading() {
             "/admin/organisations".into(),
             "/admin/users".into(),
             "/admin/audit".into(),
+            "/admin/mail".into(),
             "/reference".into(),
             "/reference/search?q=gävle".into(),
             "/reference/occupations".into(),

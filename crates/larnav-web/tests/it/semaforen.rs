@@ -96,6 +96,20 @@ async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
         let (status, html) = upload(&t, &format!("{path}/import"), "behov.xlsx", xlsx).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("2 behov är importerade"));
+        // A workbook of a few KB that declares a cell at XFD1048576 used to make the server
+        // allocate 512 GiB and abort: it is refused with the reason, and the server lives on.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        sheet.write_string(1_048_575, 16_383, "x").unwrap();
+        let bomb = book.save_to_buffer().unwrap();
+        let (status, html) = upload(&t, &format!("{path}/import"), "behov.xlsx", bomb).await;
+        assert_eq!(status, 422);
+        assert!(html.contains("Arbetsboken är för stor"), "{html}");
+        assert!(html.contains("XFD1048576"));
+        assert_eq!(t.get("/healthz").await.status(), 200);
         let reports = t.app.store.list_need_reports(Some(org)).await.unwrap();
         assert_eq!(reports.len(), 3);
         assert!(reports.iter().all(|r| r.on_behalf), "filed by a broker");
@@ -369,6 +383,48 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
         let (status, html) = t.get_text(&format!("/signals/ads/{}", first["id"])).await;
         assert_eq!(status, 200);
         assert!(html.contains("Trasig rad"));
+        assert!(html.contains("Dra tillbaka importen"));
+
+        // A wrong file is withdrawn: exactly its ads stop counting, and it can come back.
+        let sum = async || -> i64 {
+            t.app
+                .store
+                .ad_year_rows()
+                .await
+                .unwrap()
+                .iter()
+                .map(|r| r.ads)
+                .sum()
+        };
+        let r = t
+            .post_form(&format!("/signals/ads/{}/withdraw", first["id"]), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        assert_eq!(sum().await, 0, "the first run's 2,998 ads are gone");
+        let (_, html) = t.get_text(&format!("/signals/ads/{}", first["id"])).await;
+        assert!(html.contains("Tillbakadragen"));
+        assert!(!html.contains("Dra tillbaka importen"));
+        let again = t
+            .client
+            .delete(t.url(&format!("/api/v1/signals/ads/imports/{}", first["id"])))
+            .header("x-csrf-token", t.csrf().await)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409, "withdrawn already");
+        let (status, _) = upload(&t, "/signals/ads", "annonser.jsonl.gz", gz.clone()).await;
+        assert_eq!(status, 303);
+        for _ in 0..200 {
+            if sum().await == 2998 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            sum().await,
+            2998,
+            "the file imported again counts every ad once"
+        );
         t
     })
     .await;
