@@ -73,6 +73,7 @@ test("every signed-in page passes axe", async () => {
     "/admin/organisations",
     "/admin/users",
     "/admin/audit",
+    "/admin/mail",
     orgHref,
     `${orgHref}/audit`,
     "/organisations/1/areas",

@@ -43,11 +43,18 @@ test("log in, invite a member, accept the invitation and change the member's rol
 
   await admin.goto(orgUrl);
   const row = admin.getByRole("row", { name: /Nora Nyström/ });
+  // The analyst role reaches beyond the organisation: its own admin is told who grants it.
   await row.getByRole("checkbox", { name: "Analytiker" }).check();
   await row.getByRole("button", { name: /Spara roller/ }).click();
+  await admin.getByText(/Bara en plattformsadministratör kan ge den här rollen/).waitFor();
+  await expectAccessible(admin, "a role only the platform grants");
+  const again = admin.getByRole("row", { name: /Nora Nyström/ });
+  assert.equal(await again.getByRole("checkbox", { name: "Analytiker" }).isChecked(), false);
+  await again.getByRole("checkbox", { name: "Granskare" }).check();
+  await again.getByRole("button", { name: /Spara roller/ }).click();
   await admin.getByText("Rollerna är sparade.").waitFor();
   const saved = admin.getByRole("row", { name: /Nora Nyström/ });
-  assert.equal(await saved.getByRole("checkbox", { name: "Analytiker" }).isChecked(), true);
+  assert.equal(await saved.getByRole("checkbox", { name: "Granskare" }).isChecked(), true);
   assert.equal(await saved.getByRole("checkbox", { name: "Samordnare" }).isChecked(), true);
 
   await admin.getByRole("link", { name: "Händelselogg för organisationen" }).click();

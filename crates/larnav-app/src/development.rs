@@ -1159,6 +1159,11 @@ impl App {
     ) -> Result<i64> {
         self.authorize(actor, Action::ManageMaterial(organisation_id))
             .await?;
+        // A platform admin may act on any id: an unknown organisation is 404, not a 500.
+        self.store
+            .get_organisation(organisation_id)
+            .await
+            .map_err(crate::accounts::not_found)?;
         let name = name.trim();
         let mut checks = Checks::new();
         if name.is_empty() {

@@ -421,6 +421,11 @@ impl App {
     ) -> Result<()> {
         self.authorize(actor, Action::ManageNetwork(organisation_id))
             .await?;
+        // A platform admin may act on any id: an unknown organisation is 404, not a 500.
+        self.store
+            .get_organisation(organisation_id)
+            .await
+            .map_err(crate::accounts::not_found)?;
         let known = self.store.themes().await?;
         let mut checks = Checks::new();
         too_long(&mut checks, "description", form.description.trim(), 4000);

@@ -67,6 +67,9 @@ pub struct ServerSettings {
     /// from one of them has its `X-Forwarded-For` read, for login throttling and the logs;
     /// empty: the TCP peer is the client.
     pub trusted_proxies: Vec<String>,
+    /// The bearer token Prometheus sends for `/metrics`. Empty: `/metrics` answers only to
+    /// clients on this machine.
+    pub metrics_token: Secret,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -138,6 +141,7 @@ impl Default for Settings {
                 data_dir: PathBuf::from("larnav-data"),
                 shutdown_grace_secs: 10,
                 trusted_proxies: Vec::new(),
+                metrics_token: Secret::default(),
             },
             database: DatabaseSettings {
                 url: Secret::default(),

@@ -139,6 +139,15 @@ fn accept_language(headers: &HeaderMap) -> Option<Lang> {
         .next()
 }
 
+/// The API's changes that anonymous visitors may make: registering, asking for and using a
+/// password-reset link, accepting an invitation.
+fn open_to_anonymous(path: &str) -> bool {
+    path == "/api/v1/register"
+        || path == "/api/v1/password-reset"
+        || path.starts_with("/api/v1/password-reset/")
+        || (path.starts_with("/api/v1/invitations/") && path.ends_with("/accept"))
+}
+
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
@@ -181,6 +190,15 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
         return finish(&ctx, WebError(error).into_response());
     }
     let (caller, via_api_token) = resolved.unwrap_or((None, false));
+    // Authenticate first: an anonymous change to the API is refused before its path or body
+    // is looked at, so nobody learns whether an id exists (401 for every id, not 401 or 404)
+    // or gets a 422 for a body they were never allowed to send.
+    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && caller.is_none() && is_api(&path) && !open_to_anonymous(&path) {
+        let lang = accept_language(&parts.headers).unwrap_or_default();
+        let ctx = Ctx::anonymous(path, request_id, lang);
+        return finish(&ctx, WebError(AppError::Unauthenticated).into_response());
+    }
 
     let lang = cookie_value(&app, &parts.headers, LANG_COOKIE)
         .and_then(|l| Lang::parse(&l))
@@ -221,7 +239,6 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
     // CSRF: browsers carry ambient authority in cookies, so every state-changing request that
     // does not authenticate with an API token must prove it came from one of our pages. JSON
     // API calls without a session cookie carry no authority to abuse and need no token.
-    let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
     let mut body = body;
     if unsafe_method && !via_api_token && (!is_api(&path) || session_token.is_some()) {
         let mut submitted = parts

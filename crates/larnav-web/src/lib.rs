@@ -587,7 +587,13 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .with_state(app.clone())
-        .route("/metrics", get(|State(m): State<metrics::SharedMetrics>| async move { m.render() }))
+        .route("/metrics", get({
+            let token = app.settings.server.metrics_token.expose().to_string();
+            move |State(m): State<metrics::SharedMetrics>, request: axum::extract::Request| async move {
+                let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|p| p.0);
+                metrics_answer(&m, &token, peer, request.headers())
+            }
+        }))
         .route("/assets/{file}", get(assets::serve))
         .with_state(metrics.clone())
         .merge(pages)
@@ -652,6 +658,32 @@ async fn request_limits(request: axum::extract::Request, next: middleware::Next)
             r
         }
         None => next.run(request).await,
+    }
+}
+
+/// `/metrics` for Prometheus: with `server.metrics_token` set, only to `Authorization: Bearer
+/// <token>`; without it, only to clients on this machine (a scraper beside the server).
+fn metrics_answer(
+    m: &metrics::SharedMetrics,
+    token: &str,
+    peer: Option<SocketAddr>,
+    headers: &axum::http::HeaderMap,
+) -> Response {
+    let allowed = if token.is_empty() {
+        peer.is_some_and(|p| p.ip().is_loopback())
+    } else {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                larnav_app::security::token_hash(given) == larnav_app::security::token_hash(token)
+            })
+    };
+    if allowed {
+        m.render().into_response()
+    } else {
+        (StatusCode::NOT_FOUND, "not found").into_response()
     }
 }
 

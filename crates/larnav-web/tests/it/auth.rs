@@ -495,3 +495,46 @@ async fn every_request_gets_an_answer_however_long_its_address() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn anonymous_changes_to_the_api_are_refused_before_anything_is_looked_up() {
+    each_backend(|t| async move {
+        let client = reqwest::Client::new();
+        for (method, path) in [
+            (reqwest::Method::DELETE, "/api/v1/needs/1".to_string()),
+            (reqwest::Method::DELETE, "/api/v1/needs/999999".to_string()),
+            (reqwest::Method::DELETE, "/api/v1/areas/999999".to_string()),
+            (
+                reqwest::Method::POST,
+                "/api/v1/organisations/3735/staff-groups".to_string(),
+            ),
+        ] {
+            let r = client
+                .request(method.clone(), t.url(&path))
+                .header("content-type", "application/json")
+                .body("{not json")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                401,
+                "{method} {path}: the same answer for any id or body"
+            );
+        }
+        // An unknown organisation is 404 for whoever may act, not a foreign-key 500.
+        let admin = t.create_user("plattform@example.se", "P", true).await;
+        let token = t.token_for(admin).await;
+        let (status, _) = crate::helpers::call(
+            &t,
+            reqwest::Method::POST,
+            "/api/v1/organisations/3735/staff-groups",
+            &token,
+            Some(serde_json::json!({"name": "Grupp"})),
+        )
+        .await;
+        assert_eq!(status, 404);
+        t
+    })
+    .await;
+}
