@@ -74,6 +74,9 @@ pub(crate) async fn verify_blocking(password: String, hash: String) -> Result<bo
         .map_err(|e| AppError::Internal(format!("password verification task failed: {e}")))
 }
 
+/// Password-reset requests one client may make per hour, over all addresses.
+pub const RESETS_PER_CLIENT: i64 = 10;
+
 impl App {
     /// The actor for a user: their platform flag and every role in every organisation.
     ///
@@ -278,19 +281,36 @@ impl App {
     }
 
     /// Sends a reset link if the address has an account. The answer is the same either way, so
-    /// the form does not reveal who has an account; at most three links per hour per address.
+    /// the form does not reveal who has an account; at most three links per hour per address
+    /// and [`RESETS_PER_CLIENT`] requests per hour per client.
     ///
     /// # Errors
     /// [`AppError::Validation`] for a malformed address; mail failures are logged, not shown.
-    pub async fn request_password_reset(&self, email: &str, lang: Lang) -> Result<()> {
+    pub async fn request_password_reset(
+        &self,
+        email: &str,
+        lang: Lang,
+        client: &str,
+    ) -> Result<()> {
         let email =
             Email::parse(email).map_err(|_| AppError::invalid("email", "field.email_invalid"))?;
         let key = token_hash(&format!("reset:{email}"));
+        // One client asking for links to many addresses (mail bombing others) is capped too;
+        // the answer stays the same, so the cap reveals nothing either.
+        let client_key = token_hash(&format!("reset:client:{client}"));
         let hour_ago = now() - Duration::hours(1);
-        if self.store.count_login_failures(&key, hour_ago).await? >= 3 {
+        if self.store.count_login_failures(&key, hour_ago).await? >= 3
+            || self
+                .store
+                .count_login_failures(&client_key, hour_ago)
+                .await?
+                >= RESETS_PER_CLIENT
+        {
             return Ok(());
         }
-        self.store.record_login_failure(&[&key], now()).await?;
+        self.store
+            .record_login_failure(&[&key, &client_key], now())
+            .await?;
         let Some(user) = self
             .store
             .find_user_by_email(email.as_str())

@@ -36,7 +36,9 @@ use crate::{App, AppError, Result, now};
 /// A round's settings as typed in a form.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = AdmissionRoundForm)]
 pub struct RoundForm {
+    #[schema(required)]
     pub name: String,
     /// `YYYY-MM-DD`
     pub opens_on: String,
@@ -66,6 +68,7 @@ pub struct RoundOccasionForm {
 #[serde(default)]
 pub struct DecisionForm {
     /// pending, eligible, not_eligible, needs_completion
+    #[schema(value_type = larnav_domain::admission::round::Eligibility, required)]
     pub eligibility: String,
     pub note: String,
     /// Komvux priority class, 0 first.
@@ -79,6 +82,7 @@ pub struct DecisionForm {
 
 /// An occasion of a round with its selection groups read.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AdmissionOccasionView)]
 pub struct OccasionView {
     #[serde(flatten)]
     pub occasion: RoundOccasion,
@@ -113,6 +117,7 @@ pub struct OccasionStats {
 
 /// A round for its staff: rules, occasions, decisions and (after a run) statistics.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AdmissionRoundView)]
 pub struct RoundView {
     pub round: AdmissionRound,
     pub occasions: Vec<OccasionView>,

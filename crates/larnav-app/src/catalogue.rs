@@ -32,6 +32,7 @@ pub const MAX_SESSIONS: i64 = 104;
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct OfferingForm {
+    #[schema(required)]
     pub title: String,
     pub summary: String,
     pub description: String,
@@ -99,6 +100,7 @@ pub struct SessionForm {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct TeacherForm {
+    #[schema(required)]
     pub name: String,
     pub email: String,
     /// Planned teaching hours a year.
@@ -1257,9 +1259,7 @@ impl App {
 
 /// Today's date in Sweden (the catalogue's dates are Swedish calendar dates).
 pub fn today_in_sweden() -> NaiveDate {
-    // Sweden is UTC+1 or +2; a day boundary within an hour or two of midnight UTC is acceptable
-    // for "is the window open" (windows are whole days) and avoids a time-zone database.
-    (chrono::Utc::now() + Duration::hours(1)).date_naive()
+    crate::i18n::swedish_date(chrono::Utc::now())
 }
 
 pub(crate) fn plan_of(o: &Occasion) -> OccasionPlan {

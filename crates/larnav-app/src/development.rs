@@ -58,6 +58,7 @@ pub struct StepTexts {
 pub struct CollectionForm {
     /// The curating organisation (when creating).
     pub organisation_id: String,
+    #[schema(required)]
     pub title: String,
     pub summary: String,
     /// private, organisation, organiser or everyone; organiser when empty.
@@ -87,6 +88,7 @@ pub struct PlanForm {
     /// The school organiser (when creating).
     pub organisation_id: String,
     pub year: String,
+    #[schema(required)]
     pub title: String,
     /// The plan's goals, one per line.
     pub goals: String,

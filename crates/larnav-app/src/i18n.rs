@@ -234,6 +234,12 @@ fn stockholm_offset(at: &DateTime<Utc>) -> FixedOffset {
     FixedOffset::east_opt(if summer { 7200 } else { 3600 }).unwrap_or_else(|| Utc.fix())
 }
 
+/// The date in Sweden at `at`: after 22:00 UTC in summer (23:00 in winter) it is already the
+/// next day there. Application windows, reply-by dates and "today" all use it.
+pub fn swedish_date(at: DateTime<Utc>) -> chrono::NaiveDate {
+    at.with_timezone(&stockholm_offset(&at)).date_naive()
+}
+
 /// A Swedish wall-clock time (as people type it) in UTC. Near the switch to and from summer
 /// time the offset is taken an hour before, which is exact except inside the skipped or
 /// repeated hour itself.
@@ -257,6 +263,18 @@ pub fn keys(lang: Lang) -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_date_in_sweden_turns_at_swedish_midnight_summer_and_winter() {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        // Summer (UTC+2): 22:30 UTC on 1 July is 00:30 on 2 July.
+        assert_eq!(swedish_date(at("2026-07-01T21:59:00Z")), day("2026-07-01"));
+        assert_eq!(swedish_date(at("2026-07-01T22:30:00Z")), day("2026-07-02"));
+        // Winter (UTC+1).
+        assert_eq!(swedish_date(at("2026-01-01T22:30:00Z")), day("2026-01-01"));
+        assert_eq!(swedish_date(at("2026-01-01T23:30:00Z")), day("2026-01-02"));
+    }
 
     #[test]
     fn swedish_and_english_have_the_same_keys() {

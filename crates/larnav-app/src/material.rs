@@ -46,9 +46,12 @@ const MAX_HITS: usize = 500;
 pub struct MaterialForm {
     /// The organisation the material belongs to (when creating it).
     pub organisation_id: String,
+    #[schema(required)]
     pub title: String,
+    #[schema(required)]
     pub summary: String,
     /// Markdown.
+    #[schema(required)]
     pub body: String,
     /// Keys of the school forms it is written for (`compulsory`, `upper_secondary` …).
     pub school_forms: Vec<String>,
@@ -209,6 +212,11 @@ enum Access {
     Read,
     /// Every version, the reviews and the drafts' attachments.
     Work,
+    /// A reviewer's: every version the author has sent to review (and the published ones)
+    /// with the reviews, but not a draft the author is still writing. A draft is the
+    /// author's own until it is submitted; the organisation's coordinators and
+    /// administrators, who may edit it, see it as the author does.
+    Review,
 }
 
 /// The organisations an actor shares something with: those they are a member of, and every
@@ -469,6 +477,10 @@ impl App {
                 .is_some_and(|o| actor.may(Action::ReviewMaterial(o)))
     }
 
+    fn is_draft(row: &MaterialRow) -> bool {
+        row.status == VersionStatus::Draft.as_str()
+    }
+
     /// Whether the actor wrote the material or its latest version (and so may not review it).
     fn own_version(actor: &Actor, row: &MaterialRow) -> bool {
         actor.user_id.is_some()
@@ -499,8 +511,13 @@ impl App {
     }
 
     async fn access(&self, actor: &Actor, row: &MaterialRow) -> Result<Access> {
-        if Self::may_edit(actor, row) || Self::may_review(actor, row) {
+        if Self::may_edit(actor, row) {
             return Ok(Access::Work);
+        }
+        // A first version that was never submitted is not the reviewer's to read yet.
+        let never_submitted = row.number == 1 && Self::is_draft(row);
+        if Self::may_review(actor, row) && !never_submitted {
+            return Ok(Access::Review);
         }
         let scope = Scope::parse(&row.scope).unwrap_or(Scope::Private);
         let reach = self.reach(actor).await?;
@@ -536,11 +553,15 @@ impl App {
         if access == Access::None {
             return Err(AppError::NotFound);
         }
-        let rows = self.store.material_versions(id).await?;
+        let mut rows = self.store.material_versions(id).await?;
+        if access == Access::Review && Self::is_draft(&latest) {
+            // Only the latest version can be a draft: a reviewer sees those before it.
+            rows.retain(|r| r.version_id != latest.version_id);
+        }
         let published = rows
             .iter()
             .find(|r| Some(r.version_id) == latest.published_version_id);
-        let work = access == Access::Work;
+        let work = access != Access::Read;
         // A version the viewer may not see (a link to a draft shared with a reader) shows the
         // published one instead.
         let shown = number
@@ -587,7 +608,7 @@ impl App {
             scope: latest.scope.clone(),
             shown: version_of(shown),
             published: published.map(|p| p.number),
-            latest: work.then(|| version_of(&latest)),
+            latest: rows.last().filter(|_| work).map(version_of),
             versions: if work {
                 rows.iter().map(version_of).collect()
             } else {
@@ -1004,6 +1025,7 @@ impl App {
             .map_err(not_found)?;
         let visible = match self.access(actor, &latest).await? {
             Access::Work => true,
+            Access::Review => !(Self::is_draft(&latest) && file.version_id >= latest.version_id),
             Access::Read => latest
                 .published_version_id
                 .is_some_and(|p| file.version_id <= p),

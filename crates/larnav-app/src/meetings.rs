@@ -42,6 +42,7 @@ pub const MAX_PLANNED: i64 = 24;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct ProgrammeForm {
+    #[schema(required)]
     pub name: String,
     pub description: String,
     /// One topic per line; empty: Lärnav's suggested topics.
@@ -52,9 +53,12 @@ pub struct ProgrammeForm {
 #[serde(default)]
 pub struct RegistrationForm {
     /// school, business or public
+    #[schema(value_type = larnav_domain::network::meetings::Sector, required)]
     pub sector: String,
     /// E.g. "Rektor", "Företagare", "Chef".
+    #[schema(required)]
     pub role: String,
+    #[schema(required)]
     pub organisation_name: String,
     /// The programme's topics chosen, by name.
     pub topics: Vec<String>,
@@ -74,6 +78,7 @@ pub struct MeetingPlanForm {
     /// Weeks between meetings.
     pub every_weeks: String,
     pub count: String,
+    #[schema(required)]
     pub place: String,
 }
 

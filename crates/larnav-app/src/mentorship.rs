@@ -44,7 +44,9 @@ pub const MAX_PREFERENCES: usize = 3;
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default)]
+#[schema(as = MentorshipRoundForm)]
 pub struct RoundForm {
+    #[schema(required)]
     pub name: String,
     pub description: String,
     /// Theme ids.
@@ -108,6 +110,7 @@ pub struct ApplicationLine {
 /// an organisation's own for those who manage it); pairs for the organiser and, once
 /// published, for everyone.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MentorshipRoundView)]
 pub struct RoundView {
     pub round: MentorshipRound,
     pub themes: Vec<NetworkTheme>,

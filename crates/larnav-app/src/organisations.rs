@@ -18,6 +18,7 @@ use crate::{App, AppError, Result, now};
 pub struct OrganisationForm {
     pub name: String,
     /// One of the organisation kinds' keys, e.g. `learning_centre`.
+    #[schema(value_type = larnav_domain::OrganisationKind, required)]
     pub kind: String,
     /// `NNNNNN-NNNN`; empty if none.
     #[serde(default)]

@@ -142,8 +142,11 @@ pub struct LanCentres {
 pub struct ModelForm {
     /// The owner organisation (when registering; a model keeps its owner).
     pub organisation_id: String,
+    #[schema(required)]
     pub title: String,
+    #[schema(required)]
     pub summary: String,
+    #[schema(required)]
     pub description: String,
     /// Results and evidence: what changed, how it was measured.
     pub results: String,

@@ -115,6 +115,7 @@ pub struct NewListForm {
     pub area: String,
     pub year: String,
     /// Defaults to "Prioriterade bristyrken i {area} {year}".
+    #[schema(required)]
     pub title: String,
 }
 

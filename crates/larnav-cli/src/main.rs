@@ -50,6 +50,8 @@ enum Command {
     Demo,
     /// Print a commented configuration file with the defaults.
     DefaultConfig,
+    /// Print the API's OpenAPI document (the one served at /api/v1/openapi.json).
+    Openapi,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -290,6 +292,10 @@ async fn run() -> Result<()> {
         print!("{}", larnav_app::settings::DEFAULT_CONFIG);
         return Ok(());
     }
+    if let Command::Openapi = cli.command {
+        println!("{}", larnav_web::api::document().to_pretty_json()?);
+        return Ok(());
+    }
     if let Command::Admit {
         occasions,
         choices,
@@ -499,7 +505,9 @@ async fn run() -> Result<()> {
             bench::scores(*runs);
             Ok(())
         }
-        Command::DefaultConfig | Command::Admit { .. } => unreachable!("handled above"),
+        Command::DefaultConfig | Command::Openapi | Command::Admit { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What kind of organisation this is. The stored value is the `as_str` key; the UI translates it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrganisationKind {
     Region,
@@ -61,7 +61,19 @@ impl OrganisationKind {
 
 /// A role a person holds in one organisation. A person may hold several roles in several
 /// organisations; platform administration is not a membership role but a flag on the account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     OrganisationAdmin,

@@ -32,7 +32,6 @@ pub struct Organisation {
     pub id: i64,
     pub name: String,
     #[sqlx(try_from = "String")]
-    #[schema(value_type = String, example = "learning_centre")]
     pub kind: OrganisationKind,
     pub organisation_number: Option<String>,
     pub kommun_code: Option<String>,
@@ -60,7 +59,6 @@ pub struct MembershipRecord {
     pub organisation_id: i64,
     pub organisation_name: String,
     #[sqlx(try_from = "String")]
-    #[schema(value_type = String, example = "coordinator")]
     pub role: Role,
 }
 
@@ -70,7 +68,6 @@ pub struct Member {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
-    #[schema(value_type = Vec<String>)]
     pub roles: Vec<Role>,
 }
 
@@ -81,7 +78,6 @@ pub struct Invitation {
     pub organisation_name: String,
     pub email: String,
     #[sqlx(try_from = "String")]
-    #[schema(value_type = String, example = "coordinator")]
     pub role: Role,
     pub invited_by: Option<i64>,
     pub created_at: DateTime<Utc>,

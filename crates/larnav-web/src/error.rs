@@ -145,9 +145,38 @@ struct ErrorPage<'a> {
     show_login: bool,
 }
 
+/// An extractor's own rejection (a path parameter that is not a number, a query that cannot
+/// be read, a body over its limit) comes as plain text: it gets the same rendering as every
+/// other error. Pages re-shown with a 422 are HTML and stay as they are.
+fn rejection_info(response: &Response) -> Option<ErrorInfo> {
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/plain"));
+    if !response.status().is_client_error() || !plain_text {
+        return None;
+    }
+    let (code, message_key) = match response.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "error.too_large"),
+        _ => ("bad_request", "error.bad_request"),
+    };
+    Some(ErrorInfo {
+        code,
+        message_key,
+        fields: Vec::new(),
+        problems: Vec::new(),
+    })
+}
+
 /// Renders the body of an error response for the request in `ctx`.
 pub fn finish(ctx: &Ctx, response: Response) -> Response {
-    let Some(info) = response.extensions().get::<ErrorInfo>().cloned() else {
+    let Some(info) = response
+        .extensions()
+        .get::<ErrorInfo>()
+        .cloned()
+        .or_else(|| rejection_info(&response))
+    else {
         return response;
     };
     let status = response.status();

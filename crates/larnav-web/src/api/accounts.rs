@@ -122,7 +122,8 @@ pub async fn revoke_token(
 
 /// Self-registration of a learner. Returns the new account (signing in is a browser matter).
 #[utoipa::path(post, path = "/api/v1/register", tag = "account", request_body = Registration, security(()),
-    responses((status = 201, body = User), (status = 409, body = Problem), (status = 422, body = Problem)))]
+    responses((status = 201, body = User), (status = 403, description = "Already signed in.", body = Problem),
+        (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn register(
     State(app): State<App>,
     ctx: Ctx,
@@ -145,9 +146,11 @@ pub struct ResetRequest {
 pub async fn request_reset(
     State(app): State<App>,
     ctx: Ctx,
+    client: crate::ClientAddr,
     ApiJson(r): ApiJson<ResetRequest>,
 ) -> ApiResult<Response> {
-    app.request_password_reset(&r.email, ctx.tr.lang).await?;
+    app.request_password_reset(&r.email, ctx.tr.lang, &client.0)
+        .await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

@@ -15,19 +15,14 @@ use larnav_app::store::{OfferingSummary, Teacher};
 use larnav_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiResult, created};
+use super::{ApiJson, ApiResult, Created, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
-
-/// The id of what was created.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
 
 /// A workflow move: `draft`, `review`, `published`, `closed` or `completed`.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct StatusChange {
+    #[schema(value_type = larnav_app::domain::catalogue::OfferingStatus, required)]
     pub status: String,
     /// Why (shown in the offering's history); optional.
     #[serde(default)]

@@ -17,8 +17,7 @@ use larnav_app::store::PlanRow;
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
-use super::network::Created;
-use super::{ApiJson, ApiResult, created};
+use super::{ApiJson, ApiResult, Created, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
 

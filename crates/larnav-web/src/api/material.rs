@@ -12,9 +12,8 @@ use larnav_app::material::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::network::Created;
 use super::registry::Upload;
-use super::{ApiJson, ApiResult, created};
+use super::{ApiJson, ApiResult, Created, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
 

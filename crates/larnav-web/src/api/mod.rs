@@ -53,6 +53,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// The id of what was created.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
 /// `201 Created` with a JSON body.
 pub fn created<T: serde::Serialize>(value: T) -> Response {
     (StatusCode::CREATED, Json(value)).into_response()
@@ -62,7 +68,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
 #[openapi(
     info(
         title = "Lärnav API",
-        description = "Regional competence supply and lifelong learning. Errors are RFC 9457 problem+json documents with a stable `code`.",
+        description = "Regional competence supply and lifelong learning. Errors are RFC 9457 problem+json documents with a stable `code`. Integers are written without a decimal point (`12`, not `12.0`).",
         license(name = "EUPL-1.2")
     ),
     paths(
@@ -120,7 +126,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         development::record, development::erase,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ProblemAnswers, &OperationIds, &RequiredHaveNoDefault),
     security(("bearer" = []))
 )]
 pub struct ApiDoc;
@@ -142,8 +148,152 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Documents the error answers as the server gives them, so no operation has to list them:
+/// every error body is `application/problem+json`; an operation that needs a login can answer
+/// 401 and 403 (not allowed, or a browser call without its CSRF header); one with a path
+/// parameter 404, and 400 when a path or query parameter cannot be read; one that reads a
+/// body or a query 422 for invalid fields.
+struct ProblemAnswers;
+
+impl Modify for ProblemAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{Operation, ParameterIn};
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+
+        let problem = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        let public = |op: &Operation| {
+            op.security
+                .as_ref()
+                .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()))
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let in_path = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let in_query = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+                let mut add = vec![];
+                if !public(op) {
+                    add.push(("401", "Not logged in."));
+                    add.push((
+                        "403",
+                        "Not allowed, or a browser call without its CSRF header.",
+                    ));
+                }
+                if in_path {
+                    add.push(("404", "No such thing, or not visible to the caller."));
+                }
+                if in_path || in_query {
+                    add.push(("400", "A path or query parameter could not be read."));
+                }
+                if op.request_body.is_some() || in_query {
+                    add.push(("422", "Invalid fields; `errors` names each."));
+                }
+                let responses = &mut op.responses.responses;
+                for (status, response) in responses.iter_mut() {
+                    // Error answers are problem documents, whatever the annotation said.
+                    if status.starts_with(['4', '5']) {
+                        let description = match response {
+                            RefOr::T(r) => r.description.clone(),
+                            RefOr::Ref(_) => String::new(),
+                        };
+                        *response = problem(&description);
+                    }
+                }
+                for (status, description) in add {
+                    responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| problem(description));
+                }
+            }
+        }
+    }
+}
+
+/// The OpenAPI document (served at `/api/v1/openapi.json`, printed by `larnav openapi`).
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// utoipa takes an operation's id from its handler's name, and handlers in different modules
+/// share names (`get_one`, `apply`): the id becomes `{tag}_{handler}`, unique in the document.
+struct OperationIds;
+
+impl Modify for OperationIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let tag = op.tags.iter().flatten().next().cloned().unwrap_or_default();
+                if let Some(id) = &mut op.operation_id {
+                    *id = format!("{}_{id}", tag.replace(|c: char| !c.is_alphanumeric(), "_"));
+                }
+            }
+        }
+    }
+}
+
+/// Form bodies derive `Default` (a field left out reads as empty, and the app names it in a 422),
+/// so utoipa gives every field a default — `""` even where only an enum's values are accepted.
+/// A required field's default is never used: it is dropped.
+struct RequiredHaveNoDefault;
+
+impl Modify for RequiredHaveNoDefault {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{RefOr, Schema};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for schema in components.schemas.values_mut() {
+            let RefOr::T(Schema::Object(object)) = schema else {
+                continue;
+            };
+            for name in &object.required {
+                match object.properties.get_mut(name) {
+                    Some(RefOr::T(Schema::Object(o))) => o.default = None,
+                    Some(RefOr::T(Schema::OneOf(o))) => o.default = None,
+                    Some(RefOr::T(Schema::AllOf(o))) => o.default = None,
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
 
 pub fn router() -> Router<App> {

@@ -15,15 +15,9 @@ use larnav_app::mentorship::{
 use larnav_app::store::{MeetingProgramme, MentorshipRound, NetworkTheme};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, ApiResult, created};
+use super::{ApiJson, ApiResult, Created, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
-
-/// The id of what was created.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
 
 /// How many were made (pairs proposed, meetings planned).
 #[derive(Serialize, utoipa::ToSchema)]

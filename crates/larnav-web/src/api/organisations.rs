@@ -78,6 +78,7 @@ pub async fn members(
 #[derive(Deserialize, ToSchema)]
 pub struct Roles {
     /// Role keys, e.g. `["coordinator", "organisation_admin"]`. Empty removes the member.
+    #[schema(value_type = Vec<larnav_app::domain::Role>)]
     roles: Vec<String>,
 }
 

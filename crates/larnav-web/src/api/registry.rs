@@ -15,8 +15,7 @@ use larnav_app::registry::{
 use larnav_app::store::{DocumentOwner, NetworkDocument};
 use serde::Deserialize;
 
-use super::network::Created;
-use super::{ApiJson, ApiResult, created};
+use super::{ApiJson, ApiResult, Created, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
 

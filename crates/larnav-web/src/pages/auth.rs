@@ -173,10 +173,14 @@ pub struct ResetRequestForm {
 pub async fn reset_request(
     State(app): State<App>,
     ctx: Ctx,
+    client: ClientAddr,
     Form(f): Form<ResetRequestForm>,
 ) -> PageResult {
     let title = ctx.tr.t("reset.title");
-    match app.request_password_reset(&f.email, ctx.tr.lang).await {
+    match app
+        .request_password_reset(&f.email, ctx.tr.lang, &client.0)
+        .await
+    {
         Ok(()) => render(&ResetRequestPage {
             base: Base::new(&ctx, title),
             form: FormState::default(),

@@ -330,8 +330,17 @@ async fn a_round_from_applications_to_promoted_reserves() {
                 .status(),
             303
         );
-        t.app.deliver_mail().await.unwrap();
-        let (unsent, counts) = t.app.store.unsent_mails(100).await.unwrap();
+        // The server's own worker may hold some of them mid-attempt: wait until each has
+        // been tried once, by this call or by the worker.
+        let (mut unsent, mut counts) = (Vec::new(), Default::default());
+        for _ in 0..100 {
+            t.app.deliver_mail().await.unwrap();
+            (unsent, counts) = t.app.store.unsent_mails(100).await.unwrap();
+            if unsent.iter().all(|m| m.attempts >= 1) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         let results: Vec<_> = unsent
             .iter()
             .filter(|m| {

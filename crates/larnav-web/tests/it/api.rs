@@ -222,3 +222,155 @@ async fn the_openapi_document_describes_every_route_and_the_docs_page_lists_them
     })
     .await;
 }
+
+/// The OpenAPI document says what the server does: every operation, called anonymously and as
+/// a platform administrator, with ids that do not exist or cannot be read and an empty body,
+/// answers with a status its entry lists, and every error is a problem document. Schema names
+/// are unique, so no operation is documented with another module's schema.
+#[tokio::test]
+async fn every_operation_answers_only_as_its_openapi_entry_says() {
+    each_backend(|t| async move {
+        let doc: Value = t.get("/api/v1/openapi.json").await.json().await.unwrap();
+        let admin = t.create_user("plattform@x.se", "Plattform", true).await;
+        let token = t.token_for(admin).await;
+        let client = reqwest::Client::new();
+        let mut wrong = Vec::new();
+        let mut calls = 0;
+        let mut operation_ids = std::collections::HashSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                if !operation_ids.insert(id.to_string()) {
+                    wrong.push(format!(
+                        "{method} {path}: operation id {id:?} is not unique"
+                    ));
+                }
+                let documented = op["responses"].as_object().unwrap();
+                let body = op["requestBody"]["content"].as_object();
+                let ids: &[&str] = if path.contains('{') {
+                    &["999999", "abc"]
+                } else {
+                    &[""]
+                };
+                for id in ids {
+                    let url = path
+                        .split('/')
+                        .map(|s| if s.starts_with('{') { *id } else { s })
+                        .collect::<Vec<_>>()
+                        .join("/");
+                    for bearer in [None, Some(&token)] {
+                        let method =
+                            reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                        let mut r = client.request(method.clone(), t.url(&url));
+                        if let Some(token) = bearer {
+                            r = r.bearer_auth(token);
+                        }
+                        r = match body {
+                            Some(c) if c.contains_key("multipart/form-data") => {
+                                r.multipart(reqwest::multipart::Form::new())
+                            }
+                            Some(c) if c.contains_key("application/json") => {
+                                r.json(&serde_json::json!({}))
+                            }
+                            Some(_) => r.body(Vec::new()),
+                            None => r,
+                        };
+                        let response = r.send().await.unwrap();
+                        calls += 1;
+                        let status = response.status().as_u16().to_string();
+                        let who = if bearer.is_some() {
+                            "admin"
+                        } else {
+                            "anonymous"
+                        };
+                        if !documented.contains_key(&status) {
+                            wrong.push(format!("{method} {url} ({who}): {status} not documented"));
+                        }
+                        let content_type = response
+                            .headers()
+                            .get("content-type")
+                            .map(|v| v.to_str().unwrap().to_string())
+                            .unwrap_or_default();
+                        if response.status().as_u16() >= 400
+                            && content_type != "application/problem+json"
+                        {
+                            wrong.push(format!(
+                                "{method} {url} ({who}): {status} answered as {content_type}"
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(calls > 300, "every operation was called ({calls} calls)");
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        t
+    })
+    .await;
+}
+
+/// utoipa names a schema by its type's name alone, and a second type of the same name silently
+/// replaces the first in the document: every type that derives `ToSchema` (directly or through
+/// `keyed_enum!`) has a name of its own, or a `#[schema(as = …)]` that gives it one.
+#[test]
+fn schema_names_are_unique_across_the_workspace() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for krate in std::fs::read_dir(&crates).unwrap().flatten() {
+        let src = krate.path().join("src");
+        if src.is_dir() {
+            rust_files(&src, &mut files);
+        }
+    }
+    let mut seen: std::collections::BTreeMap<String, String> = Default::default();
+    let mut duplicates = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        for (i, line) in lines.iter().enumerate() {
+            let derives = line.starts_with("#[derive(") && line.contains("ToSchema");
+            let keyed = *line == "keyed_enum!(";
+            if !derives && !keyed {
+                continue;
+            }
+            let mut renamed = None;
+            let name = lines[i + 1..].iter().find_map(|l| {
+                if let Some(rest) = l.strip_prefix("#[schema(as = ") {
+                    renamed = rest.split([')', ',']).next().map(str::to_string);
+                }
+                let words: Vec<&str> = l.split([' ', '{', '<', '(']).collect();
+                match words.as_slice() {
+                    ["pub", "struct" | "enum", name, ..] => Some(name.to_string()),
+                    [name, "", ..] if keyed && !name.starts_with("//") => Some(name.to_string()),
+                    _ => None,
+                }
+            });
+            let Some(name) = renamed.or(name) else {
+                continue;
+            };
+            if name == "$name" {
+                continue;
+            }
+            let place = format!("{}:{}", file.display(), i + 1);
+            if let Some(first) = seen.insert(name.clone(), place.clone()) {
+                duplicates.push(format!("{name}: {first} and {place}"));
+            }
+        }
+    }
+    assert!(
+        seen.len() > 100,
+        "the scan found the schemas ({})",
+        seen.len()
+    );
+    assert!(duplicates.is_empty(), "{}", duplicates.join("\n"));
+}

@@ -267,6 +267,26 @@ async fn a_password_is_reset_through_the_mailed_link_which_works_only_once() {
             t.get("/password-reset/not-a-real-token").await.status(),
             410
         );
+
+        // One client asking for links to many addresses is capped, with the same answer.
+        t.create_user("berit@example.se", "Berit", false).await;
+        for i in 0..larnav_app::accounts::RESETS_PER_CLIENT {
+            let email = format!("okand{i}@example.se");
+            t.post_form("/password-reset", &[("email", email.as_str())])
+                .await;
+        }
+        let r = t
+            .post_form("/password-reset", &[("email", "berit@example.se")])
+            .await;
+        assert_eq!(r.status(), 200);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Om adressen har ett konto")
+        );
+        t.deliver_mail_to("").await;
+        assert!(!t.outbox().iter().any(|m| m.contains("berit@example.se")));
         t
     })
     .await;

@@ -94,7 +94,8 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         let (organiser, a, b, outside) = organiser_with_schools(&t).await;
         let (teacher, teacher_token) =
             person(&t, a, "larare@x.se", &[Role::ProviderStaff, Role::Reviewer]).await;
-        let (reviewer, _) = person(&t, organiser, "granskare@x.se", &[Role::Reviewer]).await;
+        let (reviewer, reviewer_token) =
+            person(&t, organiser, "granskare@x.se", &[Role::Reviewer]).await;
         let (colleague_b, b_token) = person(&t, b, "kollega@x.se", &[Role::ProviderStaff]).await;
         let (_, outside_token) = person(&t, outside, "ljusdal@x.se", &[Role::Coordinator]).await;
 
@@ -152,12 +153,15 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         let r = teacher.get(&format!("/material-attachments/{image}")).await;
         assert_eq!(r.status(), 200);
         assert_eq!(r.bytes().await.unwrap().as_ref(), png.as_slice());
-        // Unpublished: nobody else sees the material or its attachment.
-        assert_eq!(colleague_b.get(&path).await.status(), 404);
-        assert_eq!(
-            colleague_b.get(&format!("/material-attachments/{image}")).await.status(),
-            404
-        );
+        // Unpublished: nobody else sees the material or its attachment — not even a
+        // reviewer, until the author submits it: a draft is the author's own.
+        for other in [&colleague_b, &reviewer] {
+            assert_eq!(other.get(&path).await.status(), 404);
+            assert_eq!(
+                other.get(&format!("/material-attachments/{image}")).await.status(),
+                404
+            );
+        }
 
         // Submitted; the author may not approve their own material, even as a reviewer.
         let (version, revision, _) = latest(&t, &teacher_token, id).await;
@@ -207,6 +211,9 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         assert_eq!(r.status(), 303);
         let (version, revision, status) = latest(&t, &teacher_token, id).await;
         assert_eq!(status, "draft");
+        // The reviewer sees what was submitted, not the new draft the teacher is writing.
+        let (_, _, seen) = latest(&t, &reviewer_token, id).await;
+        assert_eq!(seen, "changes_requested");
         let submit = [("version_id", version.as_str()), ("revision", revision.as_str())];
         assert_eq!(teacher.post_form(&format!("/materials/{id}/submit"), &submit).await.status(), 303);
 
