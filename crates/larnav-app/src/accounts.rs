@@ -421,7 +421,7 @@ impl App {
             .await?)
     }
 
-    /// Changes one's own name and language.
+    /// Changes one's own name and language; returns the account as it is now.
     ///
     /// # Errors
     /// [`AppError::Validation`].
@@ -430,7 +430,7 @@ impl App {
         caller: &Caller,
         display_name: &str,
         locale: &str,
-    ) -> Result<()> {
+    ) -> Result<User> {
         self.authorize(&caller.actor, Action::ManageOwnAccount)
             .await?;
         let mut checks = Checks::new();
@@ -447,10 +447,10 @@ impl App {
             format!("user:{}", caller.user.id),
         );
         let code = lang.expect("checked").code();
-        Ok(self
-            .store
+        self.store
             .update_user_profile(caller.user.id, &name, code, now(), &audit)
-            .await?)
+            .await?;
+        Ok(self.store.get_user(caller.user.id).await?)
     }
 
     /// Creates a personal API token; the secret is returned once and stored only as a hash.

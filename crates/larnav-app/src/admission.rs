@@ -530,6 +530,14 @@ impl App {
             .await?)
     }
 
+    /// A round's settings, for its provider's staff.
+    ///
+    /// # Errors
+    /// A refusal, [`AppError::NotFound`].
+    pub async fn admission_round(&self, actor: &Actor, round_id: i64) -> Result<AdmissionRound> {
+        self.round_for_staff(actor, round_id).await
+    }
+
     /// Changes a round's settings (until it is published).
     ///
     /// # Errors

@@ -679,6 +679,19 @@ impl App {
         Ok(item)
     }
 
+    /// The collection or plan a step belongs to (to show that page again with a step form's
+    /// errors; the page itself checks who may see it).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`].
+    pub async fn step_parent(&self, steps: Steps, id: i64) -> Result<i64> {
+        let step = match steps {
+            Steps::CollectionItems => self.store.collection_item(id).await,
+            Steps::PlanActivities => self.store.plan_activity(id).await,
+        };
+        Ok(step.map_err(not_found)?.parent_id)
+    }
+
     /// Moves a collection step up or down, or removes it. Returns the collection's id.
     ///
     /// # Errors

@@ -64,6 +64,8 @@ pub struct App {
     collection_index: std::sync::Arc<search::MemoryIndex>,
     /// Who has been counted as reading which material today (see [`App::first_look_today`]).
     looked_today: std::sync::Arc<std::sync::Mutex<development::LooksToday>>,
+    /// Län and kommun names, read once (see [`App::places`]).
+    places: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<reference::Places>>>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
     /// Woken when mail is queued, so the outbox worker sends it at once.
@@ -83,6 +85,19 @@ pub fn now() -> DateTime<Utc> {
 }
 
 impl App {
+    /// Whether the database answers (`/readyz`).
+    ///
+    /// # Errors
+    /// The store error that says why not.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    /// Closes the database connections (the CLI, before it exits).
+    pub async fn close(&self) {
+        self.store.close().await;
+    }
+
     /// Opens the database, applies migrations, loads the embedded reference data on first start
     /// (or when a release ships a new version of it) and prepares mail.
     ///
@@ -113,6 +128,7 @@ impl App {
             material_index: Default::default(),
             collection_index: Default::default(),
             looked_today: Default::default(),
+            places: Default::default(),
             csrf_secret,
             mail_wake: Default::default(),
         };

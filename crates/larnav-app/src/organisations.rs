@@ -440,6 +440,56 @@ impl App {
         })
     }
 
+    /// Gives an account one more role in an organisation, making it a member if it is not
+    /// one (the CLI's `user create --organisation`).
+    ///
+    /// # Errors
+    /// A refusal (a wide role from anyone but the platform), a store error.
+    pub async fn add_member_role(
+        &self,
+        actor: &Actor,
+        organisation_id: i64,
+        user_id: i64,
+        role: Role,
+    ) -> Result<()> {
+        self.authorize(actor, Action::ManageMembers(organisation_id))
+            .await?;
+        self.check_grantable(actor, "roles", [role]).await?;
+        let mut roles: Vec<Role> = self
+            .store
+            .list_members(organisation_id)
+            .await?
+            .into_iter()
+            .find(|m| m.user_id == user_id)
+            .map(|m| m.roles)
+            .unwrap_or_default();
+        let before = roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "member.roles_change",
+            format!("user:{user_id}"),
+        )
+        .in_organisation(organisation_id)
+        .with_detail(format!("roles: [{before}] → [{}]", {
+            roles
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }));
+        Ok(self
+            .store
+            .set_member_roles(organisation_id, user_id, &roles, now(), &audit)
+            .await?)
+    }
+
     /// Replaces the roles a member holds (an empty list removes them). The last organisation
     /// administrator cannot lose that role, so an organisation is never left unmanaged.
     ///

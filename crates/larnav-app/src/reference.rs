@@ -28,6 +28,22 @@ pub(crate) async fn ensure_loaded(store: &Store) -> Result<bool> {
     Ok(true)
 }
 
+/// The län and kommuner with their names, kommuner in Swedish order. Read once per process:
+/// reference data changes only with a release, which `App::open` loads before anything reads.
+#[derive(Debug, Default)]
+pub struct Places {
+    pub lan: Vec<(String, String)>,
+    pub kommuner: Vec<(String, String)>,
+    names: std::collections::HashMap<String, String>,
+}
+
+impl Places {
+    /// The name of a län (two digits) or kommun (four digits).
+    pub fn name(&self, code: &str) -> Option<&str> {
+        self.names.get(code).map(String::as_str)
+    }
+}
+
 /// An occupation group with everything its page shows.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct OccupationGroupView {
@@ -52,6 +68,48 @@ pub struct ReferenceHits {
 const MAX_QUERY_CHARS: usize = 100;
 
 impl App {
+    /// How much reference data is loaded (public, like the data itself).
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn reference_counts(&self) -> Result<larnav_store::ReferenceCounts> {
+        Ok(self.store.reference_counts().await?)
+    }
+
+    /// Every län and kommun with its name, from memory after the first call (the catalogue's
+    /// facets and area choices would otherwise read them on every view).
+    ///
+    /// # Errors
+    /// A store error on the first call.
+    pub async fn places(&self) -> Result<std::sync::Arc<Places>> {
+        self.places
+            .get_or_try_init(|| async {
+                let lan: Vec<(String, String)> = self
+                    .store
+                    .list_lan()
+                    .await?
+                    .into_iter()
+                    .map(|l| (l.code, l.name))
+                    .collect();
+                let mut kommuner: Vec<(String, String)> = self
+                    .store
+                    .list_kommuner(None)
+                    .await?
+                    .into_iter()
+                    .map(|k| (k.code, k.name))
+                    .collect();
+                sort_swedish_by(&mut kommuner, |k| k.1.as_str());
+                let names = lan.iter().chain(&kommuner).cloned().collect();
+                Ok(std::sync::Arc::new(Places {
+                    lan,
+                    kommuner,
+                    names,
+                }))
+            })
+            .await
+            .cloned()
+    }
+
     /// # Errors
     /// [`AppError::NotFound`] for an unknown SSYK code.
     pub async fn occupation_group(&self, actor: &Actor, code: &str) -> Result<OccupationGroupView> {

@@ -215,15 +215,11 @@ impl App {
     /// # Errors
     /// A store error.
     pub async fn area_choices(&self) -> Result<Vec<(&'static str, Vec<(String, String)>)>> {
-        let lan = self.store.list_lan().await?;
+        let places = self.places().await?;
         let areas = self.store.list_areas(None).await?;
-        let kommuner = self.store.list_kommuner(None).await?;
-        let mut kommun_choices: Vec<(String, String)> =
-            kommuner.into_iter().map(|k| (k.code, k.name)).collect();
-        kommun_choices.sort_by(|a, b| compare_swedish(&a.1, &b.1));
         Ok(vec![
             ("riket", vec![(RIKET.to_string(), "Riket".to_string())]),
-            ("lan", lan.into_iter().map(|l| (l.code, l.name)).collect()),
+            ("lan", places.lan.clone()),
             (
                 "area",
                 areas
@@ -236,7 +232,7 @@ impl App {
                     })
                     .collect(),
             ),
-            ("kommun", kommun_choices),
+            ("kommun", places.kommuner.clone()),
         ])
     }
 

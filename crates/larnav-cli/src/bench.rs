@@ -675,7 +675,7 @@ pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Res
     if let Some(mib) = peak_mib() {
         println!("  peak memory of the process: {mib:.0} MiB");
     }
-    app.store.close().await;
+    app.close().await;
     db.cleanup().await;
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())

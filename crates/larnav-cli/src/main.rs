@@ -371,16 +371,9 @@ async fn run() -> Result<()> {
                 .map_err(explain)?;
             if let Some(org) = organisation {
                 let role = Role::parse(role).with_context(|| format!("unknown role {role:?}"))?;
-                let audit = larnav_app::store::AuditRecord::new(
-                    None,
-                    "member.roles_change",
-                    format!("user:{}", user.id),
-                )
-                .in_organisation(*org)
-                .with_detail("cli");
-                app.store
-                    .set_member_roles(*org, user.id, &[role], larnav_app::now(), &audit)
-                    .await?;
+                app.add_member_role(&Actor::system(), *org, user.id, role)
+                    .await
+                    .map_err(explain)?;
             }
             println!("Created user {} ({}).", user.id, user.email);
             Ok(())
@@ -673,12 +666,12 @@ async fn bench_startup(runs: u32) -> Result<()> {
         let (app, report) = open(s.clone()).await?;
         first.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(report.reference_data_loaded);
-        app.store.close().await;
+        app.close().await;
         let t = Instant::now();
         let (app, report) = open(s).await?;
         warm.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(!report.reference_data_loaded);
-        app.store.close().await;
+        app.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }
     let median = |v: &mut Vec<f64>| {

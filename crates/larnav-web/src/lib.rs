@@ -703,7 +703,7 @@ async fn method_not_allowed() -> Response {
 }
 
 async fn readyz(State(app): State<App>) -> Response {
-    match app.store.ping().await {
+    match app.ready().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
             tracing::error!(error = %e, "database not reachable");

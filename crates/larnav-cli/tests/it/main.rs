@@ -135,6 +135,29 @@ fn migrate_creates_the_database_and_org_create_validates_input() {
     );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Created organisation 1 (Skola)"));
+
+    // An account made a member through the app's own use case (authorised and audited).
+    let create_user = |email: &str, role: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_larnav"))
+            .args(["user", "create", "--email", email, "--name", "Åsa Ågren"])
+            .args(["--organisation", "1", "--role", role])
+            .current_dir(&dir)
+            .env_remove("LARNAV_DATABASE__URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "ett långt lösenord 2026").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = create_user("asa@skola.se", "coordinator");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Created user"));
+    let out = create_user("bo@skola.se", "castellan");
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown role"), "{}", stderr(&out));
 }
 
 #[test]

@@ -37,9 +37,10 @@ pub async fn update_me(
     ApiJson(p): ApiJson<ProfileUpdate>,
 ) -> ApiResult<Json<User>> {
     let caller = ctx.caller()?;
-    app.update_profile(caller, &p.display_name, &p.locale)
-        .await?;
-    Ok(Json(app.store.get_user(caller.user.id).await?))
+    Ok(Json(
+        app.update_profile(caller, &p.display_name, &p.locale)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]

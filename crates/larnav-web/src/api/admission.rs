@@ -38,12 +38,7 @@ pub async fn create_round(
     ApiJson(f): ApiJson<RoundForm>,
 ) -> ApiResult<Response> {
     let id = app.create_round(&ctx.actor, org, &f).await?;
-    Ok(created(
-        app.store
-            .round(id)
-            .await
-            .map_err(larnav_app::AppError::from)?,
-    ))
+    Ok(created(app.admission_round(&ctx.actor, id).await?))
 }
 
 /// A round with its occasions, decisions so far and statistics.

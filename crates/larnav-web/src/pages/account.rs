@@ -88,7 +88,7 @@ pub async fn update_profile(
         .update_profile(ctx.caller()?, &f.display_name, &f.locale)
         .await
     {
-        Ok(()) => {
+        Ok(_) => {
             // The chosen language applies at once, also over a browser-wide language cookie.
             let mut r = redirect_with(&app, "/account", "common.saved");
             let lang = larnav_app::i18n::Lang::parse(&f.locale).unwrap_or_default();

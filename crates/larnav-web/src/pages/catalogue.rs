@@ -155,17 +155,12 @@ async fn facet_label(app: &App, ctx: &Ctx, facet: Facet, value: &str) -> String 
             })
             .to_string(),
         Facet::Seqf => format!("SeQF {value}"),
-        Facet::Lan => match app.store.list_lan().await {
-            Ok(all) => all
-                .into_iter()
-                .find(|l| l.code == value)
-                .map_or_else(|| value.to_string(), |l| l.name),
-            Err(_) => value.to_string(),
-        },
-        Facet::Kommun => match app.store.get_kommun(value).await {
-            Ok(k) => k.name,
-            Err(_) => value.to_string(),
-        },
+        Facet::Lan | Facet::Kommun => app
+            .places()
+            .await
+            .ok()
+            .and_then(|p| p.name(value).map(str::to_string))
+            .unwrap_or_else(|| value.to_string()),
         Facet::StartMonth => month_label(ctx, value),
         _ => value.to_string(),
     }

@@ -1063,11 +1063,7 @@ async fn after_step_form(
             saved,
         )),
         Err(e) if is_form_error(&e) => {
-            let step = match steps {
-                Steps::CollectionItems => app.store.collection_item(id).await,
-                Steps::PlanActivities => app.store.plan_activity(id).await,
-            };
-            let parent = step.map_err(|_| AppError::NotFound)?.parent_id;
+            let parent = app.step_parent(steps, id).await?;
             values.push(("step_id".into(), id.to_string()));
             let failed = Failed {
                 form,

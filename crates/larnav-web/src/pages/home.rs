@@ -25,7 +25,7 @@ impl HomePage<'_> {
 }
 
 pub async fn home(State(app): State<App>, ctx: Ctx) -> PageResult {
-    let counts = app.store.reference_counts().await?;
+    let counts = app.reference_counts().await?;
     let memberships = match &ctx.caller {
         Some(c) => super::organisations::group_memberships(app.my_memberships(c).await?),
         None => Vec::new(),

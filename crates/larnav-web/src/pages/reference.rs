@@ -29,7 +29,7 @@ impl OverviewPage<'_> {
 }
 
 pub async fn overview(State(app): State<App>, ctx: Ctx) -> PageResult {
-    let counts = app.store.reference_counts().await?;
+    let counts = app.reference_counts().await?;
     render(&OverviewPage {
         base: Base::new(&ctx, ctx.tr.t("ref.title")),
         counts,

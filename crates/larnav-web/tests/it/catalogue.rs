@@ -272,6 +272,15 @@ async fn a_provider_publishes_a_contract_course_from_a_template_and_a_learner_fi
             html.contains(&format!("/catalogue/{id}\"")),
             "found by facets"
         );
+        // Facet labels and area choices come from the names read once per process: the
+        // active län is named, and the kommuner are in Swedish order (Å, Ä, Ö after Z).
+        assert!(html.contains("Gävleborgs län"), "the län facet is named");
+        let ystad = html.find(">Ystad</option>").expect("Ystad among the areas");
+        let are = html.find(">Åre</option>").expect("Åre among the areas");
+        let orebro = html
+            .find(">Örebro</option>")
+            .expect("Örebro among the areas");
+        assert!(ystad < are && are < orebro, "Swedish order");
         let (_, html) = t.get_text("/catalogue?q=ledarskap&format=distance").await;
         assert!(
             !html.contains(&format!("/catalogue/{id}\"")),
