@@ -148,6 +148,24 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every operation in the document, with its path.
+fn operations(
+    openapi: &mut utoipa::openapi::OpenApi,
+) -> impl Iterator<Item = (&str, &mut utoipa::openapi::path::Operation)> {
+    openapi.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |op| (path.as_str(), op))
+    })
+}
+
 /// Documents the error answers as the server gives them, so no operation has to list them:
 /// every error body is `application/problem+json`; an operation that needs a login can answer
 /// 401 and 403 (not allowed, or a browser call without its CSRF header); one with a path
@@ -179,56 +197,45 @@ impl Modify for ProblemAnswers {
                 .as_ref()
                 .is_some_and(|s| s.iter().all(|r| *r == SecurityRequirement::default()))
         };
-        for (path, item) in &mut openapi.paths.paths {
+        for (path, op) in operations(openapi) {
             let in_path = path.contains('{');
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let in_query = op
-                    .parameters
-                    .iter()
-                    .flatten()
-                    .any(|p| matches!(p.parameter_in, ParameterIn::Query));
-                let mut add = vec![];
-                if !public(op) {
-                    add.push(("401", "Not logged in."));
-                    add.push((
-                        "403",
-                        "Not allowed, or a browser call without its CSRF header.",
-                    ));
+            let in_query = op
+                .parameters
+                .iter()
+                .flatten()
+                .any(|p| matches!(p.parameter_in, ParameterIn::Query));
+            let mut add = vec![];
+            if !public(op) {
+                add.push(("401", "Not logged in."));
+                add.push((
+                    "403",
+                    "Not allowed, or a browser call without its CSRF header.",
+                ));
+            }
+            if in_path {
+                add.push(("404", "No such thing, or not visible to the caller."));
+            }
+            if in_path || in_query {
+                add.push(("400", "A path or query parameter could not be read."));
+            }
+            if op.request_body.is_some() || in_query {
+                add.push(("422", "Invalid fields; `errors` names each."));
+            }
+            let responses = &mut op.responses.responses;
+            for (status, response) in responses.iter_mut() {
+                // Error answers are problem documents, whatever the annotation said.
+                if status.starts_with(['4', '5']) {
+                    let description = match response {
+                        RefOr::T(r) => r.description.clone(),
+                        RefOr::Ref(_) => String::new(),
+                    };
+                    *response = problem(&description);
                 }
-                if in_path {
-                    add.push(("404", "No such thing, or not visible to the caller."));
-                }
-                if in_path || in_query {
-                    add.push(("400", "A path or query parameter could not be read."));
-                }
-                if op.request_body.is_some() || in_query {
-                    add.push(("422", "Invalid fields; `errors` names each."));
-                }
-                let responses = &mut op.responses.responses;
-                for (status, response) in responses.iter_mut() {
-                    // Error answers are problem documents, whatever the annotation said.
-                    if status.starts_with(['4', '5']) {
-                        let description = match response {
-                            RefOr::T(r) => r.description.clone(),
-                            RefOr::Ref(_) => String::new(),
-                        };
-                        *response = problem(&description);
-                    }
-                }
-                for (status, description) in add {
-                    responses
-                        .entry(status.to_string())
-                        .or_insert_with(|| problem(description));
-                }
+            }
+            for (status, description) in add {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description));
             }
         }
     }
@@ -245,21 +252,10 @@ struct OperationIds;
 
 impl Modify for OperationIds {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            for op in [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                let tag = op.tags.iter().flatten().next().cloned().unwrap_or_default();
-                if let Some(id) = &mut op.operation_id {
-                    *id = format!("{}_{id}", tag.replace(|c: char| !c.is_alphanumeric(), "_"));
-                }
+        for (_, op) in operations(openapi) {
+            let tag = op.tags.iter().flatten().next().cloned().unwrap_or_default();
+            if let Some(id) = &mut op.operation_id {
+                *id = format!("{}_{id}", tag.replace(|c: char| !c.is_alphanumeric(), "_"));
             }
         }
     }
