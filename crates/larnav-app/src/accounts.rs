@@ -65,13 +65,13 @@ pub(crate) fn check_new_password(checks: &mut Checks, password: &str, confirm: &
 pub(crate) async fn hash_blocking(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| AppError::Internal(format!("password hashing task failed: {e}")))
+        .map_err(|e| AppError::internal("password hashing task failed", e))
 }
 
 pub(crate) async fn verify_blocking(password: String, hash: String) -> Result<bool> {
     tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
-        .map_err(|e| AppError::Internal(format!("password verification task failed: {e}")))
+        .map_err(|e| AppError::internal("password verification task failed", e))
 }
 
 /// Password-reset requests one client may make per hour, over all addresses.

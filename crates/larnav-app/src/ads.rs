@@ -5,11 +5,14 @@
 use std::collections::BTreeMap;
 use std::io::Read;
 
+use futures_util::{Stream, StreamExt};
 use larnav_domain::{Action, Actor};
 use larnav_ingest::ads::{self as stream, Known};
 use larnav_store::{AdImport, AuditRecord, NewAd};
+use tokio::io::AsyncWriteExt;
 
 use crate::accounts::not_found;
+use crate::uploads::Upload;
 use crate::{App, AppError, Result, now};
 
 /// Rejected lines a report lists (the rest are counted per reason).
@@ -54,6 +57,71 @@ impl App {
             .await?)
     }
 
+    /// Saves an uploaded file (its chunks as they arrive, from the page or the API) under
+    /// `<data_dir>/imports` and imports it in the background; returns the run's id at once.
+    /// The caller's right is checked before anything is saved, the size while it arrives
+    /// ([`Upload::AdFile`]); the file is removed when the import ends.
+    ///
+    /// # Errors
+    /// A refusal, an empty file or one over the limit, or an I/O error saving it.
+    pub async fn import_uploaded_ads<B: AsRef<[u8]>, E: std::fmt::Display>(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        mut chunks: impl Stream<Item = std::result::Result<B, E>> + Unpin,
+    ) -> Result<i64> {
+        self.authorize(actor, Action::ImportSignals).await?;
+        let failed = |e: std::io::Error| AppError::internal("saving the upload", e);
+        let dir = self.settings.server.data_dir.join("imports");
+        tokio::fs::create_dir_all(&dir).await.map_err(failed)?;
+        let path = dir.join(format!("upload-{}.part", crate::security::random_token()));
+        let mut file = tokio::fs::File::create(&path).await.map_err(failed)?;
+        let mut size = 0usize;
+        let saved: Result<()> = async {
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|e| {
+                    tracing::info!(error = %e, "upload interrupted");
+                    Upload::AdFile.missing()
+                })?;
+                size += chunk.as_ref().len();
+                if size > Upload::AdFile.limit() {
+                    return Err(Upload::AdFile.too_large());
+                }
+                file.write_all(chunk.as_ref()).await.map_err(failed)?;
+            }
+            file.flush().await.map_err(failed)?;
+            if size == 0 {
+                return Err(Upload::AdFile.missing());
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(e) = saved {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(e);
+        }
+        let run = self
+            .start_ad_import(
+                actor,
+                &crate::files::clean_file_name(file_name),
+                size as u64,
+            )
+            .await?;
+        let app = self.clone();
+        tokio::spawn(async move {
+            match std::fs::File::open(&path) {
+                Ok(input) => {
+                    if let Err(e) = app.run_ad_import(run, input, |_| {}).await {
+                        tracing::error!(error = %e, import_id = run.0, "ad import failed");
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "cannot read the saved upload"),
+            }
+            let _ = tokio::fs::remove_file(&path).await;
+        });
+        Ok(run.0)
+    }
+
     /// Streams `input` (plain or gzip JSON lines) into the run started by
     /// [`App::start_ad_import`], calling `progress(bytes read)` after each stored block.
     /// Valid lines are kept even when others are broken or the file ends early.
@@ -63,7 +131,7 @@ impl App {
     pub async fn run_ad_import(
         &self,
         (import_id, source_id): (i64, i64),
-        input: Box<dyn Read + Send>,
+        input: impl Read + Send + 'static,
         progress: impl Fn(u64) + Send,
     ) -> Result<AdImportReport> {
         let groups = self.store.list_occupation_groups_at_level(4).await?;
@@ -75,7 +143,9 @@ impl App {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<stream::Batch>(2);
         let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
         let parser = tokio::task::spawn_blocking(move || {
+            let input = stream::open(input).map_err(|e| format!("the file cannot be read: {e}"))?;
             stream::stream(input, &known, threads, |batch| tx.blocking_send(batch))
+                .map_err(|_| "the parser stopped".to_string())
         });
         let mut bytes = 0u64;
         let mut failure = None;
@@ -122,11 +192,11 @@ impl App {
         drop(rx);
         let end = parser
             .await
-            .map_err(|e| AppError::Internal(format!("ad parser: {e}")))?;
+            .map_err(|e| AppError::internal("ad parser", e))?;
         let (status, message) = match (&failure, &end) {
             (Some(e), _) => ("failed", format!("stopped by a storage error: {e}")),
             (None, Ok(end)) => ("done", end.truncated.clone().unwrap_or_default()),
-            (None, Err(_)) => ("failed", "the parser stopped".to_string()),
+            (None, Err(why)) => ("failed", why.clone()),
         };
         self.store
             .finish_ad_import(import_id, source_id, status, &message, now())

@@ -10,8 +10,9 @@ use larnav_domain::catalogue::{
 };
 use larnav_domain::{Action, Actor, Email};
 use larnav_store::{
-    AuditRecord, NewOccasion, NewSession, Occasion, Offering, OfferingEvent, OfferingFields,
-    OfferingOccupation, OfferingSession, OfferingSummary, Staffing, StoreError, Teacher,
+    AuditRecord, Conflict, NewOccasion, NewSession, Occasion, Offering, OfferingEvent,
+    OfferingFields, OfferingOccupation, OfferingSession, OfferingSummary, Staffing, StoreError,
+    Teacher,
 };
 use serde::{Deserialize, Serialize};
 
@@ -145,11 +146,11 @@ pub struct LoadRow {
 
 fn conflict(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(c) if c == "offering_version" => AppError::Conflict {
+        StoreError::Conflict(Conflict::OfferingVersion) => AppError::Conflict {
             code: "offering_edited_elsewhere",
             message_key: "catalogue.edited_elsewhere",
         },
-        StoreError::Conflict(c) if c == "offering_status" => AppError::Conflict {
+        StoreError::Conflict(Conflict::OfferingStatus) => AppError::Conflict {
             code: "offering_status_changed",
             message_key: "catalogue.status_changed",
         },
@@ -393,7 +394,7 @@ impl App {
         let (Some(kind), Some(credit_kind), Some(format), Some(payer)) =
             (kind, credit_kind, format, payer)
         else {
-            return Err(AppError::Internal("checked fields missing".into()));
+            return Err(AppError::bug("checked fields missing"));
         };
         Ok(OfferingFields {
             provider_id: Some(provider_id),
@@ -542,6 +543,15 @@ impl App {
             .await?;
         self.after_catalogue_write().await;
         Ok(id)
+    }
+
+    /// The provider of an offering (0 for an imported one), to show its form again.
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`].
+    pub async fn offering_provider(&self, id: i64) -> Result<i64> {
+        let o = self.store.offering(id).await.map_err(not_found)?;
+        Ok(o.provider_id.unwrap_or(0))
     }
 
     async fn offering_for_edit(&self, actor: &Actor, id: i64) -> Result<Offering> {
@@ -861,7 +871,7 @@ impl App {
             });
         }
         checks.finish()?;
-        Err(AppError::Internal("occasion checks incomplete".into()))
+        Err(AppError::bug("occasion checks incomplete"))
     }
 
     /// Adds an occasion to an offering (`occasion_id` `None`) or changes one. Sessions must stay
@@ -1006,7 +1016,7 @@ impl App {
         };
         checks.finish()?;
         let (Some(day), Some(start), Some(end)) = (day, start, end) else {
-            return Err(AppError::Internal("session checks incomplete".into()));
+            return Err(AppError::bug("session checks incomplete"));
         };
         let mut sessions = Vec::new();
         for week in 0..repeat {

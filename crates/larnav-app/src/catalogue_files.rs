@@ -148,6 +148,7 @@ impl App {
     ) -> Result<OfferingImport> {
         self.authorize(actor, Action::ManageOfferings(provider_id))
             .await?;
+        crate::uploads::Upload::OfferingFile.check_size(file)?;
         let problem = |line, column: &str, value: &str, key| ImportProblem {
             line,
             field: column.to_string(),

@@ -55,8 +55,14 @@ pub enum AppError {
     ImportRejected(Vec<ImportProblem>),
     #[error("storage failure: {0}")]
     Store(#[from] StoreError),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something that should not fail did: the context says what Lärnav was doing, the source
+    /// (if any) why. Logged with its whole cause chain ([`AppError::causes`]), never shown.
+    #[error("internal error: {context}")]
+    Internal {
+        context: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 }
 
 impl AppError {
@@ -73,7 +79,7 @@ impl AppError {
             Self::LinkInvalid => "link_invalid",
             Self::CsrfRejected => "csrf_rejected",
             Self::ImportRejected(_) => "import_rejected",
-            Self::Store(_) | Self::Internal(_) => "internal_error",
+            Self::Store(_) | Self::Internal { .. } => "internal_error",
         }
     }
 
@@ -91,8 +97,43 @@ impl AppError {
             Self::LinkInvalid => "error.link_invalid",
             Self::CsrfRejected => "error.csrf",
             Self::ImportRejected(_) => "error.import_rejected",
-            Self::Store(_) | Self::Internal(_) => "error.internal",
+            Self::Store(_) | Self::Internal { .. } => "error.internal",
         }
+    }
+
+    /// An internal error caused by `source` while doing `context`.
+    pub fn internal(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source: Some(source.into()),
+        }
+    }
+
+    /// An internal error without a cause: a rule that was checked earlier does not hold.
+    pub fn bug(context: impl Into<String>) -> Self {
+        Self::Internal {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// The error and every cause under it, `outer: inner: …`, for the log.
+    pub fn causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut next = std::error::Error::source(self);
+        while let Some(cause) = next {
+            // A wrapper that already prints its cause (`#[error("…: {0}")]`) is not repeated.
+            let cause_text = cause.to_string();
+            if !text.ends_with(&cause_text) {
+                text.push_str(": ");
+                text.push_str(&cause_text);
+            }
+            next = cause.source();
+        }
+        text
     }
 
     pub fn invalid(field: &'static str, message_key: &'static str) -> Self {
@@ -214,7 +255,7 @@ mod tests {
             AppError::LinkInvalid,
             AppError::CsrfRejected,
             AppError::ImportRejected(vec![]),
-            AppError::Internal(String::new()),
+            AppError::bug(""),
         ];
         for v in &variants {
             assert!(
@@ -231,7 +272,15 @@ mod tests {
             include_str!("areas.rs"),
             include_str!("semaforen.rs"),
             include_str!("catalogue.rs"),
-            include_str!("admission.rs"),
+            include_str!("admission/mod.rs"),
+            include_str!("admission/applications.rs"),
+            include_str!("admission/input.rs"),
+            include_str!("admission/replies.rs"),
+            include_str!("admission/review.rs"),
+            include_str!("admission/rounds.rs"),
+            include_str!("admission/run.rs"),
+            include_str!("admission/texts.rs"),
+            include_str!("admission/types.rs"),
             include_str!("meetings.rs"),
             include_str!("mentorship.rs"),
             include_str!("registry.rs"),

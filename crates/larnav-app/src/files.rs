@@ -18,6 +18,31 @@ pub fn clean_file_name(name: &str) -> String {
         .collect()
 }
 
+/// A table written as a file to download or save: `csv` (UTF-8 with a byte-order mark, so
+/// spreadsheet programs read å/ä/ö) or `xlsx`. Returns the bytes and their MIME type.
+///
+/// # Errors
+/// [`AppError::NotFound`] for another format; an internal error if writing fails.
+pub fn table_file(
+    format: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> Result<(Vec<u8>, &'static str)> {
+    use larnav_ingest::tabular::{write_csv, write_xlsx};
+    match format {
+        "csv" => Ok((
+            write_csv(headers, rows).map_err(|e| AppError::internal("writing a CSV table", e))?,
+            "text/csv; charset=utf-8",
+        )),
+        "xlsx" => Ok((
+            write_xlsx("Lärnav", headers, rows)
+                .map_err(|e| AppError::internal("writing an XLSX table", e))?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )),
+        _ => Err(AppError::NotFound),
+    }
+}
+
 impl App {
     fn documents_dir(&self) -> std::path::PathBuf {
         self.settings.server.data_dir.join("documents")
@@ -43,8 +68,8 @@ impl App {
         };
         tokio::task::spawn_blocking(write)
             .await
-            .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?
-            .map_err(|e| AppError::Internal(format!("storing a document: {e}")))?;
+            .map_err(|e| AppError::internal("storing a document", e))?
+            .map_err(|e| AppError::internal("storing a document", e))?;
         Ok(key)
     }
 
@@ -56,6 +81,6 @@ impl App {
     pub(crate) async fn read_file(&self, key: &str) -> Result<Vec<u8>> {
         tokio::fs::read(self.documents_dir().join(key))
             .await
-            .map_err(|e| AppError::Internal(format!("reading a document: {e}")))
+            .map_err(|e| AppError::internal("reading a document", e))
     }
 }

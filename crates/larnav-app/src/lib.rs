@@ -31,20 +31,20 @@ pub mod needs;
 pub mod organisations;
 pub mod outbox;
 pub mod record;
+pub mod records;
 pub mod reference;
 pub mod registry;
+pub mod round_files;
 pub mod search;
 pub mod security;
 pub mod semaforen;
 pub mod settings;
 pub mod signals;
 pub mod supply;
+pub mod uploads;
 
 pub use error::{AppError, FieldError, ImportProblem};
 pub use larnav_domain as domain;
-pub use larnav_ingest as ingest;
-pub use larnav_search as search_index;
-pub use larnav_store as store;
 pub use settings::Settings;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -53,7 +53,7 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct App {
     pub settings: Settings,
-    pub store: Store,
+    store: Store,
     pub mailer: mail::Mailer,
     /// This instance's catalogue search index (derived from the store).
     pub catalogue_index: std::sync::Arc<search::CatalogueIndex>,
@@ -93,6 +93,13 @@ impl App {
         Ok(self.store.ping().await?)
     }
 
+    /// The store itself, for integration tests that set up or check what no `App` method shows.
+    /// Compiled only with the `testing` feature (a dev-dependency feature of the web crate).
+    #[cfg(feature = "testing")]
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Closes the database connections (the CLI, before it exits).
     pub async fn close(&self) {
         self.store.close().await;
@@ -116,7 +123,7 @@ impl App {
             &settings.mail.from,
             settings.server.data_dir.join("outbox"),
         )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("open", e))?;
         let reference_counts = store.reference_counts().await?;
         let catalogue_index = Self::open_catalogue_index(&store, &settings.server.data_dir).await?;
         let app = Self {

@@ -20,11 +20,11 @@ use larnav_domain::material::{
     AUDIENCE_ROLES, CHECKLIST, LANGUAGES, LICENCES, Relation, Revision, SCHOOL_FORMS, Scope,
     VersionStatus, may_read, revision_for,
 };
-use larnav_domain::network::{DocumentRefusal, network_document_type};
 use larnav_domain::{Action, Actor};
 use larnav_search::{Segment, TextDoc, TextIndex};
 use larnav_store::{
-    AuditRecord, MaterialAttachment, MaterialFields, MaterialRow, Shown, StoreError, StoredFile,
+    AuditRecord, Conflict, MaterialAttachment, MaterialFields, MaterialRow, Shown, StoreError,
+    StoredFile,
 };
 use serde::{Deserialize, Serialize};
 
@@ -299,20 +299,18 @@ fn summary_of(row: &MaterialRow) -> MaterialSummary {
 /// The conflicts a material's store operations report, explained.
 fn conflict(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(c) if c == larnav_store::MATERIAL_STALE => AppError::Conflict {
+        StoreError::Conflict(Conflict::MaterialStale) => AppError::Conflict {
             code: "material_stale",
             message_key: "material.stale",
         },
-        StoreError::Conflict(c) if c == larnav_store::MATERIAL_NOT_DRAFT => AppError::Conflict {
+        StoreError::Conflict(Conflict::MaterialNotDraft) => AppError::Conflict {
             code: "material_not_draft",
             message_key: "material.not_draft",
         },
-        StoreError::Conflict(c) if c == larnav_store::MATERIAL_NOT_IN_REVIEW => {
-            AppError::Conflict {
-                code: "material_not_in_review",
-                message_key: "material.not_in_review",
-            }
-        }
+        StoreError::Conflict(Conflict::MaterialNotInReview) => AppError::Conflict {
+            code: "material_not_in_review",
+            message_key: "material.not_in_review",
+        },
         other => not_found(other),
     }
 }
@@ -876,7 +874,7 @@ impl App {
         }
         let found = index
             .search(&query.q, &tags, MAX_HITS)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("search materials", e))?;
         let reach = self.reach(actor).await?;
         let mut by_id: std::collections::HashMap<i64, MaterialRow> =
             rows.into_iter().map(|r| (r.id, r)).collect();
@@ -934,7 +932,7 @@ impl App {
         });
         let index = Arc::new(
             TextIndex::build(docs.collect::<Vec<_>>())
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+                .map_err(|e| AppError::internal("material index", e))?,
         );
         self.material_index.put(version, index.clone());
         Ok(index)
@@ -942,7 +940,7 @@ impl App {
 
     /// Adds a file to the material's draft: an image (PNG, JPEG), a PDF or an office document,
     /// judged by its content with an extension that agrees, at most
-    /// [`larnav_domain::admission::round::DOCUMENT_LIMIT`] bytes.
+    /// [`Upload::SharedDocument`](crate::uploads::Upload)'s limit.
     ///
     /// # Errors
     /// [`AppError::Validation`] (`document`), `material_not_draft` (start a new version
@@ -961,25 +959,8 @@ impl App {
                 message_key: "material.not_draft",
             });
         }
-        let file_name = crate::files::clean_file_name(file_name);
-        if bytes.is_empty() || file_name.is_empty() {
-            return Err(AppError::invalid("document", "admission.document_empty"));
-        }
-        if bytes.len() > larnav_domain::admission::round::DOCUMENT_LIMIT {
-            return Err(AppError::invalid(
-                "document",
-                "admission.document_too_large",
-            ));
-        }
-        let content_type = network_document_type(bytes, &file_name).map_err(|r| {
-            AppError::invalid(
-                "document",
-                match r {
-                    DocumentRefusal::Type => "registry.document_type",
-                    DocumentRefusal::Mismatch => "admission.document_mismatch",
-                },
-            )
-        })?;
+        let (file_name, content_type) =
+            crate::uploads::Upload::SharedDocument.judge_document(file_name, bytes)?;
         let key = self.write_file(bytes).await?;
         let audit = AuditRecord::new(
             actor.user_id,

@@ -17,8 +17,8 @@ use larnav_domain::network::meetings::{
 use larnav_domain::network::{MEETING_TOPICS, SCALE, check_scale};
 use larnav_domain::{Action, Actor};
 use larnav_store::{
-    AuditRecord, Meeting, MeetingNote, MeetingPair, MeetingParticipant, MeetingProgramme, NewMail,
-    ParticipantFields, StoreError,
+    AuditRecord, Conflict, Meeting, MeetingNote, MeetingPair, MeetingParticipant, MeetingProgramme,
+    NewMail, ParticipantFields, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -160,7 +160,7 @@ fn conflict(code: &'static str, message_key: &'static str) -> AppError {
 
 fn store_conflict(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(c) if c == "programme_not_open" || c.ends_with("_changed") => {
+        StoreError::Conflict(Conflict::NotOpen | Conflict::StatusChanged) => {
             conflict("programme_not_open", "meetings.not_open")
         }
         other => not_found(other),
@@ -242,7 +242,7 @@ pub(crate) fn checked_answers(form: &EvaluationForm, questions: usize) -> Result
         checks.fail("comment", "meetings.note_invalid");
     }
     checks.finish()?;
-    serde_json::to_string(&answers).map_err(|e| AppError::Internal(e.to_string()))
+    serde_json::to_string(&answers).map_err(|e| AppError::internal("checked answers", e))
 }
 
 /// Summarises closing evaluations (answers as JSON lists on the 1–5 scale, and comments) to
@@ -348,7 +348,7 @@ impl App {
             .in_organisation(organisation_id)
             .with_detail(name);
         let topics =
-            serde_json::to_string(&topics).map_err(|e| AppError::Internal(e.to_string()))?;
+            serde_json::to_string(&topics).map_err(|e| AppError::internal("open programme", e))?;
         Ok(self
             .store
             .create_programme(
@@ -514,7 +514,7 @@ impl App {
             role: role.to_string(),
             organisation_name: organisation_name.to_string(),
             topics: serde_json::to_string(&chosen)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+                .map_err(|e| AppError::internal("register for meetings", e))?,
             availability,
         };
         match self
@@ -523,7 +523,7 @@ impl App {
             .await
         {
             Ok(pid) => Ok(pid),
-            Err(StoreError::Conflict(c)) if c != "programme_not_open" => Err(conflict(
+            Err(StoreError::Conflict(Conflict::Duplicate(_))) => Err(conflict(
                 "already_registered",
                 "meetings.already_registered",
             )),
@@ -545,7 +545,7 @@ impl App {
         let engine = engine_input(&rows);
         let pairing = tokio::task::spawn_blocking(move || pair(&engine))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("propose pairs", e))?;
         let pairs: Vec<(i64, i64)> = pairing
             .pairs
             .iter()
@@ -853,7 +853,7 @@ impl App {
         let (Some(first), Some(time), Some(minutes), Some(every), Some(count)) =
             (first, time, minutes, every, count)
         else {
-            return Err(AppError::Internal("checked fields missing".into()));
+            return Err(AppError::bug("checked fields missing"));
         };
         let meetings: Vec<(DateTime<Utc>, i64, String)> = (0..count)
             .map(|i| {

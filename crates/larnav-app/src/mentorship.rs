@@ -15,8 +15,8 @@ use larnav_domain::network::mentorship::{
 };
 use larnav_domain::{Action, Actor, Role};
 use larnav_store::{
-    AuditRecord, MentorshipApplicationRow, MentorshipLogEntry, MentorshipOffer, MentorshipPair,
-    MentorshipRound, MentorshipRoundFields, NetworkTheme, NewMail, StoreError,
+    AuditRecord, Conflict, MentorshipApplicationRow, MentorshipLogEntry, MentorshipOffer,
+    MentorshipPair, MentorshipRound, MentorshipRoundFields, NetworkTheme, NewMail, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -272,13 +272,13 @@ impl App {
         checks.finish()?;
         let (Some(applications_close), Some(starts_on), Some(ends_on)) = (close, starts, ends)
         else {
-            return Err(AppError::Internal("checked dates missing".into()));
+            return Err(AppError::bug("checked dates missing"));
         };
         let fields = MentorshipRoundFields {
             name: name.to_string(),
             description: form.description.trim().to_string(),
             themes: serde_json::to_string(&themes)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+                .map_err(|e| AppError::internal("open mentorship round", e))?,
             applications_close,
             starts_on,
             ends_on,
@@ -526,8 +526,8 @@ impl App {
         Self::require_accepting(&round)?;
         let audit = Self::round_audit(actor, "mentorship_round.apply", &round)
             .with_detail(format!("organisation {org}, theme {theme}"));
-        let preferences =
-            serde_json::to_string(&ranked).map_err(|e| AppError::Internal(e.to_string()))?;
+        let preferences = serde_json::to_string(&ranked)
+            .map_err(|e| AppError::internal("apply for mentorship", e))?;
         let application_id = self
             .store
             .apply_for_mentorship(
@@ -542,7 +542,7 @@ impl App {
             )
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(c) if c != "round_not_open" => {
+                StoreError::Conflict(Conflict::Duplicate(_)) => {
                     conflict("already_applied", "mentorship.already_applied")
                 }
                 other => not_open(other),

@@ -299,6 +299,7 @@ impl App {
         file: &[u8],
     ) -> Result<NeedImport> {
         let org = self.filing_organisation(actor, organisation_id).await?;
+        crate::uploads::Upload::NeedFile.check_size(file)?;
         let problem = |line, field: &str, value: &str, key| ImportProblem {
             line,
             field: field.to_string(),

@@ -221,6 +221,14 @@ impl App {
         self.store.get_organisation(id).await.map_err(not_found)
     }
 
+    /// An organisation as anyone may see it named (its areas page, the catalogue's providers).
+    ///
+    /// # Errors
+    /// [`AppError::NotFound`].
+    pub async fn public_organisation(&self, id: i64) -> Result<Organisation> {
+        self.store.get_organisation(id).await.map_err(not_found)
+    }
+
     /// All organisations (platform administrators).
     ///
     /// # Errors

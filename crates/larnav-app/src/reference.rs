@@ -19,8 +19,7 @@ pub(crate) async fn ensure_loaded(store: &Store) -> Result<bool> {
     if store.meta_get("reference_data_version").await?.as_deref() == Some(REFERENCE_DATA_VERSION) {
         return Ok(false);
     }
-    let data =
-        load_embedded().map_err(|e| AppError::Internal(format!("embedded reference data: {e}")))?;
+    let data = load_embedded().map_err(|e| AppError::internal("embedded reference data", e))?;
     store
         .replace_reference_data(&data, REFERENCE_DATA_VERSION)
         .await?;

@@ -12,7 +12,7 @@
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use larnav_domain::network::{CentreService, DocumentRefusal, network_document_type};
+use larnav_domain::network::CentreService;
 use larnav_domain::text::fold;
 use larnav_domain::{Action, Actor, Email};
 use larnav_search::{Segment, TextDoc, TextIndex};
@@ -226,7 +226,7 @@ pub struct AdoptionForm {
 }
 
 pub(crate) fn json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| AppError::Internal(e.to_string()))
+    serde_json::to_string(value).map_err(|e| AppError::internal("json", e))
 }
 
 pub(crate) fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
@@ -677,7 +677,7 @@ impl App {
         }
         let found = index
             .search(&query.q, &tags, MAX_HITS)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("search working models", e))?;
         let mut by_id: std::collections::HashMap<i64, WorkingModelRow> =
             rows.into_iter().map(|r| (r.id, r)).collect();
         let hits = found
@@ -739,7 +739,7 @@ impl App {
         });
         let index = Arc::new(
             TextIndex::build(docs.collect::<Vec<_>>())
-                .map_err(|e| AppError::Internal(e.to_string()))?,
+                .map_err(|e| AppError::internal("registry index", e))?,
         );
         self.registry_index.put(version, index.clone());
         Ok(index)
@@ -777,7 +777,7 @@ impl App {
         }
         too_long(&mut checks, "experience", form.experience.trim(), 5000);
         checks.finish()?;
-        let adopted_on = month.map_err(|e| AppError::Internal(e.to_string()))?;
+        let adopted_on = month.map_err(|e| AppError::internal("record adoption", e))?;
         let fields = AdoptionFields {
             adopted_on,
             status: status.to_string(),
@@ -852,7 +852,7 @@ impl App {
 
     /// Uploads a document to a working model or a mentorship pair: PDF, PNG, JPEG or an office
     /// document (judged by content, with an extension that agrees), at most
-    /// [`larnav_domain::admission::round::DOCUMENT_LIMIT`] bytes.
+    /// [`Upload::SharedDocument`](crate::uploads::Upload)'s limit.
     ///
     /// # Errors
     /// [`AppError::Validation`] (`document`), a refusal, [`AppError::NotFound`].
@@ -864,25 +864,8 @@ impl App {
         bytes: &[u8],
     ) -> Result<i64> {
         let org = self.document_access(actor, owner, true).await?;
-        let file_name = crate::files::clean_file_name(file_name);
-        if bytes.is_empty() || file_name.is_empty() {
-            return Err(AppError::invalid("document", "admission.document_empty"));
-        }
-        if bytes.len() > larnav_domain::admission::round::DOCUMENT_LIMIT {
-            return Err(AppError::invalid(
-                "document",
-                "admission.document_too_large",
-            ));
-        }
-        let content_type = network_document_type(bytes, &file_name).map_err(|r| {
-            AppError::invalid(
-                "document",
-                match r {
-                    DocumentRefusal::Type => "registry.document_type",
-                    DocumentRefusal::Mismatch => "admission.document_mismatch",
-                },
-            )
-        })?;
+        let (file_name, content_type) =
+            crate::uploads::Upload::SharedDocument.judge_document(file_name, bytes)?;
         let key = self.write_file(bytes).await?;
         let target = match owner {
             DocumentOwner::Model(id) => format!("working_model:{id}"),

@@ -164,8 +164,8 @@ impl App {
         let dir = data_dir.join("search").join("catalogue");
         let index = tokio::task::spawn_blocking(move || SearchIndex::open(&dir))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("open catalogue index", e))?
+            .map_err(|e| AppError::internal("open catalogue index", e))?;
         Ok(Arc::new(CatalogueIndex::new(index, database)))
     }
 
@@ -251,8 +251,8 @@ impl App {
             app.catalogue_index.index.apply(&docs, &removed, &cursor)
         })
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal("sync search", e))?
+        .map_err(|e| AppError::internal("sync search", e))?;
         for (id, _) in changes {
             state.applied.insert(id, now);
         }
@@ -286,8 +286,8 @@ impl App {
         let n = docs.len() as u64;
         tokio::task::spawn_blocking(move || app.catalogue_index.index.rebuild(docs, &cursor))
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("rebuild search", e))?
+            .map_err(|e| AppError::internal("rebuild search", e))?;
         state.applied.clear();
         state.built_on = Some(today);
         Ok(n)
@@ -367,7 +367,7 @@ impl App {
         self.catalogue_index
             .index
             .search(request)
-            .map_err(|e| AppError::Internal(e.to_string()))
+            .map_err(|e| AppError::internal("search index", e))
     }
 
     /// The red occupations of an area's computed shortage list (cached for a few minutes:
@@ -423,9 +423,9 @@ impl App {
             .map(|k| (k.code.clone(), k.name.clone()))
             .collect();
         let places = larnav_ingest::catalogue::places(&by_name)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("import national catalogue", e))?;
         let national = larnav_ingest::catalogue::read_national(&places)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("import national catalogue", e))?;
         let links: HashMap<String, String> = self
             .store
             .list_supply(None, false)
@@ -437,7 +437,7 @@ impl App {
             })
             .collect();
         let rows = larnav_ingest::supply::read_yh_round(&by_name)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("import national catalogue", e))?;
         let yh = larnav_ingest::catalogue::yh_entries(&rows, &names, |r| {
             links.get(&r.reference).cloned()
         });

@@ -498,7 +498,7 @@ impl App {
         }
         checks.finish()?;
         let (Some(area), Some(year)) = (area, year) else {
-            return Err(AppError::Internal("checked above".into()));
+            return Err(AppError::bug("checked above"));
         };
         let title = if title.is_empty() {
             // Län names carry their own form ("Gävleborgs län", "Skåne län").
@@ -512,7 +512,7 @@ impl App {
             title.to_string()
         };
         let weights = serde_json::to_string(&Weights::default())
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal("create priority list", e))?;
         let audit = AuditRecord::new(actor.user_id, "priority_list.create", "")
             .in_organisation(organisation_id)
             .with_detail(&title);
@@ -600,7 +600,8 @@ impl App {
             checks.fail("title", "field.required");
         }
         checks.finish()?;
-        let json = serde_json::to_string(weights).map_err(|e| AppError::Internal(e.to_string()))?;
+        let json = serde_json::to_string(weights)
+            .map_err(|e| AppError::internal("update priority list", e))?;
         let audit = AuditRecord::new(
             actor.user_id,
             "priority_list.update",

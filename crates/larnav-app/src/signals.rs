@@ -76,7 +76,7 @@ impl App {
         let known: HashSet<String> = groups.iter().map(|g| g.code.clone()).collect();
         let ssyk: HashMap<String, String> =
             groups.into_iter().map(|g| (g.jobtech_id, g.code)).collect();
-        let bad = |e: larnav_ingest::IngestError| AppError::Internal(format!("signal data: {e}"));
+        let bad = |e: larnav_ingest::IngestError| AppError::internal("signal data", e);
         let forecasts = read_forecasts(&lan, &known).map_err(bad)?;
         let ads = read_ad_counts_2024(&ssyk, &kommuner).map_err(bad)?;
 
@@ -154,7 +154,7 @@ impl App {
             .map(|k| (k.name, k.code))
             .collect();
         let rows = larnav_ingest::supply::read_yh_round(&kommuner)
-            .map_err(|e| AppError::Internal(format!("supply data: {e}")))?;
+            .map_err(|e| AppError::internal("supply data", e))?;
         let matcher =
             larnav_domain::semaforen::OccupationMatcher::new(&self.occupation_names().await?);
         let mut suggestions: HashMap<String, Option<String>> = HashMap::new();

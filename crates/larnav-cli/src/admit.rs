@@ -1,11 +1,10 @@
 //! `larnav admit`: run an admission round from files and print the result (no database).
 
-use std::fmt::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use larnav_domain::admission::{Admission, ChoiceOutcome, admit, compare};
-use larnav_ingest::admission::{RoundFiles, read_round};
+use larnav_app::round_files::{read, results_csv, summary};
+use larnav_domain::admission::{admit, compare};
 
 /// Reads the round, runs it with `seed`, prints a summary per occasion and, with `out`, writes
 /// one row per choice. `what_if` (occasion=seats) runs again with changed seats and lists who
@@ -17,8 +16,8 @@ pub fn run(
     out: Option<&Path>,
     what_if: &[String],
 ) -> Result<()> {
-    let read = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
-    let round = match read_round(&read(occasions)?, &read(choices)?) {
+    let load = |p: &Path| std::fs::read(p).with_context(|| format!("cannot read {}", p.display()));
+    let round = match read(&load(occasions)?, &load(choices)?) {
         Ok(round) => round,
         Err(problems) => {
             for p in &problems {
@@ -41,7 +40,7 @@ pub fn run(
     );
     print!("{}", summary(&round, &result));
     if let Some(out) = out {
-        std::fs::write(out, results_csv(&round, &result)?)
+        std::fs::write(out, results_csv(&round, &result).map_err(crate::explain)?)
             .with_context(|| format!("cannot write {}", out.display()))?;
         println!("\nResults per choice written to {}.", out.display());
     }
@@ -89,112 +88,4 @@ pub fn run(
         }
     }
     Ok(())
-}
-
-fn summary(round: &RoundFiles, result: &Admission) -> String {
-    let instance = &round.instance;
-    let mut applicants = vec![0u32; round.occasion_ids.len()];
-    let mut first = vec![0u32; round.occasion_ids.len()];
-    for a in 0..round.applicant_ids.len() as u32 {
-        for (rank, c) in instance.choices_of(a).enumerate() {
-            let o = instance.choice_occasion(c) as usize;
-            applicants[o] += 1;
-            if rank == 0 {
-                first[o] += 1;
-            }
-        }
-    }
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<16} {:>6} {:>10} {:>7} {:>12} {:>8} {:>8}  last admitted per group",
-        "occasion", "seats", "applicants", "per seat", "first choice", "admitted", "reserves"
-    );
-    for (o, id) in round.occasion_ids.iter().enumerate() {
-        let seats = instance.occasions()[o].seats;
-        let occasion = &result.occasions[o];
-        let reserves: std::collections::HashSet<u32> =
-            occasion.reserves.iter().flatten().copied().collect();
-        let per_seat = if seats == 0 {
-            "–".to_string()
-        } else {
-            format!("{:.1}", f64::from(applicants[o]) / f64::from(seats))
-        };
-        let cutoffs: Vec<String> = result
-            .cutoffs(instance, o as u32)
-            .iter()
-            .zip(&round.group_names[o])
-            .map(|(c, name)| match c {
-                Some(c) => format!(
-                    "{name} {}{}",
-                    c.merit,
-                    if c.priority_class > 0 {
-                        format!(" (class {})", c.priority_class)
-                    } else {
-                        String::new()
-                    }
-                ),
-                None => format!("{name} –"),
-            })
-            .collect();
-        let _ = writeln!(
-            s,
-            "{id:<16} {seats:>6} {:>10} {per_seat:>7} {:>12} {:>8} {:>8}  {}",
-            applicants[o],
-            first[o],
-            occasion.admitted.len(),
-            reserves.len(),
-            cutoffs.join(", ")
-        );
-    }
-    s
-}
-
-fn results_csv(round: &RoundFiles, result: &Admission) -> Result<Vec<u8>> {
-    let instance = &round.instance;
-    let mut rows = Vec::with_capacity(instance.choice_count());
-    for (a, id) in round.applicant_ids.iter().enumerate() {
-        for (rank, c) in instance.choices_of(a as u32).enumerate() {
-            let o = instance.choice_occasion(c) as usize;
-            let (outcome, group) = match result.outcomes[c] {
-                ChoiceOutcome::Admitted { group, overflow } => {
-                    let name = round.group_names[o][group as usize].clone();
-                    (
-                        "admitted",
-                        if overflow {
-                            format!("{name} (shared seat)")
-                        } else {
-                            name
-                        },
-                    )
-                }
-                ChoiceOutcome::Reserve => ("reserve", String::new()),
-                ChoiceOutcome::NotTried => ("not_tried", String::new()),
-                ChoiceOutcome::NotEligible => ("not_eligible", String::new()),
-            };
-            let reserve = match result.reserve_position[c] {
-                0 => String::new(),
-                p => p.to_string(),
-            };
-            rows.push(vec![
-                id.clone(),
-                (rank + 1).to_string(),
-                round.occasion_ids[o].clone(),
-                outcome.into(),
-                group,
-                reserve,
-            ]);
-        }
-    }
-    Ok(larnav_ingest::tabular::write_csv(
-        &[
-            "applicant",
-            "rank",
-            "occasion",
-            "outcome",
-            "group",
-            "reserve_position",
-        ],
-        &rows,
-    )?)
 }

@@ -272,7 +272,6 @@ async fn open(s: Settings) -> Result<(App, larnav_app::StartReport)> {
 }
 
 mod admit;
-mod bench;
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -452,7 +451,7 @@ async fn run() -> Result<()> {
         }
         Command::Bench {
             command: BenchCommand::Search { offerings, queries },
-        } => bench::search(*offerings, *queries),
+        } => larnav_bench::search(*offerings, *queries),
         Command::Bench {
             command:
                 BenchCommand::Admission {
@@ -461,7 +460,7 @@ async fn run() -> Result<()> {
                     twelve,
                     runs,
                 },
-        } => bench::admission(*applicants, *occasions, *twelve, *runs),
+        } => larnav_bench::admission(*applicants, *occasions, *twelve, *runs),
         Command::Bench {
             command:
                 BenchCommand::Meetings {
@@ -470,7 +469,7 @@ async fn run() -> Result<()> {
                     runs,
                 },
         } => {
-            bench::meetings(*participants, *topics, *runs);
+            larnav_bench::meetings(*participants, *topics, *runs);
             Ok(())
         }
         Command::Bench {
@@ -483,7 +482,7 @@ async fn run() -> Result<()> {
                     occasions,
                     postgres,
                 },
-        } => bench::publish(*postgres, *applicants, *occasions).await,
+        } => larnav_bench::publish(*postgres, *applicants, *occasions).await,
         Command::Bench {
             command:
                 BenchCommand::Ads {
@@ -491,11 +490,11 @@ async fn run() -> Result<()> {
                     generate,
                     runs,
                 },
-        } => bench::ads(file, *generate, *runs),
+        } => larnav_bench::ads(file, *generate, *runs),
         Command::Bench {
             command: BenchCommand::Scores { runs },
         } => {
-            bench::scores(*runs);
+            larnav_bench::scores(*runs);
             Ok(())
         }
         Command::DefaultConfig | Command::Openapi | Command::Admit { .. } => {
@@ -607,7 +606,6 @@ async fn import_ads(s: Settings, file: &std::path::Path) -> Result<()> {
             let gz = file.extension().is_some_and(|e| e == "gz");
             (Box::new(f), (!gz).then_some(len))
         };
-    let input = larnav_ingest::ads::open(input)?;
     let name = file
         .file_name()
         .map_or("stdin".into(), |n| n.to_string_lossy().into_owned());

@@ -4,6 +4,8 @@
 //! The engine runs in the app layer; this module stores what people decided and what the engine
 //! gave. A published round's results and seats are frozen by triggers (both backends).
 
+use crate::Conflict;
+use crate::audited_insert;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
@@ -207,7 +209,7 @@ macro_rules! require_unpublished {
         match status {
             None => return Err(StoreError::NotFound),
             Some((s,)) if s == "published" => {
-                return Err(StoreError::Conflict("round_published".into()));
+                return Err(StoreError::Conflict(Conflict::RoundPublished));
             }
             Some(_) => {}
         }
@@ -239,22 +241,27 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            target = "admission_round",
+            sqlx::query_as(
                 "INSERT INTO admission_round (provider_id, name, opens_on, closes_on, late_until,
                     max_choices, credit_cap, reply_days, status, version, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', 1, $9, $10) RETURNING id")
-                .bind(provider_id).bind(&f.name).bind(f.opens_on).bind(f.closes_on)
-                .bind(f.late_until).bind(f.max_choices).bind(f.credit_cap).bind(f.reply_days)
-                .bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            let mut audit = audit.clone();
-            audit.target = format!("admission_round:{id}");
-            write_audit!(&mut *tx, &audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'open', 1, $9, $10) RETURNING id"
+            )
+            .bind(provider_id)
+            .bind(&f.name)
+            .bind(f.opens_on)
+            .bind(f.closes_on)
+            .bind(f.late_until)
+            .bind(f.max_choices)
+            .bind(f.credit_cap)
+            .bind(f.reply_days)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -645,7 +652,7 @@ impl Store {
                     running_since = NULL, version = version + 1 WHERE id = $3 AND version = $4")
                 .bind(seed).bind(now).bind(round_id).bind(version).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
-                return Err(StoreError::Conflict("round_changed".into()));
+                return Err(StoreError::Conflict(Conflict::RoundChanged));
             }
             sqlx::query("DELETE FROM admission_result WHERE round_id = $1")
                 .bind(round_id).execute(&mut *tx).await?;
@@ -686,7 +693,7 @@ impl Store {
                  WHERE id = $2 AND version = $3 AND status = 'run' AND running_since IS NULL")
                 .bind(now).bind(round_id).bind(version).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
-                return Err(StoreError::Conflict("round_changed".into()));
+                return Err(StoreError::Conflict(Conflict::RoundChanged));
             }
             sqlx::query(
                 "INSERT INTO admission_offer (choice_id, round_id, status, promoted, offered_at, reply_by)
@@ -732,7 +739,7 @@ impl Store {
                  WHERE id = $1 AND version = $2 AND status = 'published'")
                 .bind(round_id).bind(version).execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
-                return Err(StoreError::Conflict("round_changed".into()));
+                return Err(StoreError::Conflict(Conflict::RoundChanged));
             }
             sqlx::query(
                 "INSERT INTO admission_reply (round_id, kind, choice_id, occasion_id, seats, user_id, at)
@@ -787,17 +794,11 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(self, audit, now, sqlx::query_as(
                 "INSERT INTO application_document (application_id, file_name, content_type, size_bytes,
                     storage_key, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
                 .bind(application_id).bind(file_name).bind(content_type).bind(size_bytes)
-                .bind(storage_key).bind(now).fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                .bind(storage_key).bind(now)))
     }
 
     /// # Errors

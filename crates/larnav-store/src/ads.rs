@@ -3,6 +3,7 @@
 //! has counted exactly the ads of its committed batches; running the file again skips those ids
 //! and counts the rest — every ad once.
 
+use crate::Conflict;
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
@@ -241,7 +242,7 @@ impl Store {
                     .bind(import_id).fetch_optional(&mut *tx).await?;
                 return Err(match exists {
                     None => crate::StoreError::NotFound,
-                    Some(_) => crate::StoreError::Conflict("not_withdrawable".into()),
+                    Some(_) => crate::StoreError::Conflict(Conflict::NotWithdrawable),
                 });
             }
             let cells: Vec<(String, String, String, i64, i64)> = sqlx::query_as(

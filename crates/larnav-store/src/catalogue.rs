@@ -4,6 +4,8 @@
 //! Every write that changes what an offering shows appends to `catalogue_change` in the same
 //! transaction, so an index that has applied change *n* holds everything up to *n*.
 
+use crate::Conflict;
+use crate::audited_insert;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use larnav_domain::catalogue::{ApplicationMode, CreditKind, Format, OfferingKind, OfferingStatus};
 use serde::Serialize;
@@ -420,7 +422,7 @@ impl Store {
                 let exists: Option<(i64,)> = sqlx::query_as("SELECT id FROM offering WHERE id = $1")
                     .bind(id).fetch_optional(&mut *tx).await?;
                 return Err(match exists {
-                    Some(_) => StoreError::Conflict("offering_version".into()),
+                    Some(_) => StoreError::Conflict(Conflict::OfferingVersion),
                     None => StoreError::NotFound,
                 });
             }
@@ -453,7 +455,7 @@ impl Store {
                 .bind(to.as_str()).bind(by).bind(now).bind(id).bind(from.as_str())
                 .execute(&mut *tx).await?;
             if r.rows_affected() == 0 {
-                return Err(StoreError::Conflict("offering_status".into()));
+                return Err(StoreError::Conflict(Conflict::OfferingStatus));
             }
             sqlx::query("INSERT INTO offering_event (offering_id, status, note, user_id, at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(id).bind(to.as_str()).bind(note).bind(by).bind(now).execute(&mut *tx).await?;
@@ -670,17 +672,20 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
                 "INSERT INTO teacher (organisation_id, name, email, capacity_hours, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id")
-                .bind(organisation_id).bind(name).bind(email).bind(capacity_hours).bind(now)
-                .fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(name)
+            .bind(email)
+            .bind(capacity_hours)
+            .bind(now)
+        ))
     }
 
     /// Sets a teacher's hours on an occasion (adding the teacher if new); 0 hours removes.

@@ -5,37 +5,12 @@
 //! Every write is one statement plus its audit record in one transaction ([`audited`]); the
 //! rules (who may, what is valid) are the app layer's.
 
+use crate::Conflict;
+use crate::{audited, audited_insert};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
-
-/// Runs one statement and writes its audit record in the same transaction. Yields the number
-/// of rows changed.
-macro_rules! audited {
-    ($store:expr, $audit:expr, $now:expr, $query:expr) => {
-        on_pool!($store, p => {
-            let mut tx = p.begin_write().await?;
-            let done = $query.execute(&mut *tx).await?;
-            write_audit!(&mut *tx, $audit, $now)?;
-            tx.commit().await?;
-            done.rows_affected()
-        })
-    };
-}
-
-/// Like [`audited`] for an INSERT … RETURNING id: yields the new id.
-macro_rules! audited_insert {
-    ($store:expr, $audit:expr, $now:expr, $query:expr) => {
-        on_pool!($store, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = $query.fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, $audit, $now)?;
-            tx.commit().await?;
-            id
-        })
-    };
-}
 
 fn found(rows: u64) -> Result<()> {
     if rows == 0 {
@@ -715,7 +690,7 @@ impl Store {
             "SELECT id FROM staff_group WHERE organisation_id = $1 AND name = $2")
             .bind(organisation_id).bind(name).fetch_optional(p).await?);
         if exists.is_some() {
-            return Err(StoreError::Conflict("staff_group_exists".into()));
+            return Err(StoreError::Conflict(Conflict::StaffGroupExists));
         }
         Ok(audited_insert!(
             self,

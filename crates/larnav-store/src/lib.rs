@@ -110,10 +110,53 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("not found")]
     NotFound,
-    #[error("conflicts with an existing record ({0})")]
-    Conflict(String),
+    #[error("conflicts with what is stored ({0})")]
+    Conflict(Conflict),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
+}
+
+/// Why a write was refused because of what is stored. The app layer turns each into the
+/// conflict people see (its code and message), by matching on the variant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    /// A unique constraint: such a row exists already (the constraint, for the log).
+    #[error("duplicate: {0}")]
+    Duplicate(String),
+    /// The admission round is published: its data is frozen.
+    #[error("the round is published")]
+    RoundPublished,
+    /// The admission round changed (or was published) since the caller read it.
+    #[error("the round changed")]
+    RoundChanged,
+    /// The offering was saved by someone else since the edit began.
+    #[error("the offering was edited since")]
+    OfferingVersion,
+    /// The offering's status changed since it was read.
+    #[error("the offering's status changed")]
+    OfferingStatus,
+    /// The ad import is running or already withdrawn.
+    #[error("the import cannot be withdrawn")]
+    NotWithdrawable,
+    /// The organisation has a staff group of that name.
+    #[error("the staff group exists")]
+    StaffGroupExists,
+    /// The material was saved since the edit began.
+    #[error("the material was saved since")]
+    MaterialStale,
+    /// The material's latest version is not a draft.
+    #[error("the material is not a draft")]
+    MaterialNotDraft,
+    /// The material's latest version is not in review.
+    #[error("the material is not in review")]
+    MaterialNotInReview,
+    /// The meeting programme or mentorship round is not open: registrations, offers,
+    /// applications and pairs change only then.
+    #[error("not open")]
+    NotOpen,
+    /// A status change found the programme or round in another status than expected.
+    #[error("the status changed")]
+    StatusChanged,
 }
 
 impl From<sqlx::Error> for StoreError {
@@ -125,7 +168,7 @@ impl From<sqlx::Error> for StoreError {
                     .constraint()
                     .map(str::to_string)
                     .unwrap_or_else(|| db.message().to_string());
-                Self::Conflict(what)
+                Self::Conflict(Conflict::Duplicate(what))
             }
             other => Self::Database(other),
         }
@@ -322,6 +365,49 @@ macro_rules! write_audit {
 }
 pub(crate) use write_audit;
 
+/// Runs one statement and writes its audit record in the same transaction: the audit log can
+/// neither miss the change nor record one that was rolled back. Yields the rows changed.
+macro_rules! audited {
+    ($store:expr, $audit:expr, $now:expr, $query:expr) => {
+        on_pool!($store, p => {
+            let mut tx = p.begin_write().await?;
+            let done = $query.execute(&mut *tx).await?;
+            write_audit!(&mut *tx, $audit, $now)?;
+            tx.commit().await?;
+            done.rows_affected()
+        })
+    };
+}
+pub(crate) use audited;
+
+/// Like [`audited`] for an INSERT … RETURNING id: yields the new id. With `target = "kind"` the
+/// audit record names the new row (`kind:<id>`), which the caller could not know beforehand.
+macro_rules! audited_insert {
+    ($store:expr, $audit:expr, $now:expr, $query:expr) => {
+        on_pool!($store, p => {
+            let mut tx = p.begin_write().await?;
+            let (id,): (i64,) = $query.fetch_one(&mut *tx).await?;
+            write_audit!(&mut *tx, $audit, $now)?;
+            tx.commit().await?;
+            id
+        })
+    };
+    ($store:expr, $audit:expr, $now:expr, target = $kind:literal, $query:expr) => {
+        on_pool!($store, p => {
+            let mut tx = p.begin_write().await?;
+            let (id,): (i64,) = $query.fetch_one(&mut *tx).await?;
+            let audit = crate::AuditRecord {
+                target: format!(concat!($kind, ":{}"), id),
+                ..$audit.clone()
+            };
+            write_audit!(&mut *tx, &audit, $now)?;
+            tx.commit().await?;
+            id
+        })
+    };
+}
+pub(crate) use audited_insert;
+
 /// Rows per multi-row INSERT: well below both databases' bind-parameter limits.
 pub(crate) const CHUNK: usize = 400;
 
@@ -360,7 +446,7 @@ pub(crate) use bulk_insert;
 /// Refuses, inside a transaction, unless the row `id` of `table` (a programme or a round) is
 /// open: registrations, offers, applications and pairs change only then.
 macro_rules! require_open {
-    ($tx:expr, $table:literal, $id:expr, $code:literal) => {
+    ($tx:expr, $table:literal, $id:expr) => {
         let status: Option<(String,)> =
             sqlx::query_as(concat!("SELECT status FROM ", $table, " WHERE id = $1"))
                 .bind($id)
@@ -368,7 +454,9 @@ macro_rules! require_open {
                 .await?;
         match status {
             None => return Err(StoreError::NotFound),
-            Some((s,)) if s != "open" => return Err(StoreError::Conflict($code.into())),
+            Some((s,)) if s != "open" => {
+                return Err(StoreError::Conflict(crate::Conflict::NotOpen));
+            }
             Some(_) => {}
         }
     };

@@ -5,6 +5,7 @@
 //! that is no longer the latest — each is a [`StoreError::Conflict`] with a code the app layer
 //! explains.
 
+use crate::Conflict;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -95,11 +96,6 @@ pub enum Shown {
     Published,
     Latest,
 }
-
-/// Conflict codes.
-pub const MATERIAL_STALE: &str = "material_stale";
-pub const MATERIAL_NOT_DRAFT: &str = "material_not_draft";
-pub const MATERIAL_NOT_IN_REVIEW: &str = "material_not_in_review";
 
 fn select(shown: Shown) -> String {
     let join = match shown {
@@ -270,10 +266,10 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if current != revision {
-                return Err(StoreError::Conflict(MATERIAL_STALE.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialStale));
             }
             if status != "draft" {
-                return Err(StoreError::Conflict(MATERIAL_NOT_DRAFT.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialNotDraft));
             }
             sqlx::query(
                 "UPDATE material_version SET title = $2, summary = $3, body = $4,
@@ -318,7 +314,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if latest_id != based_on || status == "draft" || status == "in_review" {
-                return Err(StoreError::Conflict(MATERIAL_STALE.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialStale));
             }
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO material_version (material_id, number, title, summary, body,
@@ -358,10 +354,10 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if status != "draft" {
-                return Err(StoreError::Conflict(MATERIAL_NOT_DRAFT.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialNotDraft));
             }
             if current != revision {
-                return Err(StoreError::Conflict(MATERIAL_STALE.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialStale));
             }
             sqlx::query(
                 "UPDATE material_version SET status = 'in_review', submitted_at = $2,
@@ -401,7 +397,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if status != "in_review" {
-                return Err(StoreError::Conflict(MATERIAL_NOT_IN_REVIEW.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialNotInReview));
             }
             let decision = if approve { "approved" } else { "changes_requested" };
             sqlx::query(
@@ -470,7 +466,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if status != "draft" {
-                return Err(StoreError::Conflict(MATERIAL_NOT_DRAFT.into()));
+                return Err(StoreError::Conflict(Conflict::MaterialNotDraft));
             }
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO material_attachment (material_id, version_id, file_name,
@@ -521,7 +517,7 @@ impl Store {
                 .bind(id).fetch_optional(&mut *tx).await?;
             match status {
                 None => return Err(StoreError::NotFound),
-                Some((s,)) if s != "draft" => return Err(StoreError::Conflict(MATERIAL_NOT_DRAFT.into())),
+                Some((s,)) if s != "draft" => return Err(StoreError::Conflict(Conflict::MaterialNotDraft)),
                 Some(_) => {}
             }
             sqlx::query("DELETE FROM material_attachment WHERE id = $1")

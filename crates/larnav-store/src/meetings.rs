@@ -2,6 +2,8 @@
 //! evaluation. The pairing itself runs in the app layer (`larnav_domain::network::meetings`);
 //! this module stores what the organiser decided.
 
+use crate::Conflict;
+use crate::audited_insert;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -149,21 +151,23 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            target = "meeting_programme",
+            sqlx::query_as(
                 "INSERT INTO meeting_programme (organisation_id, name, description, topics,
                     status, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING id")
-                .bind(organisation_id).bind(name).bind(description).bind(topics)
-                .bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            let mut audit = audit.clone();
-            audit.target = format!("meeting_programme:{id}");
-            write_audit!(&mut *tx, &audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, 'open', $5, $6) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(name)
+            .bind(description)
+            .bind(topics)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// Every programme, newest first.
@@ -223,7 +227,7 @@ impl Store {
                 .bind(to).bind(now).bind(id).bind(from)
                 .execute(&mut *tx).await?;
             if done.rows_affected() == 0 {
-                return Err(StoreError::Conflict(format!("{table}_changed")));
+                return Err(StoreError::Conflict(Conflict::StatusChanged));
             }
             crate::outbox::enqueue_mails!(tx, mails, now)?;
             write_audit!(&mut *tx, audit, now)?;
@@ -246,7 +250,7 @@ impl Store {
     ) -> Result<i64> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
+            require_open!(tx, "meeting_programme", programme_id);
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO meeting_participant (programme_id, user_id, sector, role,
                     organisation_name, topics, availability, created_at)
@@ -293,7 +297,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
+            require_open!(tx, "meeting_programme", programme_id);
             sqlx::query("DELETE FROM meeting_pair WHERE programme_id = $1")
                 .bind(programme_id).execute(&mut *tx).await?;
             insert_pairs!(tx, programme_id, pairs, now);
@@ -317,7 +321,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
+            require_open!(tx, "meeting_programme", programme_id);
             sqlx::query(
                 "DELETE FROM meeting_pair WHERE programme_id = $1
                    AND (first_id IN ($2, $3) OR second_id IN ($2, $3))")
@@ -342,7 +346,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "meeting_programme", programme_id, "programme_not_open");
+            require_open!(tx, "meeting_programme", programme_id);
             let done = sqlx::query("DELETE FROM meeting_pair WHERE id = $1 AND programme_id = $2")
                 .bind(pair_id).bind(programme_id).execute(&mut *tx).await?;
             if done.rows_affected() == 0 {

@@ -5,6 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::audited_insert;
 use crate::{
     AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, require_open,
     write_audit,
@@ -146,16 +147,18 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
                 "INSERT INTO network_theme (name, name_fold, created_at) VALUES ($1, $2, $3)
-                 RETURNING id")
-                .bind(name).bind(name_fold).bind(now).fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 RETURNING id"
+            )
+            .bind(name)
+            .bind(name_fold)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -168,22 +171,26 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            target = "mentorship_round",
+            sqlx::query_as(
                 "INSERT INTO mentorship_round (organisation_id, name, description, themes,
                     applications_close, starts_on, ends_on, status, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) RETURNING id")
-                .bind(organisation_id).bind(&f.name).bind(&f.description).bind(&f.themes)
-                .bind(f.applications_close).bind(f.starts_on).bind(f.ends_on)
-                .bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            let mut audit = audit.clone();
-            audit.target = format!("mentorship_round:{id}");
-            write_audit!(&mut *tx, &audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(&f.name)
+            .bind(&f.description)
+            .bind(&f.themes)
+            .bind(f.applications_close)
+            .bind(f.starts_on)
+            .bind(f.ends_on)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// Every round, newest first.
@@ -250,7 +257,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "mentorship_round", round_id, "round_not_open");
+            require_open!(tx, "mentorship_round", round_id);
             sqlx::query(
                 "DELETE FROM mentorship_offer
                  WHERE round_id = $1 AND organisation_id = $2 AND theme_id = $3 AND $4 = 0")
@@ -307,7 +314,7 @@ impl Store {
     ) -> Result<i64> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "mentorship_round", round_id, "round_not_open");
+            require_open!(tx, "mentorship_round", round_id);
             let (id,): (i64,) = sqlx::query_as(
                 "INSERT INTO mentorship_application (round_id, organisation_id, theme_id,
                     preferences, motivation, created_by, created_at)
@@ -334,7 +341,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "mentorship_round", round_id, "round_not_open");
+            require_open!(tx, "mentorship_round", round_id);
             let done = sqlx::query(
                 "DELETE FROM mentorship_application WHERE round_id = $1 AND organisation_id = $2")
                 .bind(round_id).bind(organisation_id).execute(&mut *tx).await?;
@@ -362,7 +369,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "mentorship_round", round_id, "round_not_open");
+            require_open!(tx, "mentorship_round", round_id);
             sqlx::query("DELETE FROM mentorship_pair WHERE round_id = $1")
                 .bind(round_id).execute(&mut *tx).await?;
             sqlx::query("UPDATE mentorship_round SET seed = $1 WHERE id = $2")
@@ -391,7 +398,7 @@ impl Store {
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            require_open!(tx, "mentorship_round", round_id, "round_not_open");
+            require_open!(tx, "mentorship_round", round_id);
             sqlx::query("DELETE FROM mentorship_pair WHERE round_id = $1 AND application_id = $2")
                 .bind(round_id).bind(application_id).execute(&mut *tx).await?;
             if let Some(offer_id) = offer_id {

@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
+use crate::{audited, audited_insert};
 
 /// A profile as checked by the app layer, JSON columns already encoded.
 #[derive(Debug, Clone, Default)]
@@ -200,8 +201,10 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
+        audited!(
+            self,
+            audit,
+            now,
             sqlx::query(
                 "INSERT INTO centre_profile (organisation_id, description, services,
                     opening_hours, hours_note, address, email, phone, website, themes,
@@ -212,16 +215,23 @@ impl Store {
                     hours_note = excluded.hours_note, address = excluded.address,
                     email = excluded.email, phone = excluded.phone, website = excluded.website,
                     themes = excluded.themes, key_figures = excluded.key_figures,
-                    updated_by = excluded.updated_by, updated_at = excluded.updated_at")
-                .bind(organisation_id).bind(&f.description).bind(&f.services)
-                .bind(&f.opening_hours).bind(&f.hours_note).bind(&f.address).bind(&f.email)
-                .bind(&f.phone).bind(&f.website).bind(&f.themes).bind(&f.key_figures)
-                .bind(by).bind(now)
-                .execute(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(())
-        })
+                    updated_by = excluded.updated_by, updated_at = excluded.updated_at"
+            )
+            .bind(organisation_id)
+            .bind(&f.description)
+            .bind(&f.services)
+            .bind(&f.opening_hours)
+            .bind(&f.hours_note)
+            .bind(&f.address)
+            .bind(&f.email)
+            .bind(&f.phone)
+            .bind(&f.website)
+            .bind(&f.themes)
+            .bind(&f.key_figures)
+            .bind(by)
+            .bind(now)
+        );
+        Ok(())
     }
 
     /// Every working model, by title (Swedish order, then newest first).
@@ -266,23 +276,29 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            target = "working_model",
+            sqlx::query_as(
                 "INSERT INTO working_model (organisation_id, title, title_fold, summary,
                     description, results, start_year, themes, links, created_by, created_at,
                     updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id")
-                .bind(organisation_id).bind(&f.title).bind(&f.title_fold).bind(&f.summary)
-                .bind(&f.description).bind(&f.results).bind(f.start_year).bind(&f.themes)
-                .bind(&f.links).bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            let mut audit = audit.clone();
-            audit.target = format!("working_model:{id}");
-            write_audit!(&mut *tx, &audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id"
+            )
+            .bind(organisation_id)
+            .bind(&f.title)
+            .bind(&f.title_fold)
+            .bind(&f.summary)
+            .bind(&f.description)
+            .bind(&f.results)
+            .bind(f.start_year)
+            .bind(&f.themes)
+            .bind(&f.links)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// # Errors
@@ -347,23 +363,27 @@ impl Store {
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<i64> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
                 "INSERT INTO model_adoption (model_id, organisation_id, adopted_on, status,
                     experience, created_by, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
                  ON CONFLICT (model_id, organisation_id) DO UPDATE SET
                     adopted_on = excluded.adopted_on, status = excluded.status,
                     experience = excluded.experience, updated_at = excluded.updated_at
-                 RETURNING id")
-                .bind(model_id).bind(organisation_id).bind(f.adopted_on).bind(&f.status)
-                .bind(&f.experience).bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 RETURNING id"
+            )
+            .bind(model_id)
+            .bind(organisation_id)
+            .bind(f.adopted_on)
+            .bind(&f.status)
+            .bind(&f.experience)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// Removes an organisation's adoption record.
@@ -403,19 +423,24 @@ impl Store {
         audit: &AuditRecord,
     ) -> Result<i64> {
         let (model, pair) = owner.ids();
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            let (id,): (i64,) = sqlx::query_as(
+        Ok(audited_insert!(
+            self,
+            audit,
+            now,
+            sqlx::query_as(
                 "INSERT INTO network_document (model_id, pair_id, file_name, content_type,
                     size_bytes, storage_key, uploaded_by, uploaded_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
-                .bind(model).bind(pair).bind(&file.file_name).bind(&file.content_type)
-                .bind(file.size_bytes).bind(&file.storage_key).bind(by).bind(now)
-                .fetch_one(&mut *tx).await?;
-            write_audit!(&mut *tx, audit, now)?;
-            tx.commit().await?;
-            Ok(id)
-        })
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+            )
+            .bind(model)
+            .bind(pair)
+            .bind(&file.file_name)
+            .bind(&file.content_type)
+            .bind(file.size_bytes)
+            .bind(&file.storage_key)
+            .bind(by)
+            .bind(now)
+        ))
     }
 
     /// A model's or a pair's documents, newest first.

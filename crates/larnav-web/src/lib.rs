@@ -8,12 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, Request, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Router, middleware};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -31,6 +33,7 @@ mod charts;
 pub mod ctx;
 pub mod error;
 pub mod metrics;
+mod middleware;
 pub mod pages;
 
 use ctx::Ctx;
@@ -245,7 +248,7 @@ pub fn router(app: App) -> Router {
         .route(
             "/organisations/{id}/offerings/import",
             post(pages::catalogue::import_offerings).layer(DefaultBodyLimit::max(
-                pages::catalogue::OFFERING_FILE_LIMIT + 64 * 1024,
+                Upload::OfferingFile.limit() + 64 * 1024,
             )),
         )
         .route(
@@ -285,17 +288,14 @@ pub fn router(app: App) -> Router {
         )
         .route(
             "/organisations/{id}/needs/import",
-            post(pages::needs::import).layer(DefaultBodyLimit::max(
-                pages::needs::NEED_FILE_LIMIT + 64 * 1024,
-            )),
+            post(pages::needs::import)
+                .layer(DefaultBodyLimit::max(Upload::NeedFile.limit() + 64 * 1024)),
         )
         .route(
             "/signals/ads",
             get(pages::ads::list)
                 .post(pages::ads::upload)
-                .layer(DefaultBodyLimit::max(
-                    pages::ads::AD_UPLOAD_LIMIT as usize + 64 * 1024,
-                )),
+                .layer(DefaultBodyLimit::max(Upload::AdFile.limit() + 64 * 1024)),
         )
         .route("/signals/ads/{id}", get(pages::ads::show))
         .route("/signals/ads/{id}/withdraw", post(pages::ads::withdraw))
@@ -555,9 +555,9 @@ pub fn router(app: App) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         // Panics become a generic 500 that `ctx::context` renders like any other error.
         .layer(CatchPanicLayer::custom(|_| {
-            WebError(AppError::Internal("handler panicked".into())).into_response()
+            WebError(AppError::bug("handler panicked")).into_response()
         }))
-        .layer(middleware::from_fn_with_state(app.clone(), ctx::context))
+        .layer(from_fn_with_state(app.clone(), middleware::context))
         .with_state(app.clone());
 
     let security_headers = ServiceBuilder::new()
@@ -606,9 +606,9 @@ pub fn router(app: App) -> Router {
                     tracing::info_span!("request", id, method = %r.method(), path = %loggable_path(r.uri().path()))
                 }).on_response(DefaultOnResponse::new().level(tracing::Level::INFO)))
                 .layer(PropagateRequestIdLayer::new(request_id))
-                .layer(middleware::from_fn(request_limits))
+                .layer(from_fn(request_limits))
                 .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
-                .layer(middleware::from_fn_with_state(metrics, metrics::track)),
+                .layer(from_fn_with_state(metrics, metrics::track)),
         )
 }
 
@@ -620,7 +620,7 @@ const MAX_HEADER_BYTES: usize = 32 * 1024;
 
 /// Answers an over-long address (414) or oversized headers (431) at once, with a problem body,
 /// before any session lookup or page work is done for it.
-async fn request_limits(request: axum::extract::Request, next: middleware::Next) -> Response {
+async fn request_limits(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let uri = request
         .uri()
         .path_and_query()
@@ -689,7 +689,12 @@ fn metrics_answer(
 
 /// The body limit of document uploads: the largest document plus room for the form around it.
 pub(crate) fn document_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(larnav_app::domain::admission::round::DOCUMENT_LIMIT + 64 * 1024)
+    DefaultBodyLimit::max(
+        Upload::SharedDocument
+            .limit()
+            .max(Upload::ApplicationDocument.limit())
+            + 64 * 1024,
+    )
 }
 
 async fn not_found() -> WebError {

@@ -166,9 +166,6 @@ pub fn group_rules(groups: &[SelectionGroup]) -> Vec<GroupRule> {
         .collect()
 }
 
-/// The largest document accepted (a scanned certificate or a few pages of PDF).
-pub const DOCUMENT_LIMIT: usize = 10 * 1024 * 1024;
-
 /// The document's type judged by its content, not its name: PDF, PNG or JPEG; `None` for
 /// anything else (an executable renamed `.pdf` is refused).
 pub fn document_type(bytes: &[u8]) -> Option<&'static str> {

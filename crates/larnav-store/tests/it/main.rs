@@ -2,10 +2,12 @@
 //! `LARNAV_TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod admission;
 mod areas;
 mod catalogue;
 mod development;
 mod durability;
+mod meetings;
 mod organisations;
 mod reference;
 mod schema;

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use larnav_app::App;
 use larnav_app::accounts::Registration;
-use larnav_app::store::{ApiToken, MembershipRecord, User};
+use larnav_app::records::{ApiToken, MembershipRecord, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
-use larnav_app::store::{AuditEvent, User};
+use larnav_app::records::{AuditEvent, User};
 use serde::Deserialize;
 use utoipa::ToSchema;
 

@@ -10,7 +10,7 @@ use larnav_app::admission::{
     ApplicationView, DecisionForm, RoundForm, RoundOccasionForm, RoundView, RunSummary, WhatIf,
 };
 use larnav_app::domain::admission::round::Eligibility;
-use larnav_app::store::{AdmissionRound, ChoiceRow};
+use larnav_app::records::{AdmissionRound, ChoiceRow};
 use serde::Deserialize;
 
 use super::{ApiJson, ApiResult, created};

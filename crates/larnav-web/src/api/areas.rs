@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use larnav_app::App;
 use larnav_app::areas::AreaForm;
-use larnav_app::store::Area;
+use larnav_app::records::Area;
 use serde::Deserialize;
 
 use super::{ApiJson, ApiResult, created};

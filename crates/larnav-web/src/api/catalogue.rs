@@ -10,8 +10,8 @@ use larnav_app::catalogue::{
 };
 use larnav_app::catalogue_files::{CatalogueExport, OfferingImport};
 use larnav_app::domain::catalogue::OfferingStatus;
+use larnav_app::records::{OfferingSummary, Teacher};
 use larnav_app::search::{CatalogueImport, CatalogueQuery, CatalogueResults};
-use larnav_app::store::{OfferingSummary, Teacher};
 use larnav_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 

@@ -13,7 +13,7 @@ use larnav_app::development::{
     StepChange, StepForm, StepTexts, UsageStats,
 };
 use larnav_app::record::LearnerRecord;
-use larnav_app::store::PlanRow;
+use larnav_app::records::PlanRow;
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 

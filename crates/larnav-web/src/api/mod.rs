@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 use serde::de::DeserializeOwned;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -367,7 +368,7 @@ pub fn router() -> Router<App> {
         .route(
             "/organisations/{id}/needs/import",
             post(semaforen::import_needs).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::needs::NEED_FILE_LIMIT,
+                Upload::NeedFile.limit(),
             )),
         )
         .route("/needs", get(semaforen::all_needs))
@@ -388,9 +389,7 @@ pub fn router() -> Router<App> {
             "/signals/ads/imports",
             get(semaforen::ad_imports)
                 .post(semaforen::start_ad_import)
-                .layer(axum::extract::DefaultBodyLimit::max(
-                    crate::pages::ads::AD_UPLOAD_LIMIT as usize,
-                )),
+                .layer(axum::extract::DefaultBodyLimit::max(Upload::AdFile.limit())),
         )
         .route(
             "/signals/ads/imports/{id}",
@@ -436,7 +435,7 @@ pub fn router() -> Router<App> {
         .route(
             "/organisations/{id}/offerings/import",
             post(catalogue::import_offerings).layer(axum::extract::DefaultBodyLimit::max(
-                crate::pages::catalogue::OFFERING_FILE_LIMIT,
+                Upload::OfferingFile.limit(),
             )),
         )
         .route(

@@ -12,7 +12,7 @@ use larnav_app::meetings::{
 use larnav_app::mentorship::{
     ApplicationForm, LogForm, MentorshipPairView, OfferForm, PairSpaceForm, RoundForm, RoundView,
 };
-use larnav_app::store::{MeetingProgramme, MentorshipRound, NetworkTheme};
+use larnav_app::records::{MeetingProgramme, MentorshipRound, NetworkTheme};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiResult, Created, created};

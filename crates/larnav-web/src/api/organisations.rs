@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use larnav_app::accounts::Registration;
 use larnav_app::organisations::{Acceptance, OrganisationForm};
-use larnav_app::store::{AuditEvent, Invitation, Member, Organisation};
+use larnav_app::records::{AuditEvent, Invitation, Member, Organisation};
 use larnav_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -4,8 +4,8 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
 use larnav_app::domain::reference::SEQF_LEVELS;
+use larnav_app::records::{KommunRecord, LanRecord, OccupationGroupRecord, SunRecord};
 use larnav_app::reference::{OccupationGroupView, ReferenceHits};
-use larnav_app::store::{KommunRecord, LanRecord, OccupationGroupRecord, SunRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

@@ -8,11 +8,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use larnav_app::App;
+use larnav_app::records::{DocumentOwner, NetworkDocument};
 use larnav_app::registry::{
     AdoptionForm, CentreFilter, CentreProfile, LanCentres, ModelForm, ModelQuery, ModelSearch,
     ModelView, ProfileForm,
 };
-use larnav_app::store::{DocumentOwner, NetworkDocument};
 use serde::Deserialize;
 
 use super::{ApiJson, ApiResult, Created, created};

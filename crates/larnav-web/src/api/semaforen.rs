@@ -6,16 +6,16 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use larnav_app::App;
 use larnav_app::ads::AdImportReport;
 use larnav_app::domain::score::Weights;
 use larnav_app::needs::{NeedForm, NeedImport};
+use larnav_app::records::{
+    AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList, SupplyPlace,
+};
 use larnav_app::semaforen::{
     Explanation, NewListForm, OverrideForm, PriorityListView, ShortageList,
 };
-use larnav_app::store::{
-    AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList, SupplyPlace,
-};
-use larnav_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiResult, created};
@@ -291,11 +291,8 @@ pub struct ImportStarted {
     responses((status = 202, body = ImportStarted), (status = 403, body = Problem)))]
 pub async fn start_ad_import(State(app): State<App>, ctx: Ctx, body: Body) -> ApiResult<Response> {
     let stream = body.into_data_stream();
-    let id = crate::pages::ads::save_and_start(&app, &ctx, "api-upload.jsonl", stream).await?;
+    let id = app
+        .import_uploaded_ads(&ctx.actor, "api-upload.jsonl", stream)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(ImportStarted { id })).into_response())
-}
-
-/// Errors while saving an upload become an internal error without detail for the client.
-pub fn upload_failed(e: std::io::Error) -> AppError {
-    AppError::Internal(format!("saving the upload: {e}"))
 }

@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use larnav_app::App;
+use larnav_app::records::SignalSource;
 use larnav_app::signals::{OccupationSignals, SignalImport};
-use larnav_app::store::SignalSource;
 
 use super::ApiResult;
 use crate::ctx::Ctx;

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use larnav_app::store::{ApiToken, MembershipRecord};
+use larnav_app::records::{ApiToken, MembershipRecord};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use larnav_app::domain::{Action, OrganisationKind};
 use larnav_app::organisations::OrganisationForm;
-use larnav_app::store::{Organisation, User};
+use larnav_app::records::{Organisation, User};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
@@ -199,8 +199,8 @@ pub async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>
 #[template(path = "admin_mail.html")]
 struct MailPage<'a> {
     base: Base<'a>,
-    mails: Vec<larnav_app::store::OutboxMail>,
-    counts: larnav_app::store::OutboxCounts,
+    mails: Vec<larnav_app::records::OutboxMail>,
+    counts: larnav_app::records::OutboxCounts,
 }
 
 /// The e-mail outbox: what waits to be sent, what was given up (dead-lettered) and why.

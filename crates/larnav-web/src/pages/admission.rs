@@ -9,8 +9,9 @@ use larnav_app::admission::{
     ApplicationView, DecisionForm, OccasionView, RoundForm, RoundOccasionForm, RoundView, WhatIf,
     merits_text,
 };
-use larnav_app::domain::admission::round::{DOCUMENT_LIMIT, Eligibility};
-use larnav_app::store::{AdmissionRound, ChoiceRow};
+use larnav_app::domain::admission::round::Eligibility;
+use larnav_app::records::{AdmissionRound, ChoiceRow};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 use std::collections::HashMap;
 
@@ -256,7 +257,10 @@ impl ApplicationPage<'_> {
     fn limit_text(&self) -> String {
         self.base.tr.fmt(
             "admission.document_hint",
-            &[("mb", &(DOCUMENT_LIMIT / 1024 / 1024).to_string())],
+            &[(
+                "mb",
+                &(Upload::ApplicationDocument.limit() / 1024 / 1024).to_string(),
+            )],
         )
     }
 }
@@ -277,12 +281,7 @@ async fn rounds_page(
     failed: Option<(&AppError, &RoundForm)>,
 ) -> PageResult {
     let rounds = app.provider_rounds(&ctx.actor, org).await?;
-    let org_name = app
-        .store
-        .get_organisation(org)
-        .await
-        .map_err(AppError::from)?
-        .name;
+    let org_name = app.organisation(&ctx.actor, org).await?.name;
     let form = match failed {
         Some((e, f)) => FormState::failed(ctx, e, &round_pairs(f)),
         None => FormState::with_values(&[("max_choices", "6"), ("reply_days", "7")]),
@@ -718,7 +717,7 @@ pub async fn export(
 ) -> PageResult {
     let (headers, rows) = app.export_round(&ctx.actor, id, &ctx.tr).await?;
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    super::semaforen::download(&format!("antagning-{id}"), &format, &headers, &rows)
+    super::table_download(&format!("antagning-{id}"), &format, &headers, &rows)
 }
 
 pub async fn index(State(app): State<App>, ctx: Ctx) -> PageResult {
@@ -812,7 +811,7 @@ pub async fn upload(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let result = match super::read_upload(&mut multipart, "document").await {
+    let result = match super::read_upload(&mut multipart, Upload::ApplicationDocument).await {
         Ok((name, bytes)) => app.upload_document(&ctx.actor, id, &name, &bytes).await,
         Err(e) => Err(e),
     };

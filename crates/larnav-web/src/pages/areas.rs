@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use larnav_app::areas::AreaForm;
 use larnav_app::domain::Action;
-use larnav_app::store::{Area, KommunRecord, Organisation};
+use larnav_app::records::{Area, KommunRecord, Organisation};
 use larnav_app::{App, AppError};
 
 use super::{
@@ -66,11 +66,7 @@ async fn areas_page(
     org_id: i64,
     failed: Option<(&AppError, &AreaForm)>,
 ) -> PageResult {
-    let org = app
-        .store
-        .get_organisation(org_id)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let org = app.public_organisation(org_id).await?;
     let (edit, chosen) = match failed {
         Some((e, f)) => (
             FormState::failed(ctx, e, &[("name", &f.name)]),

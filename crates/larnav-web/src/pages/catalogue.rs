@@ -14,9 +14,10 @@ use larnav_app::domain::Action;
 use larnav_app::domain::catalogue::{
     CreditKind, Format, OfferingKind, OfferingStatus, Payer, TEMPLATES,
 };
+use larnav_app::records::Facet;
+use larnav_app::records::{Offering, OfferingSummary, Organisation, Teacher};
 use larnav_app::search::{CatalogueQuery, CatalogueResults};
-use larnav_app::search_index::Facet;
-use larnav_app::store::{Offering, OfferingSummary, Organisation, Teacher};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 use serde::de::DeserializeOwned;
 
@@ -621,11 +622,7 @@ async fn form_page(
     offering_id: Option<i64>,
     form: FormState,
 ) -> PageResult {
-    let org = app
-        .store
-        .get_organisation(org_id)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let org = app.organisation(&ctx.actor, org_id).await?;
     let title = ctx.tr.t(if offering_id.is_some() {
         "catalogue.edit"
     } else {
@@ -749,17 +746,13 @@ pub async fn update(
             "catalogue.saved",
         )),
         Err(e) if is_form_error(&e) || matches!(e, AppError::Conflict { .. }) => {
-            let o = app
-                .store
-                .offering(id)
-                .await
-                .map_err(|_| AppError::NotFound)?;
+            let provider = app.offering_provider(id).await?;
             shown_again(
                 &e,
                 form_page(
                     &app,
                     &ctx,
-                    o.provider_id.unwrap_or(0),
+                    provider,
                     Some(id),
                     form_state(&ctx, Some(&e), &form),
                 )
@@ -839,11 +832,7 @@ async fn workspace_page(
     notice: WorkspaceNotice<'_>,
 ) -> PageResult {
     let offerings = app.provider_offerings(&ctx.actor, org_id).await?;
-    let org = app
-        .store
-        .get_organisation(org_id)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let org = app.organisation(&ctx.actor, org_id).await?;
     let can_manage = ctx.actor.may(Action::ManageOfferings(org_id));
     let (teachers, load) = if can_manage {
         (
@@ -880,17 +869,14 @@ pub async fn workspace(State(app): State<App>, ctx: Ctx, Path(org): Path<i64>) -
     workspace_page(&app, &ctx, org, WorkspaceNotice::None).await
 }
 
-/// The largest offering file accepted (a provider's list is a few hundred rows).
-pub const OFFERING_FILE_LIMIT: usize = 5 * 1024 * 1024;
-
 pub async fn import_offerings(
     State(app): State<App>,
     ctx: Ctx,
     Path(org): Path<i64>,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> PageResult {
-    let result = match super::needs::read_upload(multipart, OFFERING_FILE_LIMIT).await {
-        Ok(bytes) => app.import_offerings(&ctx.actor, org, &bytes).await,
+    let result = match super::read_upload(&mut multipart, Upload::OfferingFile).await {
+        Ok((_, bytes)) => app.import_offerings(&ctx.actor, org, &bytes).await,
         Err(e) => Err(e),
     };
     match result {
@@ -937,8 +923,8 @@ pub async fn export_offerings(
 ) -> PageResult {
     let export = app.export_offerings(&ctx.actor, org).await?;
     if format == "json" {
-        let body =
-            serde_json::to_vec_pretty(&export).map_err(|e| AppError::Internal(e.to_string()))?;
+        let body = serde_json::to_vec_pretty(&export)
+            .map_err(|e| AppError::internal("export offerings", e))?;
         return Ok((
             [
                 (header::CONTENT_TYPE, "application/json".to_string()),
@@ -952,7 +938,7 @@ pub async fn export_offerings(
             .into_response());
     }
     let (headers, rows) = export.table();
-    super::semaforen::download(&format!("utbildningar-{org}"), &format, &headers, &rows)
+    super::table_download(&format!("utbildningar-{org}"), &format, &headers, &rows)
 }
 
 /// An empty import file with one example row.
@@ -981,7 +967,7 @@ pub async fn offering_template(Path(format): Path<String>) -> PageResult {
         "2027-03-26",
         "12",
     ];
-    super::semaforen::download(
+    super::table_download(
         "utbildningar-mall",
         &format,
         &headers,

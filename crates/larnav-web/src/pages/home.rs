@@ -4,7 +4,7 @@ use askama::Template;
 use axum::extract::State;
 use larnav_app::App;
 use larnav_app::domain::Role;
-use larnav_app::store::ReferenceCounts;
+use larnav_app::records::ReferenceCounts;
 
 use super::{Base, PageResult, render};
 use crate::ctx::Ctx;

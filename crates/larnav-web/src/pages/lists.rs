@@ -6,11 +6,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use larnav_app::domain::Action;
 use larnav_app::domain::score::{Light, SeqfBand, Weights};
+use larnav_app::records::{Organisation, PriorityList};
 use larnav_app::semaforen::{NewListForm, OverrideForm, PriorityListView, ShortageRow};
-use larnav_app::store::{Organisation, PriorityList};
 use larnav_app::{App, AppError};
 
-use super::semaforen::{LIST_COLUMNS, download, light_label, list_rows, supply_chart, top_chart};
+use super::semaforen::{LIST_COLUMNS, light_label, list_rows, supply_chart, top_chart};
+use super::table_download;
 use super::{
     Base, FormState, PageResult, field, fields, is_form_error, redirect_with, render, shown_again,
 };
@@ -43,11 +44,7 @@ async fn lists_page(
     failed: Option<(&AppError, &NewListForm)>,
 ) -> PageResult {
     let lists = app.priority_lists(&ctx.actor, org_id).await?;
-    let org = app
-        .store
-        .get_organisation(org_id)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let org = app.organisation(&ctx.actor, org_id).await?;
     let this_year = chrono::Datelike::year(&larnav_app::now());
     let form = match failed {
         Some((e, f)) => FormState::failed(
@@ -301,7 +298,7 @@ pub async fn export(
     Path((id, format)): Path<(i64, String)>,
 ) -> PageResult {
     let view = app.priority_list(&ctx.actor, id).await?;
-    download(
+    table_download(
         &format!("lista-{id}"),
         &format,
         &LIST_COLUMNS,

@@ -11,6 +11,7 @@ use larnav_app::domain::material::{
 use larnav_app::material::{
     MaterialForm, MaterialQuery, MaterialSearch, MaterialSummary, MaterialView, ReviewForm,
 };
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
@@ -468,7 +469,7 @@ pub async fn upload_attachment(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let result = match read_upload(&mut multipart, "document").await {
+    let result = match read_upload(&mut multipart, Upload::SharedDocument).await {
         Ok((name, bytes)) => {
             app.upload_material_attachment(&ctx.actor, id, &name, &bytes)
                 .await

@@ -11,7 +11,7 @@ use larnav_app::meetings::{
     EvaluationForm, MeetingPlanForm, PairView, ProgrammeForm, ProgrammeView, QUESTIONS,
     RegistrationForm,
 };
-use larnav_app::store::MeetingProgramme;
+use larnav_app::records::MeetingProgramme;
 use larnav_app::{App, AppError};
 
 use super::catalogue::parse_form;

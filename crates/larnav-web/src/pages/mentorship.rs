@@ -7,7 +7,8 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
 use larnav_app::meetings::EvaluationForm;
 use larnav_app::mentorship::{MentorshipPairView, QUESTIONS, RoundView, public_line};
-use larnav_app::store::{DocumentOwner, MentorshipPair, MentorshipRound, NetworkTheme};
+use larnav_app::records::{DocumentOwner, MentorshipPair, MentorshipRound, NetworkTheme};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
 use super::meetings::Evaluated;
@@ -65,7 +66,7 @@ struct PairPage<'a> {
     log: FormState,
     evaluation: FormState,
     document: FormState,
-    documents: Vec<larnav_app::store::NetworkDocument>,
+    documents: Vec<larnav_app::records::NetworkDocument>,
     questions: Vec<(usize, String)>,
 }
 
@@ -129,7 +130,7 @@ impl RoundPage<'_> {
     fn ranks(&self) -> Vec<usize> {
         (0..larnav_app::mentorship::MAX_PREFERENCES).collect()
     }
-    fn theme_offers(&self, theme: &i64) -> Vec<&larnav_app::store::MentorshipOffer> {
+    fn theme_offers(&self, theme: &i64) -> Vec<&larnav_app::records::MentorshipOffer> {
         self.view
             .offers
             .iter()
@@ -421,7 +422,7 @@ pub async fn upload_document(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let result = match super::read_upload(&mut multipart, "document").await {
+    let result = match super::read_upload(&mut multipart, Upload::SharedDocument).await {
         Ok((name, bytes)) => app
             .upload_network_document(&ctx.actor, DocumentOwner::Pair(id), &name, &bytes)
             .await

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
 use crate::ctx::{Ctx, FLASH_COOKIE, make_cookie};
@@ -123,33 +124,77 @@ pub fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads the file of field `name` from a multipart form (the CSRF token travels in the query),
-/// refusing it as soon as it grows past the document limit.
+/// Reads the file of an upload from a multipart form (the CSRF token travels in the query
+/// string, checked by the middleware before this runs), refusing it as soon as it grows past
+/// the upload's limit. Returns the file's name and content; App judges the content.
 ///
 /// # Errors
-/// [`AppError::Validation`] on `document`: no file, or too large.
+/// [`AppError::Validation`] on the upload's field: no file, an empty one, or too large.
 pub async fn read_upload(
     multipart: &mut axum::extract::Multipart,
-    name: &str,
+    kind: Upload,
 ) -> Result<(String, Vec<u8>), AppError> {
-    use larnav_app::domain::admission::round::DOCUMENT_LIMIT;
-    let empty = || AppError::invalid("document", "admission.document_empty");
-    let too_large = || AppError::invalid("document", "admission.document_too_large");
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| empty())? {
-        if field.name() != Some(name) {
+    while let Some(mut field) = multipart.next_field().await.map_err(|_| kind.missing())? {
+        if field.name() != Some(kind.field()) {
             continue;
         }
         let file_name = field.file_name().unwrap_or_default().to_string();
         let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| too_large())? {
-            if bytes.len() + chunk.len() > DOCUMENT_LIMIT {
-                return Err(too_large());
+        // The body limit ends the stream of a file that is too large; other errors mean the
+        // upload broke off.
+        let broken = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                kind.too_large()
+            } else {
+                kind.missing()
+            }
+        };
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            if bytes.len() + chunk.len() > kind.limit() {
+                return Err(kind.too_large());
             }
             bytes.extend_from_slice(&chunk);
         }
+        if bytes.is_empty() {
+            return Err(kind.missing());
+        }
         return Ok((file_name, bytes));
     }
-    Err(empty())
+    Err(kind.missing())
+}
+
+/// A table as a CSV or XLSX download (`format`), named `name` plus the format's extension.
+///
+/// # Errors
+/// Not found for another format.
+pub fn table_download(
+    name: &str,
+    format: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> PageResult {
+    let (bytes, mime) = larnav_app::files::table_file(format, headers, rows)?;
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{safe}.{format}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// A stored document sent as an attachment (never shown inline: it is someone's upload).
@@ -289,9 +334,7 @@ pub fn render(t: &impl Template) -> PageResult {
 
 /// Renders a template with a status (e.g. 422 for a form shown again with errors).
 pub fn render_status(status: StatusCode, t: &impl Template) -> PageResult {
-    let html = t
-        .render()
-        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    let html = t.render().map_err(|e| AppError::internal("template", e))?;
     Ok((status, Html(html)).into_response())
 }
 
@@ -328,7 +371,7 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// "603 yrkesgrupper, 2 412 yrkesbenämningar, …" for the start and reference pages.
 pub fn reference_counts_text(
     tr: larnav_app::i18n::Tr,
-    c: &larnav_app::store::ReferenceCounts,
+    c: &larnav_app::records::ReferenceCounts,
 ) -> String {
     tr.fmt(
         "ref.counts",
@@ -343,7 +386,7 @@ pub fn reference_counts_text(
 }
 
 /// Kommuner grouped by län (both in Swedish order), for the kommun choice on forms.
-pub type KommunGroups = Vec<(String, Vec<larnav_app::store::KommunRecord>)>;
+pub type KommunGroups = Vec<(String, Vec<larnav_app::records::KommunRecord>)>;
 
 /// # Errors
 /// A store error.

@@ -3,23 +3,20 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, Path, State};
 use larnav_app::domain::Action;
 use larnav_app::needs::{NeedForm, NeedImport, need_template};
-use larnav_app::store::{NeedReport, Organisation};
+use larnav_app::records::{NeedReport, Organisation};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError, ImportProblem};
 
-use super::semaforen::download;
+use super::table_download;
 use super::{
-    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with, render,
-    shown_again,
+    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, read_upload,
+    redirect_with, render, shown_again,
 };
 use crate::ctx::Ctx;
 use crate::error::{ProblemLine, problem_lines};
-
-/// The largest need file accepted (bytes).
-pub const NEED_FILE_LIMIT: usize = 5 * 1024 * 1024;
 
 #[derive(Template)]
 #[template(path = "needs.html")]
@@ -56,11 +53,7 @@ enum Failed<'f> {
 
 async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>>) -> PageResult {
     let reports = app.need_reports(&ctx.actor, Some(org_id)).await?;
-    let org = app
-        .store
-        .get_organisation(org_id)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let org = app.organisation(&ctx.actor, org_id).await?;
     let can_report = ctx.actor.may(Action::ReportNeeds(org_id));
     let mut form = FormState::with_values(&[("difficulty", "3")]);
     let mut lines = Vec::new();
@@ -154,38 +147,14 @@ pub async fn create(
     }
 }
 
-/// Reads the uploaded file from a multipart form (the CSRF token travels in the query string,
-/// checked by the context middleware before this runs).
-pub async fn read_upload(mut multipart: Multipart, limit: usize) -> Result<Vec<u8>, AppError> {
-    let too_big = || AppError::invalid("file", "field.file_too_large");
-    let bad = |_: MultipartError| AppError::invalid("file", "field.file_required");
-    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            if bytes.len() + chunk.len() > limit {
-                return Err(too_big());
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() {
-            return Err(AppError::invalid("file", "field.file_required"));
-        }
-        return Ok(bytes);
-    }
-    Err(AppError::invalid("file", "field.file_required"))
-}
-
 pub async fn import(
     State(app): State<App>,
     ctx: Ctx,
     Path(org): Path<i64>,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> PageResult {
-    let result = match read_upload(multipart, NEED_FILE_LIMIT).await {
-        Ok(bytes) => app.import_needs(&ctx.actor, org, &bytes).await,
+    let result = match read_upload(&mut multipart, Upload::NeedFile).await {
+        Ok((_, bytes)) => app.import_needs(&ctx.actor, org, &bytes).await,
         Err(e) => Err(e),
     };
     match result {
@@ -227,7 +196,7 @@ pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> Pa
 
 pub async fn template(Path(format): Path<String>) -> PageResult {
     let (headers, rows) = need_template();
-    download("behovsrapporter-mall", &format, &headers, &rows)
+    table_download("behovsrapporter-mall", &format, &headers, &rows)
 }
 
 #[derive(Template)]
@@ -267,5 +236,5 @@ pub async fn export(State(app): State<App>, ctx: Ctx, Path(format): Path<String>
             ]
         })
         .collect();
-    download("behovsrapporter", &format, &headers, &rows)
+    table_download("behovsrapporter", &format, &headers, &rows)
 }

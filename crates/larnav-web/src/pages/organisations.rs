@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use larnav_app::accounts::Registration;
 use larnav_app::domain::{Action, OrganisationKind, Role};
 use larnav_app::organisations::{Acceptance, OrganisationForm};
-use larnav_app::store::{AuditEvent, Invitation, Member, MembershipRecord, Organisation};
+use larnav_app::records::{AuditEvent, Invitation, Member, MembershipRecord, Organisation};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 

@@ -4,11 +4,11 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
 use larnav_app::domain::reference::{SEQF_LEVELS, SeqfLevelInfo};
-use larnav_app::reference::{OccupationGroupView, ReferenceHits};
-use larnav_app::signals::OccupationSignals;
-use larnav_app::store::{
+use larnav_app::records::{
     KommunRecord, LanRecord, OccupationGroupRecord, ReferenceCounts, SignalSource, SunRecord,
 };
+use larnav_app::reference::{OccupationGroupView, ReferenceHits};
+use larnav_app::signals::OccupationSignals;
 use serde::Deserialize;
 
 use super::{Base, PageResult, render};

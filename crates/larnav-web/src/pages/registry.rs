@@ -7,11 +7,12 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use larnav_app::domain::network::CentreService;
+use larnav_app::records::{DocumentOwner, LanRecord, NetworkTheme};
 use larnav_app::registry::{
     ADOPTION_STATUSES, AdoptionForm, CentreFilter, CentreProfile, DAYS, KeyFigure, LanCentres,
     Link, MAX_KEY_FIGURES, MAX_LINKS, ModelForm, ModelQuery, ModelSearch, ModelView, ProfileForm,
 };
-use larnav_app::store::{DocumentOwner, LanRecord, NetworkTheme};
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
 use super::{
@@ -530,7 +531,7 @@ pub async fn upload_model_document(
     Path(id): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let result = match read_upload(&mut multipart, "document").await {
+    let result = match read_upload(&mut multipart, Upload::SharedDocument).await {
         Ok((name, bytes)) => {
             app.upload_network_document(&ctx.actor, DocumentOwner::Model(id), &name, &bytes)
                 .await

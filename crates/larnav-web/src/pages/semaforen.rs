@@ -3,16 +3,15 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
+use larnav_app::App;
 use larnav_app::domain::score::{Component, ComponentKind, Light, SeqfBand};
 use larnav_app::i18n::Tr;
+use larnav_app::records::{PublishedEntry, PublishedList};
 use larnav_app::semaforen::{Explanation, ShortageList, ShortageRow};
-use larnav_app::store::{PublishedEntry, PublishedList};
-use larnav_app::{App, AppError};
 use serde::Deserialize;
 
-use super::{Base, PageResult, render};
+use super::{Base, PageResult, render, table_download};
 use crate::charts::{self, Bar};
 use crate::ctx::Ctx;
 
@@ -433,51 +432,13 @@ pub fn published_rows(entries: &[PublishedEntry]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// A table as a CSV or XLSX download.
-pub fn download(name: &str, format: &str, headers: &[&str], rows: &[Vec<String>]) -> PageResult {
-    use larnav_app::ingest::tabular::{write_csv, write_xlsx};
-    let fail = |e: String| AppError::Internal(format!("export: {e}"));
-    let (bytes, mime) = match format {
-        "csv" => (
-            write_csv(headers, rows).map_err(|e| fail(e.to_string()))?,
-            "text/csv; charset=utf-8",
-        ),
-        "xlsx" => (
-            write_xlsx("Lärnav", headers, rows).map_err(|e| fail(e.to_string()))?,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        _ => return Err(AppError::NotFound.into()),
-    };
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{safe}.{format}\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
 pub async fn export(
     State(app): State<App>,
     ctx: Ctx,
     Path((area, format)): Path<(String, String)>,
 ) -> PageResult {
     let list = app.shortage_list(&ctx.actor, &area).await?;
-    download(
+    table_download(
         &format!("semaforen-{}", list.area.key),
         &format,
         &LIST_COLUMNS,
@@ -495,7 +456,7 @@ pub async fn export_gaps(
     let gaps: std::collections::HashSet<String> =
         list.gaps().map(|r| r.ssyk_code.clone()).collect();
     list.rows.retain(|r| gaps.contains(&r.ssyk_code));
-    download(
+    table_download(
         &format!("semaforen-luckor-{}", list.area.key),
         &format,
         &LIST_COLUMNS,
@@ -570,7 +531,7 @@ pub async fn published_export(
     Path((id, format)): Path<(i64, String)>,
 ) -> PageResult {
     let (list, entries) = app.published_list(&ctx.actor, id).await?;
-    download(
+    table_download(
         &format!(
             "prioriterade-bristyrken-{}-{}-v{}",
             list.area_key, list.year, list.version

@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::State;
 use larnav_app::App;
 use larnav_app::domain::Action;
+use larnav_app::records::SignalSource;
 use larnav_app::signals::SignalImport;
-use larnav_app::store::SignalSource;
 
 use super::{Base, PageResult, render};
 use crate::ctx::Ctx;

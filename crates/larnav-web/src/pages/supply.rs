@@ -4,7 +4,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
-use larnav_app::store::SupplyPlace;
+use larnav_app::records::SupplyPlace;
 use serde::Deserialize;
 
 use super::{Base, PageResult, redirect_with, render};

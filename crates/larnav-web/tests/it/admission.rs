@@ -7,7 +7,7 @@ use larnav_app::domain::{Actor, Role};
 use crate::helpers::{PASSWORD, TestApp, each_backend, location, wait_for_mail};
 
 async fn actor(t: &TestApp, user: i64) -> Actor {
-    let u = t.app.store.get_user(user).await.unwrap();
+    let u = t.app.store().get_user(user).await.unwrap();
     t.app.actor_for(&u).await.unwrap()
 }
 
@@ -39,7 +39,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let other = crate::catalogue::publish(&t.app, uni, &course("Vårdhygien")).await;
         let occasion_of = |offering: i64| {
             let app = t.app.clone();
-            async move { app.store.occasions(offering).await.unwrap()[0].id }
+            async move { app.store().occasions(offering).await.unwrap()[0].id }
         };
         let (pilot_occ, other_occ) = (occasion_of(pilot).await, occasion_of(other).await);
 
@@ -209,7 +209,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
         );
         let staff = t
             .app
-            .store
+            .store()
             .find_user_by_email("antagning@x.se")
             .await
             .unwrap()
@@ -276,7 +276,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let now = larnav_app::now();
         assert!(
             t.app
-                .store
+                .store()
                 .lock_run(round, now, now - chrono::Duration::minutes(10))
                 .await
                 .unwrap()
@@ -286,7 +286,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
             .await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("körs redan"));
-        t.app.store.unlock_run(round).await.unwrap();
+        t.app.store().unlock_run(round).await.unwrap();
 
         let r = t
             .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
@@ -335,7 +335,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let (mut unsent, mut counts) = (Vec::new(), Default::default());
         for _ in 0..100 {
             t.app.deliver_mail().await.unwrap();
-            (unsent, counts) = t.app.store.unsent_mails(100).await.unwrap();
+            (unsent, counts) = t.app.store().unsent_mails(100).await.unwrap();
             if unsent.iter().all(|m| m.attempts >= 1) {
                 break;
             }
@@ -360,7 +360,7 @@ async fn a_round_from_applications_to_promoted_reserves() {
         assert_eq!(counts.dead, 0);
         // The clock of an offer starts when its e-mail goes out: nothing expires meanwhile.
         let far = larnav_app::catalogue::today_in_sweden() + chrono::Duration::days(60);
-        assert_eq!(t.app.store.overdue_offers(far).await.unwrap(), []);
+        assert_eq!(t.app.store().overdue_offers(far).await.unwrap(), []);
         // The server is back; an administrator retries now: everyone is e-mailed exactly once.
         std::fs::remove_file(&outbox).unwrap();
         std::fs::create_dir(&outbox).unwrap();

@@ -1947,7 +1947,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
         t.grant(a, target, &[Role::Learner]).await;
         let flagged = t.create_user("flagged@x.se", "Flagged", false).await;
         let spare_token = {
-            let user = t.app.store.get_user(learner).await.unwrap();
+            let user = t.app.store().get_user(learner).await.unwrap();
             let caller = larnav_app::accounts::Caller {
                 actor: t.app.actor_for(&user).await.unwrap(),
                 user,
@@ -1956,7 +1956,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
         };
         let a_admin = t
             .app
-            .store
+            .store()
             .list_members(a)
             .await
             .unwrap()
@@ -1964,7 +1964,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             .find(|m| m.roles.contains(&Role::OrganisationAdmin))
             .unwrap();
         let caller = {
-            let user = t.app.store.get_user(a_admin.user_id).await.unwrap();
+            let user = t.app.store().get_user(a_admin.user_id).await.unwrap();
             larnav_app::accounts::Caller {
                 actor: t.app.actor_for(&user).await.unwrap(),
                 user,
@@ -1985,7 +1985,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
             let audit = larnav_store::AuditRecord::new(None, "area.create", "");
             areas[i] = t
                 .app
-                .store
+                .store()
                 .create_area(a, name, &["2184".to_string()], larnav_app::now(), &audit)
                 .await
                 .unwrap();
@@ -2120,7 +2120,7 @@ async fn every_endpoint_allows_exactly_the_roles_the_policy_names() {
         // Refusals of signed-in people are audited.
         let denied = t
             .app
-            .store
+            .store()
             .list_audit_events(larnav_store::AuditFilter {
                 limit: 500,
                 ..Default::default()
@@ -2208,7 +2208,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
     app.report_need(&system, a, &need).await.unwrap();
     app.report_need(&system, a, &need).await.unwrap();
     let needs: Vec<i64> = app
-        .store
+        .store()
         .list_need_reports(Some(a))
         .await
         .unwrap()
@@ -2235,13 +2235,13 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         places: 30,
         suggested_ssyk: Some("5321".into()),
     };
-    app.store
+    app.store()
         .replace_supply(&source, &[row], larnav_app::now(), &audit)
         .await
         .unwrap();
-    let supply = app.store.list_supply(None, true).await.unwrap()[0].id;
+    let supply = app.store().list_supply(None, true).await.unwrap()[0].id;
     let (ad_import, _) = app
-        .store
+        .store()
         .start_ad_import("test.jsonl", 0, None, larnav_app::now(), &audit)
         .await
         .unwrap();

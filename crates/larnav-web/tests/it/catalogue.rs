@@ -334,7 +334,7 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
         ] {
             assert!(html.contains(message), "{message}");
         }
-        assert!(t.app.store.offerings_of(org).await.unwrap().is_empty());
+        assert!(t.app.store().offerings_of(org).await.unwrap().is_empty());
 
         let r = t
             .post_form(
@@ -368,7 +368,7 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
         let html = r.text().await.unwrap();
         assert!(html.contains("Slutdatumet är före startdatumet"));
         assert!(html.contains("Antal platser ska vara ett heltal från 0 till 100 000"));
-        assert!(t.app.store.occasions(id).await.unwrap().is_empty());
+        assert!(t.app.store().occasions(id).await.unwrap().is_empty());
 
         // A session outside the occasion is refused, and a series that runs past the end too.
         let r = t
@@ -383,7 +383,7 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
             )
             .await;
         assert_eq!(r.status(), 303);
-        let occasion = t.app.store.occasions(id).await.unwrap()[0].id;
+        let occasion = t.app.store().occasions(id).await.unwrap()[0].id;
         for (date, repeat) in [("2030-04-02", "1"), ("2030-03-10", "6")] {
             let r = t
                 .post_form(
@@ -406,7 +406,7 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
         }
         assert!(
             t.app
-                .store
+                .store()
                 .offering_sessions(occasion)
                 .await
                 .unwrap()
@@ -469,7 +469,10 @@ async fn bad_input_gets_field_errors_and_changes_nothing() {
                 .unwrap()
                 .contains("Någon annan sparade utbildningen")
         );
-        assert_eq!(t.app.store.offering(id).await.unwrap().title, "Svetsning 1");
+        assert_eq!(
+            t.app.store().offering(id).await.unwrap().title,
+            "Svetsning 1"
+        );
 
         // Search input of every kind answers 200 with a page, never an error.
         let long = "a".repeat(10_000);
@@ -727,7 +730,7 @@ async fn search_finds_swedish_inflections_typos_and_abbreviations_in_the_real_ca
 
 #[tokio::test]
 async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
-    use larnav_app::ingest::tabular::write_xlsx;
+    use larnav_ingest::tabular::write_xlsx;
     use reqwest::multipart::{Form, Part};
     each_backend(|t| async move {
         let org = org_with_person(&t, "Lärcentrum", "learning_centre", "lc@x.se", &[Role::Coordinator]).await;
@@ -767,7 +770,7 @@ async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
         ] {
             assert!(html.contains(cells), "{cells}");
         }
-        assert!(t.app.store.offerings_of(org).await.unwrap().is_empty(), "all or nothing");
+        assert!(t.app.store().offerings_of(org).await.unwrap().is_empty(), "all or nothing");
 
         // The same list without mistakes, as XLSX: drafts, one with an occasion.
         let rows = [
@@ -779,7 +782,7 @@ async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
         let (status, html) = upload("lista.xlsx", write_xlsx("Lista", &headers, &rows).unwrap()).await;
         assert_eq!(status, 200, "{html}");
         assert!(html.contains("2 utkast är skapade"));
-        let offerings = t.app.store.offerings_of(org).await.unwrap();
+        let offerings = t.app.store().offerings_of(org).await.unwrap();
         assert_eq!(offerings.len(), 2);
         assert!(offerings.iter().all(|o| o.status.as_str() == "draft"));
 
@@ -796,7 +799,7 @@ async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
         let csv = r.bytes().await.unwrap().to_vec();
         let (status, html) = upload("export.csv", csv).await;
         assert_eq!(status, 200, "{html}");
-        assert_eq!(t.app.store.offerings_of(org).await.unwrap().len(), 4, "the export imports again");
+        assert_eq!(t.app.store().offerings_of(org).await.unwrap().len(), 4, "the export imports again");
         t
     })
     .await;

@@ -83,7 +83,7 @@ async fn plan_as(t: &TestApp, plan: i64, token: &str) -> (u16, Value) {
 
 async fn user_id(t: &TestApp, email: &str) -> i64 {
     t.app
-        .store
+        .store()
         .find_user_by_email(email)
         .await
         .unwrap()
@@ -912,7 +912,7 @@ async fn the_learner_exports_their_record_and_erases_their_account() {
         assert_eq!(status, 401);
         assert!(
             t.app
-                .store
+                .store()
                 .find_user_by_email("elev@x.se")
                 .await
                 .unwrap()
@@ -930,7 +930,7 @@ async fn the_learner_exports_their_record_and_erases_their_account() {
         assert!(view["community"]["comments"].as_array().unwrap().is_empty());
         let events = t
             .app
-            .store
+            .store()
             .list_audit_events(larnav_store::AuditFilter {
                 limit: 50,
                 ..Default::default()

@@ -90,7 +90,7 @@ pub fn new_client() -> Client {
 
 impl TestApp {
     pub async fn cleanup(mut self) {
-        self.app.store.close().await;
+        self.app.store().close().await;
         if let Some(db) = self.db.take() {
             db.cleanup().await;
         }
@@ -257,7 +257,7 @@ impl TestApp {
     pub async fn grant(&self, org: i64, user: i64, roles: &[Role]) {
         let audit = AuditRecord::new(None, "member.roles_change", "test");
         self.app
-            .store
+            .store()
             .set_member_roles(org, user, roles, now(), &audit)
             .await
             .unwrap();
@@ -265,7 +265,7 @@ impl TestApp {
 
     /// An API token for an existing user.
     pub async fn token_for(&self, user_id: i64) -> String {
-        let user = self.app.store.get_user(user_id).await.unwrap();
+        let user = self.app.store().get_user(user_id).await.unwrap();
         let caller = larnav_app::accounts::Caller {
             actor: self.app.actor_for(&user).await.unwrap(),
             user,
@@ -292,7 +292,7 @@ impl TestApp {
     pub async fn deliver_mail_to(&self, to: &str) {
         for _ in 0..100 {
             self.app.deliver_mail().await.unwrap();
-            let (unsent, _) = self.app.store.unsent_mails(1000).await.unwrap();
+            let (unsent, _) = self.app.store().unsent_mails(1000).await.unwrap();
             if !unsent
                 .iter()
                 .any(|m| (to.is_empty() || m.recipient == to) && m.status == "pending")
@@ -399,7 +399,7 @@ impl SecondInstance {
 
     pub async fn stop(self) {
         let _ = self.stop.send(());
-        self.app.store.close().await;
+        self.app.store().close().await;
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

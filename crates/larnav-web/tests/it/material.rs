@@ -134,7 +134,7 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         // Attachments: too big, a forbidden type, a mismatching extension; then an image.
         let attachments = format!("/materials/{id}/attachments");
         let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &[0u8; 64]].concat();
-        let limit = larnav_app::domain::admission::round::DOCUMENT_LIMIT;
+        let limit = larnav_app::uploads::Upload::SharedDocument.limit();
         let too_big = [b"%PDF-1.7 ".as_slice(), &vec![b'a'; limit]].concat();
         for (name, bytes) in [
             ("stor.pdf", too_big),
@@ -296,7 +296,7 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         // Everything was recorded: who did what and when.
         let actions: Vec<String> = t
             .app
-            .store
+            .store()
             .list_audit_events(larnav_store::AuditFilter {
                 limit: 100,
                 ..Default::default()

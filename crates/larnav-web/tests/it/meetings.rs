@@ -172,8 +172,8 @@ async fn a_programme_from_registration_to_evaluation() {
         assert_eq!(r.status(), 303);
         let (_, html) = t.get_text(&format!("/meetings/{id}")).await;
         assert!(html.contains("2 par"), "{html}");
-        let pairs = t.app.store.pairs(id).await.unwrap();
-        let people = t.app.store.participants(id).await.unwrap();
+        let pairs = t.app.store().pairs(id).await.unwrap();
+        let people = t.app.store().participants(id).await.unwrap();
         let name = |pid: i64| people.iter().find(|p| p.id == pid).unwrap().name.clone();
         let mut named: Vec<(String, String)> = pairs
             .iter()
@@ -197,7 +197,7 @@ async fn a_programme_from_registration_to_evaluation() {
             .await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("samma sektor"));
-        assert_eq!(t.app.store.pairs(id).await.unwrap().len(), 2);
+        assert_eq!(t.app.store().pairs(id).await.unwrap().len(), 2);
 
         // Publish: everyone is told their partner; pairs are frozen until reopened.
         assert_eq!(

@@ -156,7 +156,7 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
             offer(&lulea_b, id, arvika, &formats, "3").await.status(),
             403
         );
-        let offers = t.app.store.mentorship_offers(id).await.unwrap();
+        let offers = t.app.store().mentorship_offers(id).await.unwrap();
         let falkenberg_offer = offers
             .iter()
             .find(|o| o.organisation_id == falkenberg)
@@ -216,7 +216,7 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
                 .status(),
             303
         );
-        let pairs = t.app.store.mentorship_pairs(id).await.unwrap();
+        let pairs = t.app.store().mentorship_pairs(id).await.unwrap();
         assert_eq!(pairs.len(), 1);
         assert_eq!((pairs[0].member_id, pairs[0].model_id), (lulea, falkenberg));
         let (_, html) = nora.get_text(&format!("/mentorship/{id}")).await;
@@ -224,7 +224,7 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
         // Pairing Arvika with the full model by hand is refused.
         let arvika_application = t
             .app
-            .store
+            .store()
             .mentorship_applications(id)
             .await
             .unwrap()
@@ -285,7 +285,7 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
         );
         let audit = t
             .app
-            .store
+            .store()
             .list_audit_events(larnav_store::AuditFilter {
                 organisation_id: Some(association),
                 limit: 100,

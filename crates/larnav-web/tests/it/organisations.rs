@@ -84,7 +84,7 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
         // a member, not to themselves, not by invitation.
         let admin_view = invitee.another_browser();
         admin_view.login("admin@lc.se", PASSWORD).await;
-        let members = admin_view.app.store.list_members(org).await.unwrap();
+        let members = admin_view.app.store().list_members(org).await.unwrap();
         let find = |email: &str| members.iter().find(|m| m.email == email).unwrap().user_id;
         let (new_member, admin) = (find("ny.person@example.se"), find("admin@lc.se"));
         for (who, roles) in [
@@ -125,7 +125,7 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
         )
         .await;
         assert_eq!(status, 422, "nor through the API");
-        let unchanged = admin_view.app.store.list_members(org).await.unwrap();
+        let unchanged = admin_view.app.store().list_members(org).await.unwrap();
         assert!(unchanged.iter().all(|m| !m.roles.contains(&Role::Analyst)));
         // A platform administrator grants it.
         let platform = admin_view
@@ -141,7 +141,7 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
         )
         .await;
         assert_eq!(status, 204);
-        let members = admin_view.app.store.list_members(org).await.unwrap();
+        let members = admin_view.app.store().list_members(org).await.unwrap();
         let m = members.iter().find(|m| m.user_id == new_member).unwrap();
         assert_eq!(m.roles, [Role::Coordinator, Role::Analyst]);
         // The admin may still change the member's other roles, keeping the analyst role.
@@ -192,7 +192,7 @@ async fn the_last_organisation_admin_cannot_be_removed() {
                 .unwrap()
                 .contains("Organisationen måste ha minst en administratör")
         );
-        assert_eq!(t.app.store.list_members(org).await.unwrap().len(), 1);
+        assert_eq!(t.app.store().list_members(org).await.unwrap().len(), 1);
         t
     })
     .await;
@@ -228,7 +228,7 @@ async fn an_invitation_for_another_address_cannot_be_accepted_by_a_signed_in_per
         );
         let r = other.post_form(&link, &[]).await;
         assert_eq!(r.status(), 409);
-        assert_eq!(other.app.store.list_members(org).await.unwrap().len(), 1);
+        assert_eq!(other.app.store().list_members(org).await.unwrap().len(), 1);
         other
     })
     .await;
@@ -272,7 +272,7 @@ async fn organisation_details_are_validated_field_by_field_in_swedish() {
         assert!(html.contains("En kommunkod har fyra siffror"));
         assert!(
             t.app
-                .store
+                .store()
                 .list_organisations(None, 10, 0)
                 .await
                 .unwrap()
@@ -358,7 +358,7 @@ async fn someone_with_an_account_logs_in_from_the_invitation_and_accepts_it() {
         );
         let r = invitee.post_form(&link, &[]).await;
         assert_eq!(r.status(), 303);
-        let members = invitee.app.store.list_members(org).await.unwrap();
+        let members = invitee.app.store().list_members(org).await.unwrap();
         assert!(
             members
                 .iter()
@@ -395,7 +395,7 @@ async fn a_platform_admin_disables_an_account_but_cannot_lock_themselves_out() {
                 .unwrap()
                 .contains("Du kan inte ta bort din egen")
         );
-        assert!(t.app.store.get_user(admin).await.unwrap().platform_admin);
+        assert!(t.app.store().get_user(admin).await.unwrap().platform_admin);
         t
     })
     .await;

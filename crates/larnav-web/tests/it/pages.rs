@@ -205,7 +205,7 @@ async fn two_instances_on_one_database_share_sessions_and_csrf_secrets() {
             "instance 0 knows the session instance 1 created"
         );
         for (_, app, dir) in servers {
-            app.store.close().await;
+            app.store().close().await;
             let _ = std::fs::remove_dir_all(dir);
         }
         db.cleanup().await;

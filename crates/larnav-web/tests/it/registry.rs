@@ -250,7 +250,7 @@ async fn profiles_and_working_models_through_the_pages() {
         assert_eq!(titles(&html, "models"), ["Korta kurser för permitterade"]);
         let audit = t
             .app
-            .store
+            .store()
             .list_audit_events(larnav_store::AuditFilter {
                 organisation_id: Some(hud),
                 limit: 100,

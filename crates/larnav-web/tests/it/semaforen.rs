@@ -2,7 +2,7 @@
 //! real data, exports, and the streamed job-ad import.
 
 use larnav_app::domain::{Actor, Role};
-use larnav_app::ingest::tabular::{read_table, write_xlsx};
+use larnav_ingest::tabular::{read_table, write_xlsx};
 use reqwest::multipart::{Form, Part};
 use serde_json::Value;
 
@@ -68,7 +68,7 @@ async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
             )
             .await;
         assert_eq!(r.status(), 303);
-        assert_eq!(t.app.store.list_need_reports(Some(org)).await.unwrap().len(), 1);
+        assert_eq!(t.app.store().list_need_reports(Some(org)).await.unwrap().len(), 1);
 
         // Windows-1252 with semicolons, as Excel saves it; line 3 has two problems: nothing is kept.
         let mut csv = b"arbetsgivare;ssyk;kommun;behov_nu;behov_inom_1_ar;behov_inom_3_ar;svarighet;kommentar\n".to_vec();
@@ -79,7 +79,7 @@ async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
         assert!(html.contains("Filen importerades inte"));
         assert!(html.contains("<td>3</td><td><code>ssyk</code></td><td>9999</td>"), "line, column and value");
         assert!(html.contains("<code>behov_nu</code></td><td>-1</td>"));
-        assert_eq!(t.app.store.list_need_reports(Some(org)).await.unwrap().len(), 1);
+        assert_eq!(t.app.store().list_need_reports(Some(org)).await.unwrap().len(), 1);
 
         // The same rows corrected, as XLSX: both stored, the kommun found by its name.
         let rows = vec![
@@ -110,7 +110,7 @@ async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
         assert!(html.contains("Arbetsboken är för stor"), "{html}");
         assert!(html.contains("XFD1048576"));
         assert_eq!(t.get("/healthz").await.status(), 200);
-        let reports = t.app.store.list_need_reports(Some(org)).await.unwrap();
+        let reports = t.app.store().list_need_reports(Some(org)).await.unwrap();
         assert_eq!(reports.len(), 3);
         assert!(reports.iter().all(|r| r.on_behalf), "filed by a broker");
         assert!(reports.iter().any(|r| r.kommun_code == "2184" && r.employer_name == "Vård AB"));
@@ -310,7 +310,7 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
     each_backend(|t| async move {
         signed_in(&t, "region", Role::Analyst).await;
         let mut text = Vec::new();
-        larnav_app::ingest::ads::write_sample_ads(
+        larnav_ingest::ads::write_sample_ads(
             &mut text,
             3000,
             1,
@@ -372,7 +372,7 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
         );
         let months: i64 = t
             .app
-            .store
+            .store()
             .ad_year_rows()
             .await
             .unwrap()
@@ -388,7 +388,7 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
         // A wrong file is withdrawn: exactly its ads stop counting, and it can come back.
         let sum = async || -> i64 {
             t.app
-                .store
+                .store()
                 .ad_year_rows()
                 .await
                 .unwrap()

@@ -1,4 +1,6 @@
-//! `larnav bench ads`, `scores`, `search` and `admission`: the figures in docs/benchmarks.md.
+//! The figures in docs/benchmarks.md, printed by `larnav bench ads`, `scores`, `search`,
+//! `admission`, `meetings` and `publish`. Each measures one engine directly (the ads parser,
+//! the scores, the search index, the admission solver, the meeting pairing, the store).
 
 use std::collections::HashSet;
 use std::io::BufWriter;
@@ -185,8 +187,8 @@ pub fn scores(runs: u32) {
 /// catalogue's texts (each real offering repeated with other kommuner, providers, levels and
 /// start months, as the same course is given in many places), then times a query mix.
 pub fn search(n: usize, queries: usize) -> Result<()> {
-    use larnav_app::search_index::{Facet, OfferingDoc, SearchIndex, SearchRequest, Sort};
     use larnav_domain::catalogue::{Format, OfferingKind};
+    use larnav_search::{Facet, OfferingDoc, SearchIndex, SearchRequest, Sort};
     let reference = larnav_ingest::reference::load_embedded().context("reference data")?;
     let by_name = reference
         .kommuner
@@ -228,7 +230,7 @@ pub fn search(n: usize, queries: usize) -> Result<()> {
     let dir = std::env::temp_dir().join(format!("larnav-bench-search-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let index = SearchIndex::open(&dir)?;
-    let cursor = larnav_app::search_index::Cursor {
+    let cursor = larnav_search::Cursor {
         database: "bench".into(),
         change: 1,
     };
@@ -581,10 +583,8 @@ pub fn meetings(participants: usize, each: usize, runs: u32) {
 /// choice, the engine, write every outcome and the cut-offs) and publish (an offer per admitted
 /// applicant). One place per applicant: a round has one credit rule for everyone.
 pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Result<()> {
-    use larnav_app::store::Backend;
-    use larnav_app::store::testing::{
-        FillApplication, FillOccasion, TEST_DATABASE_ENV, TestDatabase,
-    };
+    use larnav_store::Backend;
+    use larnav_store::testing::{FillApplication, FillOccasion, TEST_DATABASE_ENV, TestDatabase};
     let backend = if postgres {
         anyhow::ensure!(
             std::env::var(TEST_DATABASE_ENV).is_ok_and(|v| !v.is_empty()),
