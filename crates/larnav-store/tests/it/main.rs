@@ -8,6 +8,7 @@ mod catalogue;
 mod development;
 mod durability;
 mod meetings;
+mod mentorship;
 mod organisations;
 mod reference;
 mod schema;

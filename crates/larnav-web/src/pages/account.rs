@@ -7,7 +7,9 @@ use larnav_app::records::{ApiToken, MembershipRecord};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{
+    Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again, submitted,
+};
 use crate::ctx::Ctx;
 
 #[derive(Template)]
@@ -135,14 +137,12 @@ pub async fn change_password(
             ctx.session_token.as_deref(),
         )
         .await;
-    match result {
-        Ok(()) => Ok(redirect_with(&app, "/account", "account.password_changed")),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            account_page(&app, &ctx, Failed::Password(&e), None).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        result,
+        |()| redirect_with(&app, "/account", "account.password_changed"),
+        async |e| account_page(&app, &ctx, Failed::Password(e), None).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]

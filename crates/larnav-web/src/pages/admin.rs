@@ -11,7 +11,7 @@ use larnav_app::{App, AppError};
 use serde::Deserialize;
 
 use super::organisations::{AUDIT_PAGE, AuditPage, AuditQuery, kind_key};
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{Base, FormState, PageResult, redirect_with, render, submitted};
 use crate::ctx::Ctx;
 
 const PAGE: i64 = 50;
@@ -88,28 +88,31 @@ pub async fn create_organisation(
     ctx: Ctx,
     Form(f): Form<OrganisationForm>,
 ) -> PageResult {
-    match app.create_organisation(&ctx.actor, &f).await {
-        Ok(org) => Ok(redirect_with(
-            &app,
-            &format!("/organisations/{}", org.id),
-            "admin.organisation_created",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.create_organisation(&ctx.actor, &f).await,
+        |org| {
+            redirect_with(
+                &app,
+                &format!("/organisations/{}", org.id),
+                "admin.organisation_created",
+            )
+        },
+        async |e| {
             let values = [
                 ("name", f.name.as_str()),
                 ("kind", f.kind.as_str()),
                 ("organisation_number", f.organisation_number.as_str()),
                 ("kommun_code", f.kommun_code.as_str()),
             ];
-            let form = FormState::failed(&ctx, &e, &values);
+            let form = FormState::failed(&ctx, e, &values);
             let q = ListQuery {
                 q: String::new(),
                 page: 0,
             };
-            shown_again(&e, organisations_page(&app, &ctx, &q, form).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            organisations_page(&app, &ctx, &q, form).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -155,25 +158,24 @@ pub async fn set_flags(
     Path(id): Path<i64>,
     Form(f): Form<FlagsForm>,
 ) -> PageResult {
-    match app
-        .set_user_flags(
+    submitted(
+        app.set_user_flags(
             ctx.caller()?,
             id,
             f.platform_admin.is_some(),
             f.disabled.is_some(),
         )
-        .await
-    {
-        Ok(()) => Ok(redirect_with(&app, "/admin/users", "admin.flags_saved")),
-        Err(e) if is_form_error(&e) => {
+        .await,
+        |()| redirect_with(&app, "/admin/users", "admin.flags_saved"),
+        async |e| {
             let q = ListQuery {
                 q: String::new(),
                 page: 0,
             };
-            shown_again(&e, users_page(&app, &ctx, &q, Some(&e)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            users_page(&app, &ctx, &q, Some(e)).await
+        },
+    )
+    .await
 }
 
 pub async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) -> PageResult {

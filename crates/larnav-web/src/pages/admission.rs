@@ -16,7 +16,7 @@ use larnav_app::{App, AppError};
 use std::collections::HashMap;
 
 use super::catalogue::parse_form;
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, submitted};
 use crate::ctx::Ctx;
 
 /// Text helpers shared by the admission templates.
@@ -318,17 +318,12 @@ pub async fn create_round(
     body: Bytes,
 ) -> PageResult {
     let form: RoundForm = parse_form(&body);
-    match app.create_round(&ctx.actor, org, &form).await {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}"),
-            "admission.round_created",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, rounds_page(&app, &ctx, org, Some((&e, &form))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_round(&ctx.actor, org, &form).await,
+        |id| redirect_with(&app, &format!("/rounds/{id}"), "admission.round_created"),
+        async |e| rounds_page(&app, &ctx, org, Some((e, &form))).await,
+    )
+    .await
 }
 
 enum Failed<'a> {
@@ -398,18 +393,12 @@ pub async fn update_round(
     body: Bytes,
 ) -> PageResult {
     let form: RoundForm = parse_form(&body);
-    match app.update_round(&ctx.actor, id, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}"),
-            "admission.round_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            round_page(&app, &ctx, id, Failed::Settings(&e, &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.update_round(&ctx.actor, id, &form).await,
+        |()| redirect_with(&app, &format!("/rounds/{id}"), "admission.round_saved"),
+        async |e| round_page(&app, &ctx, id, Failed::Settings(e, &form)).await,
+    )
+    .await
 }
 
 pub async fn set_occasion(
@@ -419,48 +408,50 @@ pub async fn set_occasion(
     body: Bytes,
 ) -> PageResult {
     let form: RoundOccasionForm = parse_form(&body);
-    match app.set_round_occasion(&ctx.actor, id, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}#occasions"),
-            "admission.occasion_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            round_page(&app, &ctx, id, Failed::Occasion(&e, &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.set_round_occasion(&ctx.actor, id, &form).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}#occasions"),
+                "admission.occasion_saved",
+            )
+        },
+        async |e| round_page(&app, &ctx, id, Failed::Occasion(e, &form)).await,
+    )
+    .await
 }
 
 pub async fn run(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>, body: Bytes) -> PageResult {
     let seed: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let seed = seed.get("seed").and_then(|s| s.trim().parse::<u64>().ok());
-    match app.run_round(&ctx.actor, id, seed).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/results"),
-            "admission.round_ran",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, round_page(&app, &ctx, id, Failed::Action(&e)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.run_round(&ctx.actor, id, seed).await,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/results"),
+                "admission.round_ran",
+            )
+        },
+        async |e| round_page(&app, &ctx, id, Failed::Action(e)).await,
+    )
+    .await
 }
 
 pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
-    match app.publish_round(&ctx.actor, id).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/results"),
-            "admission.round_published_ok",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, round_page(&app, &ctx, id, Failed::Action(&e)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.publish_round(&ctx.actor, id).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/results"),
+                "admission.round_published_ok",
+            )
+        },
+        async |e| round_page(&app, &ctx, id, Failed::Action(e)).await,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -542,24 +533,24 @@ pub async fn decide(
     body: Bytes,
 ) -> PageResult {
     let form: DecisionForm = parse_form(&body);
-    match app.decide_choice(&ctx.actor, id, choice, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/queue#choice-{choice}"),
-            "admission.decided",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.decide_choice(&ctx.actor, id, choice, &form).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/queue#choice-{choice}"),
+                "admission.decided",
+            )
+        },
+        async |e| {
             let q = QueueQuery {
                 eligibility: String::new(),
                 choice: Some(choice),
             };
-            shown_again(
-                &e,
-                queue_page(&app, &ctx, id, &q, Some((&e, &form)), None).await,
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
+            queue_page(&app, &ctx, id, &q, Some((e, &form)), None).await
+        },
+    )
+    .await
 }
 
 pub async fn decide_many(
@@ -583,21 +574,24 @@ pub async fn decide_many(
         Some(e) => app.decide_choices(&ctx.actor, id, &ids, e).await,
         None => Err(AppError::invalid("eligibility", "field.choice_invalid")),
     };
-    match result {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/queue?eligibility={filter}"),
-            "admission.decided",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/queue?eligibility={filter}"),
+                "admission.decided",
+            )
+        },
+        async |e| {
             let q = QueueQuery {
-                eligibility: filter,
+                eligibility: filter.clone(),
                 choice: None,
             };
-            shown_again(&e, queue_page(&app, &ctx, id, &q, None, Some(&e)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            queue_page(&app, &ctx, id, &q, None, Some(e)).await
+        },
+    )
+    .await
 }
 
 async fn results_page(
@@ -667,18 +661,18 @@ pub async fn reply_for(
 ) -> PageResult {
     let answer: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let accept = answer.get("answer").map(String::as_str) == Some("accept");
-    match app.reply_for(&ctx.actor, id, choice, accept).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/results"),
-            "admission.reply_recorded",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            results_page(&app, &ctx, id, &HashMap::new(), Some(&e)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.reply_for(&ctx.actor, id, choice, accept).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/results"),
+                "admission.reply_recorded",
+            )
+        },
+        async |e| results_page(&app, &ctx, id, &HashMap::new(), Some(e)).await,
+    )
+    .await
 }
 
 pub async fn add_seats(
@@ -696,18 +690,18 @@ pub async fn add_seats(
         .get("add")
         .and_then(|v| v.trim().parse::<i64>().ok())
         .unwrap_or(0);
-    match app.add_seats(&ctx.actor, id, occasion, seats).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/rounds/{id}/results"),
-            "admission.seats_added",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            results_page(&app, &ctx, id, &HashMap::new(), Some(&e)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.add_seats(&ctx.actor, id, occasion, seats).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/rounds/{id}/results"),
+                "admission.seats_added",
+            )
+        },
+        async |e| results_page(&app, &ctx, id, &HashMap::new(), Some(e)).await,
+    )
+    .await
 }
 
 pub async fn export(
@@ -791,18 +785,12 @@ pub async fn apply(
         .iter()
         .filter_map(|(_, v)| v.parse::<i64>().ok())
         .collect();
-    match app.apply(&ctx.actor, id, &occasions).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/admission/{id}"),
-            "admission.applied",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            application_page(&app, &ctx, id, Some((&e, &pairs)), None).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.apply(&ctx.actor, id, &occasions).await,
+        |_| redirect_with(&app, &format!("/admission/{id}"), "admission.applied"),
+        async |e| application_page(&app, &ctx, id, Some((e, &pairs)), None).await,
+    )
+    .await
 }
 
 pub async fn upload(
@@ -815,17 +803,18 @@ pub async fn upload(
         Ok((name, bytes)) => app.upload_document(&ctx.actor, id, &name, &bytes).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/admission/{id}#documents"),
-            "admission.document_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, application_page(&app, &ctx, id, None, Some(&e)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        result,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/admission/{id}#documents"),
+                "admission.document_saved",
+            )
+        },
+        async |e| application_page(&app, &ctx, id, None, Some(e)).await,
+    )
+    .await
 }
 
 pub async fn document(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -841,20 +830,20 @@ pub async fn reply(
 ) -> PageResult {
     let answer: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
     let accept = answer.get("answer").map(String::as_str) == Some("accept");
-    match app.reply(&ctx.actor, choice, accept).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/admission/{id}"),
-            if accept {
-                "admission.accepted"
-            } else {
-                "admission.declined"
-            },
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            application_page(&app, &ctx, id, Some((&e, &[])), None).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.reply(&ctx.actor, choice, accept).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/admission/{id}"),
+                if accept {
+                    "admission.accepted"
+                } else {
+                    "admission.declined"
+                },
+            )
+        },
+        async |e| application_page(&app, &ctx, id, Some((e, &[])), None).await,
+    )
+    .await
 }

@@ -9,8 +9,7 @@ use larnav_app::records::{Area, KommunRecord, Organisation};
 use larnav_app::{App, AppError};
 
 use super::{
-    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with, render,
-    shown_again,
+    Base, FormState, KommunGroups, PageResult, kommun_groups, redirect_with, render, submitted,
 };
 use crate::ctx::Ctx;
 
@@ -96,17 +95,12 @@ pub async fn create(
     body: Bytes,
 ) -> PageResult {
     let form = read_form(&body);
-    match app.create_area(&ctx.actor, org, &form).await {
-        Ok(area) => Ok(redirect_with(
-            &app,
-            &format!("/areas/{}", area.id),
-            "areas.created",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, areas_page(&app, &ctx, org, Some((&e, &form))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_area(&ctx.actor, org, &form).await,
+        |area| redirect_with(&app, &format!("/areas/{}", area.id), "areas.created"),
+        async |e| areas_page(&app, &ctx, org, Some((e, &form))).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -168,17 +162,12 @@ pub async fn update(
     body: Bytes,
 ) -> PageResult {
     let form = read_form(&body);
-    match app.update_area(&ctx.actor, id, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/areas/{id}"),
-            "areas.updated",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, area_page(&app, &ctx, id, Some((&e, &form))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.update_area(&ctx.actor, id, &form).await,
+        |_| redirect_with(&app, &format!("/areas/{id}"), "areas.updated"),
+        async |e| area_page(&app, &ctx, id, Some((e, &form))).await,
+    )
+    .await
 }
 
 pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

@@ -23,7 +23,7 @@ use serde::de::DeserializeOwned;
 
 use super::{
     Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, redirect_with, render,
-    shown_again,
+    shown_again, submitted,
 };
 use crate::ctx::Ctx;
 
@@ -430,18 +430,18 @@ pub async fn add_occasion(
     body: Bytes,
 ) -> PageResult {
     let form: OccasionForm = parse_form(&body);
-    match app.save_occasion(&ctx.actor, id, None, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/catalogue/{id}#occasions"),
-            "catalogue.occasion_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            offering_page(&app, &ctx, id, Some((&e, Some(&form), None))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.save_occasion(&ctx.actor, id, None, &form).await,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/catalogue/{id}#occasions"),
+                "catalogue.occasion_saved",
+            )
+        },
+        async |e| offering_page(&app, &ctx, id, Some((e, Some(&form), None))).await,
+    )
+    .await
 }
 
 pub async fn delete_occasion(
@@ -449,18 +449,18 @@ pub async fn delete_occasion(
     ctx: Ctx,
     Path((id, occasion)): Path<(i64, i64)>,
 ) -> PageResult {
-    match app.delete_occasion(&ctx.actor, id, occasion).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/catalogue/{id}#occasions"),
-            "catalogue.occasion_deleted",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            offering_page(&app, &ctx, id, Some((&e, None, None))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.delete_occasion(&ctx.actor, id, occasion).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/catalogue/{id}#occasions"),
+                "catalogue.occasion_deleted",
+            )
+        },
+        async |e| offering_page(&app, &ctx, id, Some((e, None, None))).await,
+    )
+    .await
 }
 
 pub async fn add_sessions(
@@ -470,18 +470,18 @@ pub async fn add_sessions(
     body: Bytes,
 ) -> PageResult {
     let form: SessionForm = parse_form(&body);
-    match app.add_sessions(&ctx.actor, occasion, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/catalogue/{id}#occasion-{occasion}"),
-            "catalogue.sessions_added",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            offering_page(&app, &ctx, id, Some((&e, None, Some((occasion, &form))))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.add_sessions(&ctx.actor, occasion, &form).await,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/catalogue/{id}#occasion-{occasion}"),
+                "catalogue.sessions_added",
+            )
+        },
+        async |e| offering_page(&app, &ctx, id, Some((e, None, Some((occasion, &form))))).await,
+    )
+    .await
 }
 
 pub async fn delete_session(
@@ -519,18 +519,18 @@ pub async fn set_staffing(
         Ok(t) => app.set_staffing(&ctx.actor, occasion, t, &hours).await,
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/catalogue/{id}#occasion-{occasion}"),
-            "catalogue.staffing_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            offering_page(&app, &ctx, id, Some((&e, None, None))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        result,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/catalogue/{id}#occasion-{occasion}"),
+                "catalogue.staffing_saved",
+            )
+        },
+        async |e| offering_page(&app, &ctx, id, Some((e, None, None))).await,
+    )
+    .await
 }
 
 pub async fn move_status(
@@ -703,21 +703,13 @@ pub async fn create(
     let copied_from = form_urlencoded::parse(&body)
         .find(|(k, _)| k == "copied_from")
         .and_then(|(_, v)| v.parse::<i64>().ok());
-    match app
-        .create_offering(&ctx.actor, org, &form, copied_from)
-        .await
-    {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/catalogue/{id}"),
-            "catalogue.created",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            form_page(&app, &ctx, org, None, form_state(&ctx, Some(&e), &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_offering(&ctx.actor, org, &form, copied_from)
+            .await,
+        |id| redirect_with(&app, &format!("/catalogue/{id}"), "catalogue.created"),
+        async |e| form_page(&app, &ctx, org, None, form_state(&ctx, Some(e), &form)).await,
+    )
+    .await
 }
 
 pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -982,16 +974,16 @@ pub async fn create_teacher(
     body: Bytes,
 ) -> PageResult {
     let form: TeacherForm = parse_form(&body);
-    match app.create_teacher(&ctx.actor, org, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/organisations/{org}/offerings#teachers"),
-            "catalogue.teacher_added",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            workspace_page(&app, &ctx, org, WorkspaceNotice::Teacher(&e, &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_teacher(&ctx.actor, org, &form).await,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/organisations/{org}/offerings#teachers"),
+                "catalogue.teacher_added",
+            )
+        },
+        async |e| workspace_page(&app, &ctx, org, WorkspaceNotice::Teacher(e, &form)).await,
+    )
+    .await
 }

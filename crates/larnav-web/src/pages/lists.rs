@@ -12,9 +12,7 @@ use larnav_app::{App, AppError};
 
 use super::semaforen::{LIST_COLUMNS, light_label, list_rows, supply_chart, top_chart};
 use super::table_download;
-use super::{
-    Base, FormState, PageResult, field, fields, is_form_error, redirect_with, render, shown_again,
-};
+use super::{Base, FormState, PageResult, field, fields, redirect_with, render, submitted};
 use crate::ctx::Ctx;
 
 #[derive(Template)]
@@ -80,17 +78,12 @@ pub async fn create(
         year: field(&f, "year").into(),
         title: field(&f, "title").into(),
     };
-    match app.create_priority_list(&ctx.actor, org, &form).await {
-        Ok(list) => Ok(redirect_with(
-            &app,
-            &format!("/lists/{}", list.id),
-            "lists.created",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, lists_page(&app, &ctx, org, Some((&e, &form))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_priority_list(&ctx.actor, org, &form).await,
+        |list| redirect_with(&app, &format!("/lists/{}", list.id), "lists.created"),
+        async |e| lists_page(&app, &ctx, org, Some((e, &form))).await,
+    )
+    .await
 }
 
 #[derive(Template)]
@@ -233,22 +226,18 @@ pub async fn update(
         supply: weight(&f, "supply"),
         supply_target: weight(&f, "supply_target"),
     };
-    match app
-        .update_priority_list(&ctx.actor, id, field(&f, "title"), &weights)
-        .await
-    {
-        Ok(()) => Ok(redirect_with(&app, &format!("/lists/{id}"), "lists.saved")),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.update_priority_list(&ctx.actor, id, field(&f, "title"), &weights)
+            .await,
+        |()| redirect_with(&app, &format!("/lists/{id}"), "lists.saved"),
+        async |e| {
             let values: Vec<(&str, &str)> =
                 f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let form = FormState::failed(&ctx, &e, &values);
-            shown_again(
-                &e,
-                list_page(&app, &ctx, id, form, FormState::default()).await,
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
+            let form = FormState::failed(&ctx, e, &values);
+            list_page(&app, &ctx, id, form, FormState::default()).await
+        },
+    )
+    .await
 }
 
 pub async fn set_override(
@@ -264,23 +253,17 @@ pub async fn set_override(
         band: field(&f, "band").into(),
         reason: field(&f, "reason").into(),
     };
-    match app.set_priority_override(&ctx.actor, id, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/lists/{id}"),
-            "lists.override_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.set_priority_override(&ctx.actor, id, &form).await,
+        |()| redirect_with(&app, &format!("/lists/{id}"), "lists.override_saved"),
+        async |e| {
             let values: Vec<(&str, &str)> =
                 f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let form = FormState::failed(&ctx, &e, &values);
-            shown_again(
-                &e,
-                list_page(&app, &ctx, id, FormState::default(), form).await,
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
+            let form = FormState::failed(&ctx, e, &values);
+            list_page(&app, &ctx, id, FormState::default(), form).await
+        },
+    )
+    .await
 }
 
 pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use super::{
     Base, Failed, FormState, PageResult, all, field, fields, is_form_error, read_upload,
-    redirect_with, render, shown_again, state,
+    redirect_with, render, shown_again, state, submitted,
 };
 use crate::ctx::Ctx;
 
@@ -293,17 +293,12 @@ pub async fn new_material(State(app): State<App>, ctx: Ctx) -> PageResult {
 
 pub async fn create_material(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let form = material_form(&fields(&body));
-    match app.create_material(&ctx.actor, &form).await {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/materials/{id}"),
-            "material.saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, form_page(&app, &ctx, None, Some((form, &e))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.create_material(&ctx.actor, &form).await,
+        |id| redirect_with(&app, &format!("/materials/{id}"), "material.saved"),
+        async |e| form_page(&app, &ctx, None, Some((form, e))).await,
+    )
+    .await
 }
 
 pub async fn edit_material(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -317,17 +312,12 @@ pub async fn save_material(
     body: Bytes,
 ) -> PageResult {
     let form = material_form(&fields(&body));
-    match app.save_material(&ctx.actor, id, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/materials/{id}"),
-            "material.saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, form_page(&app, &ctx, Some(id), Some((form, &e))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.save_material(&ctx.actor, id, &form).await,
+        |_| redirect_with(&app, &format!("/materials/{id}"), "material.saved"),
+        async |e| form_page(&app, &ctx, Some(id), Some((form, e))).await,
+    )
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,7 +15,7 @@ use larnav_app::records::MeetingProgramme;
 use larnav_app::{App, AppError};
 
 use super::catalogue::parse_form;
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{Base, FormState, PageResult, redirect_with, render, submitted};
 use crate::ctx::Ctx;
 
 /// Status and sector labels shared by the templates.
@@ -196,17 +196,12 @@ pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult
         Ok(o) => app.open_programme(&ctx.actor, o, &form).await,
         Err(_) => Err(AppError::invalid("organisation_id", "field.choice_invalid")),
     };
-    match result {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/meetings/{id}"),
-            "meetings.opened",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, list_page(&app, &ctx, Some((&e, &form, &org))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        result,
+        |id| redirect_with(&app, &format!("/meetings/{id}"), "meetings.opened"),
+        async |e| list_page(&app, &ctx, Some((e, &form, &org))).await,
+    )
+    .await
 }
 
 enum Failed<'a> {
@@ -287,18 +282,12 @@ pub async fn register(
             _ => {}
         }
     }
-    match app.register_for_meetings(&ctx.actor, id, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/meetings/{id}"),
-            "meetings.registered",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            programme_page(&app, &ctx, id, Failed::Registration(&e, &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.register_for_meetings(&ctx.actor, id, &form).await,
+        |_| redirect_with(&app, &format!("/meetings/{id}"), "meetings.registered"),
+        async |e| programme_page(&app, &ctx, id, Failed::Registration(e, &form)).await,
+    )
+    .await
 }
 
 /// Runs an organiser's action and comes back to the programme with a message, or shows the
@@ -311,22 +300,19 @@ async fn organiser_action(
     pairing: bool,
     result: Result<(), AppError>,
 ) -> PageResult {
-    match result {
-        Ok(()) => Ok(redirect_with(
-            app,
-            &format!("/meetings/{id}#pairs"),
-            done_key,
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |()| redirect_with(app, &format!("/meetings/{id}#pairs"), done_key),
+        async |e| {
             let failed = if pairing {
-                Failed::Pairing(&e)
+                Failed::Pairing(e)
             } else {
-                Failed::Action(&e)
+                Failed::Action(e)
             };
-            shown_again(&e, programme_page(app, ctx, id, failed).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            programme_page(app, ctx, id, failed).await
+        },
+    )
+    .await
 }
 
 pub async fn propose(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -394,18 +380,12 @@ pub async fn evaluate(
         }
     }
     form.answers = answers;
-    match app.evaluate_meetings(&ctx.actor, id, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/meetings/{id}"),
-            "meetings.evaluated",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            programme_page(&app, &ctx, id, Failed::Evaluation(&e, &form)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.evaluate_meetings(&ctx.actor, id, &form).await,
+        |()| redirect_with(&app, &format!("/meetings/{id}"), "meetings.evaluated"),
+        async |e| programme_page(&app, &ctx, id, Failed::Evaluation(e, &form)).await,
+    )
+    .await
 }
 
 async fn pair_page(
@@ -466,17 +446,12 @@ pub async fn plan(
     body: Bytes,
 ) -> PageResult {
     let form: MeetingPlanForm = parse_form(&body);
-    match app.plan_meetings(&ctx.actor, id, &form).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/meetings/pairs/{id}"),
-            "meetings.planned",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, pair_page(&app, &ctx, id, Some((&e, &form)), None).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.plan_meetings(&ctx.actor, id, &form).await,
+        |_| redirect_with(&app, &format!("/meetings/pairs/{id}"), "meetings.planned"),
+        async |e| pair_page(&app, &ctx, id, Some((e, &form)), None).await,
+    )
+    .await
 }
 
 pub async fn add_note(
@@ -489,17 +464,18 @@ pub async fn add_note(
         .find(|(k, _)| k == "body")
         .map(|(_, v)| v.into_owned())
         .unwrap_or_default();
-    match app.add_meeting_note(&ctx.actor, id, &text).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/meetings/pairs/{id}#notes"),
-            "meetings.noted",
-        )),
-        Err(e) if is_form_error(&e) => {
-            shown_again(&e, pair_page(&app, &ctx, id, None, Some((&e, &text))).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.add_meeting_note(&ctx.actor, id, &text).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/meetings/pairs/{id}#notes"),
+                "meetings.noted",
+            )
+        },
+        async |e| pair_page(&app, &ctx, id, None, Some((e, &text))).await,
+    )
+    .await
 }
 
 pub async fn calendar(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

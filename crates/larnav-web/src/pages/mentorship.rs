@@ -14,7 +14,7 @@ use larnav_app::{App, AppError};
 use super::meetings::Evaluated;
 use super::{
     Base, Failed, FormState, PageResult, all, field, fields, is_form_error, redirect_with, render,
-    shown_again, state,
+    shown_again, state, submitted,
 };
 use crate::ctx::Ctx;
 
@@ -179,45 +179,37 @@ pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult
         Ok(o) => app.open_mentorship_round(&ctx.actor, o, &form).await,
         Err(_) => Err(AppError::invalid("organisation_id", "field.choice_invalid")),
     };
-    match result {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/mentorship/{id}"),
-            "mentorship.opened",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |id| redirect_with(&app, &format!("/mentorship/{id}"), "mentorship.opened"),
+        async |e| {
             let failed = Failed {
                 form: "round",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(&e, list_page(&app, &ctx, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            list_page(&app, &ctx, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 pub async fn add_theme(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let values = fields(&body);
-    match app
-        .add_network_theme(&ctx.actor, field(&values, "name"))
-        .await
-    {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            "/mentorship#themes",
-            "mentorship.theme_added",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.add_network_theme(&ctx.actor, field(&values, "name"))
+            .await,
+        |_| redirect_with(&app, "/mentorship#themes", "mentorship.theme_added"),
+        async |e| {
             let failed = Failed {
                 form: "theme",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(&e, list_page(&app, &ctx, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            list_page(&app, &ctx, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 async fn round_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) -> PageResult {

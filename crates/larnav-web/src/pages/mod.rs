@@ -327,6 +327,22 @@ pub fn is_form_error(e: &AppError) -> bool {
     )
 }
 
+/// The end of a form POST: success redirects (`done`), so a reload never repeats it; a form
+/// error (invalid input, a conflict, wrong credentials, too many attempts) shows the page again
+/// (`again`, with the error to show) with the error's status; any other error becomes the
+/// error page.
+pub async fn submitted<T>(
+    result: Result<T, AppError>,
+    done: impl FnOnce(T) -> Response,
+    again: impl AsyncFnOnce(&AppError) -> PageResult,
+) -> PageResult {
+    match result {
+        Ok(v) => Ok(done(v)),
+        Err(e) if is_form_error(&e) => shown_again(&e, again(&e).await),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Renders a template with status 200.
 pub fn render(t: &impl Template) -> PageResult {
     render_status(StatusCode::OK, t)

@@ -12,8 +12,8 @@ use larnav_app::{App, AppError, ImportProblem};
 
 use super::table_download;
 use super::{
-    Base, FormState, KommunGroups, PageResult, is_form_error, kommun_groups, read_upload,
-    redirect_with, render, shown_again,
+    Base, FormState, KommunGroups, PageResult, kommun_groups, read_upload, redirect_with, render,
+    shown_again, submitted,
 };
 use crate::ctx::Ctx;
 use crate::error::{ProblemLine, problem_lines};
@@ -133,18 +133,18 @@ pub async fn create(
             _ => {}
         }
     }
-    match app.report_need(&ctx.actor, org, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/organisations/{org}/needs"),
-            "needs.reported",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            needs_page(&app, &ctx, org, Some(Failed::Form(&e, &form))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.report_need(&ctx.actor, org, &form).await,
+        |()| {
+            redirect_with(
+                &app,
+                &format!("/organisations/{org}/needs"),
+                "needs.reported",
+            )
+        },
+        async |e| needs_page(&app, &ctx, org, Some(Failed::Form(e, &form))).await,
+    )
+    .await
 }
 
 pub async fn import(

@@ -13,7 +13,9 @@ use larnav_app::{App, AppError};
 use serde::Deserialize;
 
 use super::auth::with_session;
-use super::{Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again};
+use super::{
+    Base, FormState, PageResult, is_form_error, redirect_with, render, shown_again, submitted,
+};
 use crate::ctx::Ctx;
 
 #[derive(Template)]
@@ -241,18 +243,12 @@ pub async fn update(
     Path(id): Path<i64>,
     Form(f): Form<OrganisationForm>,
 ) -> PageResult {
-    match app.update_organisation(&ctx.actor, id, &f).await {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/organisations/{id}"),
-            "org.updated",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            organisation_page(&app, &ctx, id, Failed::Edit(&e, &f)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.update_organisation(&ctx.actor, id, &f).await,
+        |_| redirect_with(&app, &format!("/organisations/{id}"), "org.updated"),
+        async |e| organisation_page(&app, &ctx, id, Failed::Edit(e, &f)).await,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -323,17 +319,13 @@ pub async fn set_roles(
     } else {
         "org.roles_saved"
     };
-    match app
-        .set_member_roles(ctx.caller()?, id, user_id, &roles)
-        .await
-    {
-        Ok(()) => Ok(redirect_with(&app, &format!("/organisations/{id}"), flash)),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            organisation_page(&app, &ctx, id, Failed::Member(&e)).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.set_member_roles(ctx.caller()?, id, user_id, &roles)
+            .await,
+        |()| redirect_with(&app, &format!("/organisations/{id}"), flash),
+        async |e| organisation_page(&app, &ctx, id, Failed::Member(e)).await,
+    )
+    .await
 }
 
 #[derive(Template)]

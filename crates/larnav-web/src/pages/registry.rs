@@ -16,8 +16,8 @@ use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
 use super::{
-    Base, Failed, FormState, PageResult, all, field, fields, is_form_error, read_upload,
-    redirect_with, render, shown_again, state,
+    Base, Failed, FormState, PageResult, all, field, fields, read_upload, redirect_with, render,
+    state, submitted,
 };
 use crate::ctx::Ctx;
 
@@ -326,18 +326,12 @@ pub async fn save_centre(
     body: Bytes,
 ) -> PageResult {
     let form = profile_form(&fields(&body));
-    match app.save_centre_profile(&ctx.actor, org, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/centres/{org}"),
-            "registry.profile_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            centre_form_page(&app, &ctx, org, Some((form, &e))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.save_centre_profile(&ctx.actor, org, &form).await,
+        |()| redirect_with(&app, &format!("/centres/{org}"), "registry.profile_saved"),
+        async |e| centre_form_page(&app, &ctx, org, Some((form, e))).await,
+    )
+    .await
 }
 
 pub async fn models(
@@ -430,18 +424,12 @@ pub async fn new_model(State(app): State<App>, ctx: Ctx) -> PageResult {
 
 pub async fn create_model(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let form = model_form(&fields(&body));
-    match app.register_working_model(&ctx.actor, &form).await {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/models/{id}"),
-            "registry.model_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            model_form_page(&app, &ctx, None, Some((form, &e))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.register_working_model(&ctx.actor, &form).await,
+        |id| redirect_with(&app, &format!("/models/{id}"), "registry.model_saved"),
+        async |e| model_form_page(&app, &ctx, None, Some((form, e))).await,
+    )
+    .await
 }
 
 pub async fn edit_model(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
@@ -455,18 +443,12 @@ pub async fn update_model(
     body: Bytes,
 ) -> PageResult {
     let form = model_form(&fields(&body));
-    match app.update_working_model(&ctx.actor, id, &form).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/models/{id}"),
-            "registry.model_saved",
-        )),
-        Err(e) if is_form_error(&e) => shown_again(
-            &e,
-            model_form_page(&app, &ctx, Some(id), Some((form, &e))).await,
-        ),
-        Err(e) => Err(e.into()),
-    }
+    submitted(
+        app.update_working_model(&ctx.actor, id, &form).await,
+        |()| redirect_with(&app, &format!("/models/{id}"), "registry.model_saved"),
+        async |e| model_form_page(&app, &ctx, Some(id), Some((form, e))).await,
+    )
+    .await
 }
 
 /// A model's page; `failed` is the form (`adoption` or `document`) shown again with its error
@@ -507,22 +489,19 @@ pub async fn adopt(
             .await
             .map(|()| "registry.adoption_saved")
     };
-    match result {
-        Ok(message) => Ok(redirect_with(
-            &app,
-            &format!("/models/{id}#adoptions"),
-            message,
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |message| redirect_with(&app, &format!("/models/{id}#adoptions"), message),
+        async |e| {
             let failed = Failed {
                 form: "adoption",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(&e, model_page(&app, &ctx, id, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            model_page(&app, &ctx, id, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 pub async fn upload_model_document(
@@ -538,22 +517,25 @@ pub async fn upload_model_document(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/models/{id}#documents"),
-            "registry.document_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/models/{id}#documents"),
+                "registry.document_saved",
+            )
+        },
+        async |e| {
             let failed = Failed {
                 form: "document",
-                error: &e,
+                error: e,
                 values: &[],
             };
-            shown_again(&e, model_page(&app, &ctx, id, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            model_page(&app, &ctx, id, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 pub async fn document(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

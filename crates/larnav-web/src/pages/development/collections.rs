@@ -3,7 +3,7 @@
 use crate::ctx::Ctx;
 use crate::pages::{
     Base, Failed, FormState, PageResult, field, fields, is_form_error, redirect_with, render,
-    shown_again, state,
+    shown_again, state, submitted,
 };
 use askama::Template;
 use axum::body::Bytes;
@@ -65,28 +65,26 @@ fn collection_form(values: &[(String, String)]) -> CollectionForm {
 
 pub async fn create_collection(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let values = fields(&body);
-    match app
-        .create_collection(&ctx.actor, &collection_form(&values))
-        .await
-    {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/collections/{id}"),
-            "development.collection_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.create_collection(&ctx.actor, &collection_form(&values))
+            .await,
+        |id| {
+            redirect_with(
+                &app,
+                &format!("/collections/{id}"),
+                "development.collection_saved",
+            )
+        },
+        async |e| {
             let failed = Failed {
                 form: "collection",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(
-                &e,
-                collections_page(&app, &ctx, String::new(), Some(&failed)).await,
-            )
-        }
-        Err(e) => Err(e.into()),
-    }
+            collections_page(&app, &ctx, String::new(), Some(&failed)).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

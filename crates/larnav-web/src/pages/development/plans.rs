@@ -4,7 +4,7 @@ use crate::charts::{Bar, bars};
 use crate::ctx::Ctx;
 use crate::pages::{
     Base, Failed, FormState, PageResult, field, fields, is_form_error, redirect_with, render,
-    shown_again, state,
+    shown_again, state, submitted,
 };
 use askama::Template;
 use axum::body::Bytes;
@@ -53,22 +53,19 @@ fn plan_form(values: &[(String, String)]) -> PlanForm {
 
 pub async fn create_plan(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult {
     let values = fields(&body);
-    match app.create_plan(&ctx.actor, &plan_form(&values)).await {
-        Ok(id) => Ok(redirect_with(
-            &app,
-            &format!("/plans/{id}"),
-            "development.plan_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.create_plan(&ctx.actor, &plan_form(&values)).await,
+        |id| redirect_with(&app, &format!("/plans/{id}"), "development.plan_saved"),
+        async |e| {
             let failed = Failed {
                 form: "plan",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(&e, plans_page(&app, &ctx, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            plans_page(&app, &ctx, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 #[derive(Template)]

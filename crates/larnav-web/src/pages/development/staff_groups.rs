@@ -2,8 +2,7 @@
 
 use crate::ctx::Ctx;
 use crate::pages::{
-    Base, Failed, FormState, PageResult, field, fields, is_form_error, redirect_with, render,
-    shown_again, state,
+    Base, Failed, FormState, PageResult, field, fields, redirect_with, render, state, submitted,
 };
 use askama::Template;
 use axum::body::Bytes;
@@ -61,22 +60,25 @@ pub async fn create_staff_group(State(app): State<App>, ctx: Ctx, body: Bytes) -
         }
         None => Err(AppError::invalid("organisation_id", "field.choice_invalid")),
     };
-    match result {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/staff-groups?organisation={}", org.unwrap_or_default()),
-            "development.group_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        result,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/staff-groups?organisation={}", org.unwrap_or_default()),
+                "development.group_saved",
+            )
+        },
+        async |e| {
             let failed = Failed {
                 form: "group",
-                error: &e,
+                error: e,
                 values: &values,
             };
-            shown_again(&e, staff_groups_page(&app, &ctx, org, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            staff_groups_page(&app, &ctx, org, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 pub async fn set_staff_member(
@@ -87,27 +89,28 @@ pub async fn set_staff_member(
 ) -> PageResult {
     let mut values = fields(&body);
     let member = field(&values, "member") != "0";
-    match app
-        .set_staff_member(&ctx.actor, id, field(&values, "user_id"), member)
-        .await
-    {
-        Ok(org) => Ok(redirect_with(
-            &app,
-            &format!("/staff-groups?organisation={org}#group-{id}"),
-            "development.group_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
+    submitted(
+        app.set_staff_member(&ctx.actor, id, field(&values, "user_id"), member)
+            .await,
+        |org| {
+            redirect_with(
+                &app,
+                &format!("/staff-groups?organisation={org}#group-{id}"),
+                "development.group_saved",
+            )
+        },
+        async |e| {
             values.push(("group_id".into(), id.to_string()));
             let failed = Failed {
                 form: "member",
-                error: &e,
+                error: e,
                 values: &values,
             };
             let org = app.staff_group_organisation(id).await;
-            shown_again(&e, staff_groups_page(&app, &ctx, org, Some(&failed)).await)
-        }
-        Err(e) => Err(e.into()),
-    }
+            staff_groups_page(&app, &ctx, org, Some(&failed)).await
+        },
+    )
+    .await
 }
 
 // ---- Plans ----
