@@ -553,7 +553,7 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        // Panics become a generic 500 that `ctx::context` renders like any other error.
+        // Panics become a generic 500 that `middleware::finish` renders like any other error.
         .layer(CatchPanicLayer::custom(|_| {
             WebError(AppError::bug("handler panicked")).into_response()
         }))
