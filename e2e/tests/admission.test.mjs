@@ -59,6 +59,25 @@ test("a provider runs the pilot round from applications to promoted reserves", a
   await staff.getByText("151 sökande").waitFor();
   await expectAccessible(staff, "the round");
 
+  // The demo round takes (late) applications for three more weeks: the selection cannot run
+  // yet and the page says from when. Staff close applications early, as an explicit decision
+  // with a reason that every applicant is e-mailed and that every page of the round shows.
+  await staff.getByText("Urvalet kan köras från").waitFor();
+  assert.equal(await staff.getByRole("button", { name: "Kör urvalet" }).count(), 0);
+  await staff.getByText("Stäng ansökan i förtid").click();
+  const closeNow = staff.getByRole("button", { name: "Stäng ansökan nu och meddela alla sökande" });
+  await closeNow.click();
+  await staff.getByRole("alert").getByText("Fältet måste fyllas i").waitFor();
+  await expectAccessible(staff, "closing applications early, reason missing");
+  await staff.getByLabel(/Skäl som sökande får läsa/).fill("Kursen startar två veckor tidigare.");
+  await closeNow.click();
+  await staff.getByText("Ansökan är stängd och alla sökande får e-post om det").waitFor();
+  await staff.getByText(/stängdes i förtid .*: Kursen startar två veckor tidigare/).waitFor();
+  await waitForMail("Kursen startar två veckor tidigare");
+  await learner.reload();
+  await learner.getByText(/stängdes i förtid/).waitFor();
+  await expectAccessible(learner, "an application after applications closed early");
+
   // Running before every choice is reviewed is refused, with the reason.
   await staff.getByRole("button", { name: "Kör urvalet" }).click();
   await staff.getByRole("alert").getByText("väntar fortfarande på behörighetsprövning").waitFor();

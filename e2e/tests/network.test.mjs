@@ -52,6 +52,16 @@ test("the association runs a mentorship round and a pair logs a meeting", async 
   await association.getByText("Lärnav har föreslagit par").waitFor();
   const rows = association.locator("section[aria-labelledby=applications] tbody tr");
   assert.equal(await rows.count(), 5, "five applications");
+  // Members were told they may apply until the last day: the pairs wait for it, unless the
+  // association closes applications early, with a reason every organisation is e-mailed.
+  await association.getByText("Paren kan publiceras från").waitFor();
+  await association.getByText("Stäng ansökan i förtid").click();
+  await association.getByLabel(/Skäl som organisationerna får läsa/).fill("Alla teman har fått modeller.");
+  await association.getByRole("button", { name: "Stäng ansökan nu och meddela alla" }).click();
+  await association.getByText("Ansökan är stängd och alla deltagande organisationer får e-post").waitFor();
+  await association.getByText(/Ansökan stängdes i förtid .*: Alla teman har fått modeller/).waitFor();
+  await waitForMail("Alla teman har fått modeller");
+  await expectAccessible(association, "a round with applications closed early");
   await association.getByRole("button", { name: "Publicera paren" }).click();
   await association.getByText("Paren är publicerade och båda parter").waitFor();
   const line = "Lärcentrum Hudiksvall (demo) – Kompetensbehov (Lärcentrum Östersund (demo) som modellkommun)";

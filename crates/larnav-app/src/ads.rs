@@ -2,10 +2,11 @@
 //! through [`App::import_ads`]. Parsing runs on blocking threads; each parsed block is stored
 //! in its own transaction as soon as it is ready (see `larnav_store::ads`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 
 use futures_util::{Stream, StreamExt};
+use larnav_domain::ad_years::{AdYears, choose_ad_years};
 use larnav_domain::{Action, Actor};
 use larnav_ingest::ads::{self as stream, Known};
 use larnav_store::{AdImport, AuditRecord, NewAd};
@@ -24,6 +25,22 @@ pub fn stall_limit() -> chrono::Duration {
     chrono::Duration::minutes(2)
 }
 
+/// What an import covered, and which years of ads the Semaforen compares after it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ImportCoverage {
+    /// The first and last month with ads (`2025-01`; a whole year is `2025`).
+    pub first_period: String,
+    pub last_period: String,
+    /// Months with ads.
+    pub months: usize,
+    /// Län with ads: (code, name).
+    pub lan: Vec<(String, String)>,
+    pub ads: i64,
+    /// Per area — riket, and each län the file covered when there are at most three — the
+    /// area's name and the years its list compares now.
+    pub basis: Vec<(String, AdYears)>,
+}
+
 /// A finished (or stopped) import with its rejected lines summarised.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct AdImportReport {
@@ -35,6 +52,8 @@ pub struct AdImportReport {
     pub rejected_by_kind: BTreeMap<String, i64>,
     /// The first rejected lines: (line, reason).
     pub rejections: Vec<(i64, String)>,
+    /// What it covered (once it has counted ads and is no longer running).
+    pub coverage: Option<ImportCoverage>,
 }
 
 impl App {
@@ -230,12 +249,55 @@ impl App {
         if import.rejected > kept {
             rejected_by_kind.insert("not_listed".into(), import.rejected - kept);
         }
+        let coverage = if import.status == "running" || import.withdrawn_at.is_some() {
+            None
+        } else {
+            self.import_coverage(id).await?
+        };
         Ok(AdImportReport {
             stalled: import.stalled(now(), stall_limit()),
             import,
             rejected_by_kind,
             rejections: all.into_iter().take(LISTED_REJECTIONS as usize).collect(),
+            coverage,
         })
+    }
+
+    /// The period and län an import covered, and what the lists of riket and of those län
+    /// compare after it: a partial file is reported as such, and left out of the score.
+    async fn import_coverage(&self, id: i64) -> Result<Option<ImportCoverage>> {
+        let rows = self.store.ad_import_coverage(id).await?;
+        let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            return Ok(None);
+        };
+        let places = self.places().await?;
+        let mut months: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+        months.dedup();
+        let covered: BTreeSet<&str> = rows.iter().map(|r| r.1.as_str()).collect();
+        let lan: Vec<(String, String)> = covered
+            .iter()
+            .map(|c| (c.to_string(), places.name(c).unwrap_or(c).to_string()))
+            .collect();
+        let sources = self.store.list_signal_sources().await?;
+        let newest: HashMap<i64, usize> =
+            sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
+        let all = self.store.ad_coverage().await?;
+        let riket: BTreeSet<String> = places.lan.iter().map(|l| l.0.clone()).collect();
+        let mut basis = vec![("Riket".to_string(), choose_ad_years(&all, &newest, &riket))];
+        if lan.len() <= 3 {
+            for (code, name) in &lan {
+                let area = BTreeSet::from([code.clone()]);
+                basis.push((name.clone(), choose_ad_years(&all, &newest, &area)));
+            }
+        }
+        Ok(Some(ImportCoverage {
+            first_period: first.0.clone(),
+            last_period: last.0.clone(),
+            months: months.len(),
+            ads: rows.iter().map(|r| r.2).sum(),
+            lan,
+            basis,
+        }))
     }
 
     /// One run with its summary. Analysts.

@@ -139,7 +139,25 @@ impl AppError {
     pub fn invalid(field: &'static str, message_key: &'static str) -> Self {
         Self::Validation(vec![FieldError { field, message_key }])
     }
+}
 
+/// The reason given for a decision that others are told about (field `reason`): trimmed,
+/// required, at most 500 characters.
+///
+/// # Errors
+/// [`AppError::Validation`] on `reason`.
+pub(crate) fn reason_text(reason: &str) -> Result<&str, AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "field.required"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "field.too_long"));
+    }
+    Ok(reason)
+}
+
+impl AppError {
     /// Every code an [`AppError`] can carry, so that a test can check each is documented.
     pub const CODES: &'static [&'static str] = &[
         "unauthenticated",
@@ -190,6 +208,7 @@ impl AppError {
         "already_evaluated",
         "theme_exists",
         "applications_closed",
+        "applications_open",
         "already_applied",
         "model_full",
         "round_not_closed",

@@ -179,6 +179,49 @@ impl App {
         Err(AppError::Forbidden)
     }
 
+    /// Whether the policy allows `actor` to perform `action`: what a page or an API answer asks
+    /// to decide which forms and buttons to show. It refuses nothing by itself; the use case
+    /// checks again with [`App::authorize`] when the action is tried.
+    pub fn may(&self, actor: &Actor, action: Action) -> bool {
+        actor.may(action)
+    }
+
+    /// Whether `actor` may perform the action in at least one of their organisations (for
+    /// example "may manage offerings somewhere", which offers a "build a course" link).
+    pub fn may_in_any(&self, actor: &Actor, action: fn(i64) -> Action) -> bool {
+        actor.platform_admin
+            || actor
+                .memberships
+                .iter()
+                .any(|m| actor.may(action(m.organisation_id)))
+    }
+
+    /// The actor's organisations in which `action` is allowed, as (id, name) in the order of
+    /// their memberships: the "on behalf of" choice on a form, and empty when the form should
+    /// not be offered at all.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn organisations_where(
+        &self,
+        actor: &Actor,
+        action: fn(i64) -> Action,
+    ) -> Result<Vec<(i64, String)>> {
+        let Some(user) = actor.user_id else {
+            return Ok(Vec::new());
+        };
+        let mut orgs: Vec<(i64, String)> = self
+            .store
+            .memberships_of(user)
+            .await?
+            .into_iter()
+            .filter(|m| actor.may(action(m.organisation_id)))
+            .map(|m| (m.organisation_id, m.organisation_name))
+            .collect();
+        orgs.dedup_by_key(|o| o.0);
+        Ok(orgs)
+    }
+
     pub fn csrf_token(&self, cookie: &str) -> String {
         security::csrf_token(&self.csrf_secret, cookie)
     }

@@ -390,26 +390,6 @@ impl App {
         ))
     }
 
-    /// Organisations the actor may write material for (id, name).
-    ///
-    /// # Errors
-    /// A store error.
-    pub async fn material_organisations(&self, actor: &Actor) -> Result<Vec<(i64, String)>> {
-        let Some(user) = actor.user_id else {
-            return Ok(Vec::new());
-        };
-        let mut orgs: Vec<(i64, String)> = self
-            .store
-            .memberships_of(user)
-            .await?
-            .into_iter()
-            .filter(|m| actor.may(Action::WriteMaterial(m.organisation_id)))
-            .map(|m| (m.organisation_id, m.organisation_name))
-            .collect();
-        orgs.dedup_by_key(|o| o.0);
-        Ok(orgs)
-    }
-
     /// Writes a new material (its first version, a draft) for `form.organisation_id`.
     ///
     /// # Errors

@@ -363,26 +363,6 @@ impl App {
             .await?)
     }
 
-    /// The organisations in which the actor may open programmes: (id, name).
-    ///
-    /// # Errors
-    /// A storage failure.
-    pub async fn network_organisations(&self, actor: &Actor) -> Result<Vec<(i64, String)>> {
-        let Some(user) = actor.user_id else {
-            return Ok(Vec::new());
-        };
-        let mut orgs: Vec<(i64, String)> = self
-            .store
-            .memberships_of(user)
-            .await?
-            .into_iter()
-            .filter(|m| actor.may(Action::ManageNetwork(m.organisation_id)))
-            .map(|m| (m.organisation_id, m.organisation_name))
-            .collect();
-        orgs.dedup_by_key(|o| o.0);
-        Ok(orgs)
-    }
-
     /// Every programme (any signed-in person may see which exist and register in open ones).
     ///
     /// # Errors

@@ -144,6 +144,12 @@ fn conflict(code: &'static str, message_key: &'static str) -> AppError {
     AppError::Conflict { code, message_key }
 }
 
+/// Whether the round takes no more offers and applications: its last day passed, or the
+/// organiser closed applications early.
+fn applications_closed(round: &MentorshipRound) -> bool {
+    round.closed_early_at.is_some() || today_in_sweden() > round.applications_close
+}
+
 /// A store conflict on a round that is no longer open.
 fn not_open(e: StoreError) -> AppError {
     match e {
@@ -329,13 +335,90 @@ impl App {
         if round.status != "open" {
             return Err(conflict("round_not_open", "mentorship.not_open"));
         }
-        if today_in_sweden() > round.applications_close {
+        if applications_closed(round) {
             return Err(conflict(
                 "applications_closed",
                 "mentorship.applications_closed",
             ));
         }
         Ok(())
+    }
+
+    /// Closes applications today, before the round's last day: an explicit, audited decision
+    /// with a reason that the coordinators of every organisation taking part (models and
+    /// applicants) are e-mailed and that the round's page shows. It cannot be undone; the
+    /// pairs can be published afterwards.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (`reason` missing or over 500 characters), `round_not_open`,
+    /// `applications_closed`, a refusal.
+    pub async fn close_mentorship_applications(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let round = self.round_for_organiser(actor, id).await?;
+        Self::require_accepting(&round)?;
+        let reason = crate::error::reason_text(reason)?;
+        let today = today_in_sweden();
+        let day = Tr::new(Lang::Sv).naive_date(&today);
+        let link = format!("{}/mentorship/{id}", self.settings.public_url());
+        let mut organisations: Vec<i64> = self
+            .store
+            .mentorship_offers(id)
+            .await?
+            .iter()
+            .map(|o| o.organisation_id)
+            .chain(
+                self.store
+                    .mentorship_applications(id)
+                    .await?
+                    .iter()
+                    .map(|a| a.organisation_id),
+            )
+            .collect();
+        organisations.sort_unstable();
+        organisations.dedup();
+        let mut mails = Vec::new();
+        for org in organisations {
+            for m in self.coordinators(org).await? {
+                let args = [
+                    ("name", m.display_name.as_str()),
+                    ("round", round.name.as_str()),
+                    ("date", day.as_str()),
+                    ("reason", reason),
+                    ("link", link.as_str()),
+                ];
+                let mut mail = mentorship_mail(&m.email, Lang::Sv, "closed_early", &args);
+                mail.dedupe_key = format!("mentorship_closed_early:{id}:{}", m.user_id);
+                mails.push(mail);
+            }
+        }
+        let audit = Self::round_audit(actor, "mentorship_round.close_applications", &round)
+            .with_detail(format!("{} told: {reason}", mails.len()));
+        self.store
+            .close_mentorship_applications(id, today, reason, &mails, now(), &audit)
+            .await
+            .map_err(|_| conflict("applications_closed", "mentorship.applications_closed"))?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    /// The coordinators and administrators of an organisation: who hears about its network
+    /// work.
+    async fn coordinators(&self, organisation_id: i64) -> Result<Vec<larnav_store::Member>> {
+        Ok(self
+            .store
+            .list_members(organisation_id)
+            .await?
+            .into_iter()
+            .filter(|m| {
+                m.roles
+                    .iter()
+                    .any(|r| matches!(r, Role::OrganisationAdmin | Role::Coordinator))
+            })
+            .collect())
     }
 
     /// A round as the viewer may see it (anyone, signed in or not).
@@ -358,7 +441,9 @@ impl App {
             .filter(|t| ids.contains(&t.id))
             .collect();
         let organiser = actor.may(Action::ManageNetwork(round.organisation_id));
-        let my_organisations = self.network_organisations(actor).await?;
+        let my_organisations = self
+            .organisations_where(actor, Action::ManageNetwork)
+            .await?;
         let mine = |org: i64| organiser || my_organisations.iter().any(|o| o.0 == org);
         let offers = self.store.mentorship_offers(id).await?;
         let all_pairs = self.store.mentorship_pairs(id).await?;
@@ -694,11 +779,20 @@ impl App {
     }
 
     /// Publishes the pairs: they become public, and both sides of every pair are e-mailed.
+    /// Only after the last day to apply, or once applications were closed early
+    /// ([`App::close_mentorship_applications`]).
     ///
     /// # Errors
-    /// `round_not_open`, `no_pairs`, a refusal.
+    /// `applications_open`, `round_not_open`, `no_pairs`, a refusal.
     pub async fn publish_mentorship_round(&self, actor: &Actor, id: i64) -> Result<()> {
         let round = self.round_for_organiser(actor, id).await?;
+        // Organisations were told they may apply until the last day: pairs wait for it.
+        if round.status == "open" && !applications_closed(&round) {
+            return Err(conflict(
+                "applications_open",
+                "mentorship.applications_open",
+            ));
+        }
         if self.store.mentorship_pairs(id).await?.is_empty() {
             return Err(conflict("no_pairs", "meetings.no_pairs"));
         }
@@ -760,16 +854,7 @@ impl App {
             let line = public_line(&tr, &pair);
             for org in [pair.member_id, pair.model_id] {
                 if let std::collections::hash_map::Entry::Vacant(slot) = contacts.entry(org) {
-                    let members = self.store.list_members(org).await?;
-                    let coordinators = members
-                        .into_iter()
-                        .filter(|m| {
-                            m.roles
-                                .iter()
-                                .any(|r| matches!(r, Role::OrganisationAdmin | Role::Coordinator))
-                        })
-                        .collect();
-                    slot.insert(coordinators);
+                    slot.insert(self.coordinators(org).await?);
                 }
                 for m in &contacts[&org] {
                     let args = [

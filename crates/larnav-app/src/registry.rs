@@ -641,7 +641,7 @@ impl App {
         let row = self.store.working_model(id).await.map_err(not_found)?;
         let model = model_of(row, &self.store.themes().await?);
         let adopters = self
-            .network_organisations(actor)
+            .organisations_where(actor, Action::ManageNetwork)
             .await?
             .into_iter()
             .filter(|(o, _)| *o != model.organisation_id)

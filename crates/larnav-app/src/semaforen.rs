@@ -5,10 +5,11 @@
 //! stored: a new import or need report shows at once, and two instances always agree. Only a
 //! published list is stored, as an immutable copy of what was computed and decided.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use chrono::Datelike;
+use larnav_domain::ad_years::{AdYears, PartialYear, choose_ad_years};
 use larnav_domain::score::{Light, Score, ScoreInputs, SeqfBand, Weights, score_area};
 use larnav_domain::semaforen::SignalTable;
 use larnav_domain::signals::{AreaKey, JobChances, Outlook, RIKET};
@@ -70,6 +71,9 @@ pub struct ShortageList {
     pub weights: Weights,
     /// The year whose ads the list uses.
     pub ads_year: Option<String>,
+    /// Newer years of ads that are not complete for the area: not used, shown so that nobody
+    /// reads the list as based on them.
+    pub ads_partial: Vec<PartialYear>,
     pub rows: Vec<ShortageRow>,
     /// The sources the figures come from.
     pub sources: Vec<SignalSource>,
@@ -236,38 +240,36 @@ impl App {
         ])
     }
 
-    /// Loads every stored signal into a [`SignalTable`]. Per year, the ads of the newest
-    /// source covering that year count (a streamed import of 2024 replaces the shipped 2024
-    /// counts rather than adding to them).
+    /// Loads the stored signals an area's list uses into a [`SignalTable`]. Ads compare like
+    /// with like ([`choose_ad_years`]): the newest year one source covers completely in the
+    /// area (every month, every län of the area, not a fraction of the year before), and the
+    /// year before it; newer partial years are returned to be shown, never scored. Of several
+    /// complete sources for a year, the newest counts (a streamed import of 2024 replaces the
+    /// shipped 2024 counts rather than adding to them).
     ///
     /// # Errors
     /// A store error.
-    pub async fn signal_table(&self) -> Result<(SignalTable, Option<String>, Vec<SignalSource>)> {
+    pub async fn signal_table(
+        &self,
+        area: &AreaInfo,
+    ) -> Result<(SignalTable, AdYears, Vec<SignalSource>)> {
         let sources = self.store.list_signal_sources().await?;
-        let ad_rows = self.store.ad_year_rows().await?;
-        // Sources are listed newest first: the first source seen for a year wins.
+        // Sources are listed newest first.
         let newest: HashMap<i64, usize> =
             sources.iter().enumerate().map(|(i, s)| (s.id, i)).collect();
-        let mut year_source: HashMap<&str, i64> = HashMap::new();
-        for r in &ad_rows {
-            let e = year_source.entry(r.year.as_str()).or_insert(r.source_id);
-            if newest.get(&r.source_id) < newest.get(e) {
-                *e = r.source_id;
-            }
-        }
-        let latest = year_source.keys().max().map(|y| y.to_string());
-        let previous = latest
-            .as_deref()
-            .and_then(|y| y.parse::<i32>().ok())
-            .map(|y| (y - 1).to_string());
+        // A kommun code's first two digits are its län.
+        let area_lan: BTreeSet<String> = area
+            .kommuner
+            .iter()
+            .filter_map(|k| k.get(..2))
+            .map(str::to_string)
+            .collect();
+        let years = choose_ad_years(&self.store.ad_coverage().await?, &newest, &area_lan);
         let mut table = SignalTable::new();
         let mut used: HashSet<i64> = HashSet::new();
-        for r in &ad_rows {
-            if year_source.get(r.year.as_str()) != Some(&r.source_id) {
-                continue;
-            }
-            let is_latest = Some(&r.year) == latest.as_ref();
-            if is_latest || Some(&r.year) == previous.as_ref() {
+        for r in &self.store.ad_year_rows().await? {
+            if years.uses(r.source_id, &r.year) {
+                let is_latest = years.latest.as_ref().is_some_and(|l| l.year == r.year);
                 table.add_ads(&r.ssyk_code, &r.kommun_code, r.ads, !is_latest);
                 used.insert(r.source_id);
             }
@@ -304,7 +306,7 @@ impl App {
             .into_iter()
             .filter(|s| used.contains(&s.id))
             .collect();
-        Ok((table, latest, sources))
+        Ok((table, years, sources))
     }
 
     /// The computed list of an area with default weights. Public: it is made of published data
@@ -324,7 +326,7 @@ impl App {
         overrides: &[PriorityOverride],
     ) -> Result<ShortageList> {
         let area = self.resolve_area(area_key).await?;
-        let (table, ads_year, sources) = self.signal_table().await?;
+        let (table, ad_years, sources) = self.signal_table(&area).await?;
         let names: HashMap<String, String> = self
             .store
             .list_occupation_groups_at_level(4)
@@ -378,7 +380,8 @@ impl App {
         Ok(ShortageList {
             area,
             weights,
-            ads_year,
+            ads_year: ad_years.latest.as_ref().map(|y| y.year.clone()),
+            ads_partial: ad_years.partial,
             rows: out,
             sources,
         })

@@ -5,6 +5,7 @@
 //! roles, the authorisation policy (who may do what) and Swedish-aware text folding and sorting.
 //! Every rule is a plain function that unit and property tests can call directly.
 
+pub mod ad_years;
 pub mod admission;
 pub mod catalogue;
 pub mod codes;

@@ -29,6 +29,10 @@ pub struct AdmissionRound {
     pub seed: Option<i64>,
     pub ran_at: Option<DateTime<Utc>>,
     pub published_at: Option<DateTime<Utc>>,
+    /// When staff closed applications before the last day (the dates then say that day).
+    pub closed_early_at: Option<DateTime<Utc>>,
+    /// Why they did, as told to every applicant.
+    pub closed_early_reason: String,
     pub version: i64,
     pub created_at: DateTime<Utc>,
 }
@@ -181,7 +185,8 @@ pub struct ApplicationDocument {
 const ROUND_SELECT: &str =
     "SELECT r.id, r.provider_id, o.name AS provider_name, r.name, r.opens_on,
         r.closes_on, r.late_until, r.max_choices, r.credit_cap, r.reply_days, r.status, r.seed,
-        r.ran_at, r.published_at, r.version, r.created_at
+        r.ran_at, r.published_at, r.closed_early_at, r.closed_early_reason, r.version,
+        r.created_at
      FROM admission_round r JOIN organisation o ON o.id = r.provider_id";
 
 const CHOICE_SELECT: &str = "SELECT c.id, c.application_id, a.user_id, u.display_name AS applicant_name,
@@ -317,7 +322,8 @@ impl Store {
     /// A database error.
     pub async fn open_rounds(&self, today: NaiveDate) -> Result<Vec<AdmissionRound>> {
         let sql = format!(
-            "{ROUND_SELECT} WHERE r.status <> 'published' AND r.opens_on <= $1 AND r.late_until >= $1
+            "{ROUND_SELECT} WHERE r.status <> 'published' AND r.closed_early_at IS NULL
+                AND r.opens_on <= $1 AND r.late_until >= $1
              ORDER BY r.closes_on, r.id"
         );
         Ok(
@@ -700,6 +706,42 @@ impl Store {
                  SELECT choice_id, round_id, 'offered', FALSE, $1, $2 FROM admission_result
                  WHERE round_id = $3 AND outcome = 'admitted'")
                 .bind(now).bind(reply_by).bind(round_id).execute(&mut *tx).await?;
+            crate::outbox::enqueue_mails!(tx, mails, now)?;
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Closes applications before the round's last day: the closing dates become `day`, the
+    /// reason is kept, and every applicant's e-mail is queued in the same transaction. Only
+    /// while the round is still at `version`, unpublished and not closed early already.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] (`RoundChanged`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn close_round_early(
+        &self,
+        round_id: i64,
+        version: i64,
+        day: NaiveDate,
+        reason: &str,
+        mails: &[crate::NewMail],
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let r = sqlx::query(
+                "UPDATE admission_round SET closes_on = $1, late_until = $1,
+                    closed_early_at = $2, closed_early_reason = $3, version = version + 1
+                 WHERE id = $4 AND version = $5 AND status <> 'published'
+                    AND closed_early_at IS NULL")
+                .bind(day).bind(now).bind(reason).bind(round_id).bind(version)
+                .execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::Conflict(Conflict::RoundChanged));
+            }
             crate::outbox::enqueue_mails!(tx, mails, now)?;
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;

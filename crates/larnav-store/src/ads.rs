@@ -19,6 +19,18 @@ const STREAM_PERIOD: &str = "stream";
 pub const KEPT_REJECTIONS: i64 = 10_000;
 
 impl Store {
+    /// What one import added, per period (month) and län: its coverage.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn ad_import_coverage(&self, import_id: i64) -> Result<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT period, SUBSTR(kommun_code, 1, 2) AS lan, CAST(SUM(ads) AS BIGINT) AS ads
+             FROM ad_import_count WHERE import_id = $1
+             GROUP BY period, SUBSTR(kommun_code, 1, 2) ORDER BY period")
+            .bind(import_id).fetch_all(p).await)?)
+    }
+
     /// Starts an import run; returns its id and the id of the source its ads go into.
     ///
     /// # Errors

@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::audited_insert;
 use crate::{
-    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, require_open,
-    write_audit,
+    AuditRecord, BeginWrite, Conflict, Result, Store, StoreError, bulk_insert, on_pool,
+    require_open, write_audit,
 };
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -47,6 +47,10 @@ pub struct MentorshipRound {
     pub offers: i64,
     pub applications: i64,
     pub published_at: Option<DateTime<Utc>>,
+    /// When the organiser closed applications before the last day (which then says that day).
+    pub closed_early_at: Option<DateTime<Utc>>,
+    /// Why they did, as told to every organisation taking part.
+    pub closed_early_reason: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -114,7 +118,7 @@ const ROUND: &str = "SELECT r.id, r.organisation_id, o.name AS organisation_name
         r.description, r.themes, r.applications_close, r.starts_on, r.ends_on, r.status,
         (SELECT COUNT(*) FROM mentorship_offer f WHERE f.round_id = r.id) AS offers,
         (SELECT COUNT(*) FROM mentorship_application a WHERE a.round_id = r.id) AS applications,
-        r.published_at
+        r.published_at, r.closed_early_at, r.closed_early_reason
      FROM mentorship_round r JOIN organisation o ON o.id = r.organisation_id";
 
 const PAIR: &str = "SELECT x.id, x.round_id, x.application_id, x.offer_id,
@@ -224,6 +228,39 @@ impl Store {
     ) -> Result<()> {
         self.transition("mentorship_round", id, from, to, mails, now, audit)
             .await
+    }
+
+    /// Closes applications to an open round before its last day: the last day becomes `day`,
+    /// the reason is kept and the e-mails are queued in the same transaction.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] (`NotOpen`: not open, or closed early already).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn close_mentorship_applications(
+        &self,
+        id: i64,
+        day: NaiveDate,
+        reason: &str,
+        mails: &[crate::NewMail],
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let r = sqlx::query(
+                "UPDATE mentorship_round SET applications_close = $1, closed_early_at = $2,
+                    closed_early_reason = $3
+                 WHERE id = $4 AND status = 'open' AND closed_early_at IS NULL")
+                .bind(day).bind(now).bind(reason).bind(id)
+                .execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Err(StoreError::Conflict(Conflict::NotOpen));
+            }
+            crate::outbox::enqueue_mails!(tx, mails, now)?;
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// # Errors

@@ -132,6 +132,30 @@ impl Store {
             .fetch_all(p).await)?)
     }
 
+    /// Ads per source, period (month or whole year) and län: what each import covers. A kommun
+    /// code's first two digits are its län.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn ad_coverage(&self) -> Result<Vec<larnav_domain::ad_years::AdCoverage>> {
+        let rows: Vec<(i64, String, String, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT source_id, period, SUBSTR(kommun_code, 1, 2) AS lan,
+                    CAST(SUM(ads) AS BIGINT) AS ads
+             FROM ad_count GROUP BY source_id, period, SUBSTR(kommun_code, 1, 2)")
+            .fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(source, period, lan, ads)| larnav_domain::ad_years::AdCoverage {
+                    source,
+                    period,
+                    lan,
+                    ads,
+                },
+            )
+            .collect())
+    }
+
     /// The forecasts of the newest forecast source: group, area, chances, outlook.
     ///
     /// # Errors

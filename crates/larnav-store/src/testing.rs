@@ -20,12 +20,43 @@ pub struct TestDatabase {
     pg_name: Option<String>,
 }
 
-/// The backends to run each conformance test on.
-pub fn backends() -> Vec<Backend> {
+/// Every backend the environment offers, whatever [`TEST_BACKENDS_ENV`] says: for the tests
+/// that compare the two.
+pub fn all_backends() -> Vec<Backend> {
     let mut b = vec![Backend::Sqlite];
     if std::env::var(TEST_DATABASE_ENV).is_ok_and(|v| !v.is_empty()) {
         b.push(Backend::Postgres);
     }
+    b
+}
+
+/// Narrows the backends to the ones named (`sqlite`, `postgres`, comma-separated). CI's
+/// PostgreSQL step sets `postgres`: the SQLite runs were the step before.
+pub const TEST_BACKENDS_ENV: &str = "LARNAV_TEST_BACKENDS";
+
+/// The backends to run each conformance test on: SQLite, and PostgreSQL when
+/// [`TEST_DATABASE_ENV`] is set — narrowed by [`TEST_BACKENDS_ENV`] when that is set.
+///
+/// # Panics
+/// When [`TEST_BACKENDS_ENV`] names PostgreSQL but no test database is configured, or names
+/// nothing known: a test run that would test nothing must not pass.
+pub fn backends() -> Vec<Backend> {
+    let Ok(only) = std::env::var(TEST_BACKENDS_ENV) else {
+        return all_backends();
+    };
+    let postgres = all_backends().contains(&Backend::Postgres);
+    let mut b = Vec::new();
+    for name in only.split(',').map(str::trim) {
+        match name {
+            "sqlite" => b.push(Backend::Sqlite),
+            "postgres" if postgres => b.push(Backend::Postgres),
+            "postgres" => {
+                panic!("{TEST_BACKENDS_ENV} names postgres but {TEST_DATABASE_ENV} is not set")
+            }
+            other => panic!("{TEST_BACKENDS_ENV}: unknown backend {other:?}"),
+        }
+    }
+    assert!(!b.is_empty(), "{TEST_BACKENDS_ENV} names no backend");
     b
 }
 
@@ -179,11 +210,13 @@ impl Store {
              VALUES ('Nationella antagningen', 'nationella antagningen', $1, 'university', $2)
              RETURNING id")
             .bind(&sort_key).bind(now).fetch_one(p).await)?;
+        // Applications closed (two days back, whatever the time zone): the round may be run.
+        let closed = now.date_naive() - chrono::Duration::days(2);
         let fields = crate::RoundFields {
             name: "Nationell omgång".into(),
-            opens_on: now.date_naive(),
-            closes_on: now.date_naive(),
-            late_until: now.date_naive(),
+            opens_on: closed - chrono::Duration::days(30),
+            closes_on: closed,
+            late_until: closed,
             max_choices: 12,
             credit_cap,
             reply_days: 7,

@@ -375,6 +375,10 @@ pub fn router(app: App) -> Router {
         .route("/mentorship/{id}/publish", post(pages::mentorship::publish))
         .route("/mentorship/{id}/reopen", post(pages::mentorship::reopen))
         .route("/mentorship/{id}/close", post(pages::mentorship::close))
+        .route(
+            "/mentorship/{id}/close-applications",
+            post(pages::mentorship::close_applications),
+        )
         .route("/mentorship/pairs/{id}", get(pages::mentorship::show_pair))
         .route(
             "/mentorship/pairs/{id}/space",
@@ -542,6 +546,10 @@ pub fn router(app: App) -> Router {
             post(pages::admission::reply_for),
         )
         .route("/rounds/{id}/run", post(pages::admission::run))
+        .route(
+            "/rounds/{id}/close",
+            post(pages::admission::close_applications),
+        )
         .route("/rounds/{id}/publish", post(pages::admission::publish))
         .route("/rounds/{id}/results", get(pages::admission::results))
         .route("/rounds/{id}/seats", post(pages::admission::add_seats))

@@ -17,7 +17,10 @@ fn application_window(
     existing: Option<&Application>,
     today: NaiveDate,
 ) -> (bool, bool) {
-    if round.status == RoundStatus::Published.as_str() || today < round.opens_on {
+    if round.status == RoundStatus::Published.as_str()
+        || round.closed_early_at.is_some()
+        || today < round.opens_on
+    {
         return (false, false);
     }
     if today <= round.closes_on {

@@ -47,6 +47,22 @@ fn store_conflict(e: StoreError) -> AppError {
     }
 }
 
+/// Whether applications to the round have closed: after its last day (late window included),
+/// or earlier when staff closed them explicitly. The engine runs only then, so that nobody who
+/// was told they could still apply or change their choices is left out of the result.
+fn applications_closed(round: &AdmissionRound, today: chrono::NaiveDate) -> bool {
+    round.closed_early_at.is_some() || today > round.late_until
+}
+
+/// Refuses to run or publish a round whose applications are still open.
+fn require_applications_closed(round: &AdmissionRound) -> Result<(), AppError> {
+    if applications_closed(round, crate::catalogue::today_in_sweden()) {
+        Ok(())
+    } else {
+        Err(conflict("applications_open", "admission.applications_open"))
+    }
+}
+
 /// A round's stored groups (JSON written by this module).
 fn stored_groups(json: &str) -> Vec<SelectionGroup> {
     serde_json::from_str(json).unwrap_or_default()

@@ -172,6 +172,7 @@ impl App {
             Vec::new()
         };
         Ok(RoundView {
+            applications_closed: applications_closed(&round, today_in_sweden()),
             round,
             available,
             pending,

@@ -170,8 +170,13 @@ impl App {
     /// round is under way (that run is not disturbed), while choices wait for an eligibility
     /// decision, and once published.
     ///
+    /// Refused, too, while applications are open (`applications_open`): until the round's last
+    /// day, late window included, unless staff closed applications early
+    /// ([`App::close_applications`]).
+    ///
     /// # Errors
-    /// `round_running`, `eligibility_pending`, `round_published`, `round_changed`, a refusal.
+    /// `applications_open`, `round_running`, `eligibility_pending`, `round_published`,
+    /// `round_changed`, a refusal.
     pub async fn run_round(
         &self,
         actor: &Actor,
@@ -182,6 +187,7 @@ impl App {
         if round.status == RoundStatus::Published.as_str() {
             return Err(conflict("round_published", "admission.round_published"));
         }
+        require_applications_closed(&round)?;
         let started = now();
         let locked = self
             .store
@@ -346,8 +352,8 @@ impl App {
     /// and applications are frozen.
     ///
     /// # Errors
-    /// `round_not_run` (not run since the last change), `round_published`, `round_changed`,
-    /// a refusal.
+    /// `round_not_run` (not run since the last change), `applications_open`, `round_published`,
+    /// `round_changed`, a refusal.
     pub async fn publish_round(&self, actor: &Actor, round_id: i64) -> Result<()> {
         let round = self.round_for_staff(actor, round_id).await?;
         match RoundStatus::parse(&round.status) {
@@ -357,6 +363,8 @@ impl App {
             }
             _ => return Err(conflict("round_not_run", "admission.round_not_run")),
         }
+        // A round run before applications closed (possible before this rule existed) waits.
+        require_applications_closed(&round)?;
         let reply_by = today_in_sweden() + Duration::days(round.reply_days);
         let audit = Self::audit(actor, "admission_round.publish", &round);
         // The result e-mails are written to the outbox in the publishing transaction: a crash
@@ -368,6 +376,92 @@ impl App {
             .map_err(store_conflict)?;
         self.mail_wake.notify_one();
         Ok(())
+    }
+
+    /// Closes applications today, before the round's last day: an explicit decision with its
+    /// reason, audited, that e-mails every applicant and shows on every page of the round
+    /// (its closing dates become today). It cannot be undone. After it, the round can be run.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (`reason` missing or longer than 500 characters),
+    /// `round_published`, `applications_closed` (closed already), `round_not_open` (the round
+    /// has not opened: change its dates instead), `round_changed`, a refusal.
+    pub async fn close_applications(
+        &self,
+        actor: &Actor,
+        round_id: i64,
+        reason: &str,
+    ) -> Result<()> {
+        let round = self.round_for_staff(actor, round_id).await?;
+        if round.status == RoundStatus::Published.as_str() {
+            return Err(conflict("round_published", "admission.round_published"));
+        }
+        let today = today_in_sweden();
+        if applications_closed(&round, today) {
+            return Err(conflict(
+                "applications_closed",
+                "admission.applications_closed",
+            ));
+        }
+        if today < round.opens_on {
+            return Err(conflict("round_not_open", "admission.round_not_open"));
+        }
+        let reason = crate::error::reason_text(reason)?;
+        let mails = self.closed_early_mails(&round, today, reason).await?;
+        let audit = Self::audit(actor, "admission_round.close_early", &round)
+            .with_detail(format!("{} applicants told: {reason}", mails.len()));
+        self.store
+            .close_round_early(
+                round.id,
+                round.version,
+                today,
+                reason,
+                &mails,
+                now(),
+                &audit,
+            )
+            .await
+            .map_err(store_conflict)?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    /// One e-mail per application: applications closed early, and why.
+    async fn closed_early_mails(
+        &self,
+        round: &AdmissionRound,
+        today: chrono::NaiveDate,
+        reason: &str,
+    ) -> Result<Vec<NewMail>> {
+        let choices = self.store.round_choices(round.id, None, None).await?;
+        let link = format!("{}/admission/{}", self.settings.public_url(), round.id);
+        Ok(choices
+            .chunk_by(|a, b| a.application_id == b.application_id)
+            .map(|mine| {
+                let lang = Lang::parse(&mine[0].applicant_locale).unwrap_or(Lang::Sv);
+                let day = Tr::new(lang).naive_date(&today);
+                let args = [
+                    ("name", mine[0].applicant_name.as_str()),
+                    ("round", round.name.as_str()),
+                    ("date", day.as_str()),
+                    ("reason", reason),
+                    ("link", link.as_str()),
+                ];
+                Self::new_mail(
+                    Some(format!(
+                        "admission_closed_early:{}:{}",
+                        round.id, mine[0].application_id
+                    )),
+                    &mine[0].applicant_email,
+                    lang,
+                    &Mail::Admission {
+                        step: "closed_early",
+                        args: &args,
+                    },
+                    None,
+                )
+            })
+            .collect())
     }
 
     /// One e-mail per applicant with their result; an admitted applicant's is an offer that

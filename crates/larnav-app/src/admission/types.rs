@@ -52,6 +52,9 @@ pub struct RoundView {
     pub choices: i64,
     pub applications: i64,
     pub stats: Vec<OccasionStats>,
+    /// Whether applications have closed (the last day passed, or closed early): only then may
+    /// the round be run.
+    pub applications_closed: bool,
 }
 
 /// What an applicant sees of one choice.

@@ -38,26 +38,6 @@ impl App {
             || organiser_id.is_some_and(|o| actor.may(Action::ManageMaterial(o)))
     }
 
-    /// Organisations the actor curates collections and runs plans for (id, name).
-    ///
-    /// # Errors
-    /// A store error.
-    pub async fn managed_organisations(&self, actor: &Actor) -> Result<Vec<(i64, String)>> {
-        let Some(user) = actor.user_id else {
-            return Ok(Vec::new());
-        };
-        let mut orgs: Vec<(i64, String)> = self
-            .store
-            .memberships_of(user)
-            .await?
-            .into_iter()
-            .filter(|m| actor.may(Action::ManageMaterial(m.organisation_id)))
-            .map(|m| (m.organisation_id, m.organisation_name))
-            .collect();
-        orgs.dedup_by_key(|o| o.0);
-        Ok(orgs)
-    }
-
     async fn require_manage(&self, actor: &Actor, org: i64, organiser: Option<i64>) -> Result<()> {
         if Self::may_manage(actor, org, organiser) {
             Ok(())

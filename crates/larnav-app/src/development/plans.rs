@@ -152,7 +152,7 @@ impl App {
     /// A store error.
     pub async fn plans(&self, actor: &Actor) -> Result<Vec<PlanRow>> {
         let managed: Vec<i64> = self
-            .managed_organisations(actor)
+            .organisations_where(actor, Action::ManageMaterial)
             .await?
             .into_iter()
             .map(|o| o.0)

@@ -1,10 +1,10 @@
-use larnav_store::testing::{TestDatabase, backends};
+use larnav_store::testing::{TestDatabase, all_backends};
 use larnav_store::{Backend, Store, StoreError};
 
 #[tokio::test]
 async fn both_backends_have_the_same_tables_and_columns() {
     let mut schemas = Vec::new();
-    for backend in backends() {
+    for backend in all_backends() {
         let db = TestDatabase::create(backend).await;
         let store = db.store().await;
         schemas.push(store.schema_columns().await.unwrap());

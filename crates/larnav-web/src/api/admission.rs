@@ -110,6 +110,30 @@ pub async fn decide(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct CloseApplicationsRequest {
+    /// Why applications close before the announced last day: e-mailed to every applicant and
+    /// shown on the round's pages (at most 500 characters).
+    pub reason: String,
+}
+
+/// Closes applications today, before the round's last day (late window included): every
+/// applicant is e-mailed the reason and every page shows it. Cannot be undone; afterwards the
+/// round can be run. 409 `applications_closed` when closed already, `round_not_open` before
+/// the round opens.
+#[utoipa::path(post, path = "/api/v1/rounds/{id}/close-applications", tag = "admission",
+    request_body = CloseApplicationsRequest,
+    responses((status = 204), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn close_applications(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<CloseApplicationsRequest>,
+) -> ApiResult<StatusCode> {
+    app.close_applications(&ctx.actor, id, &r.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct RunRequest {
     /// The lottery's seed; a fresh random one when absent.
@@ -117,7 +141,9 @@ pub struct RunRequest {
     pub seed: Option<u64>,
 }
 
-/// Runs the round and stores the result (409 while another run is under way).
+/// Runs the round and stores the result: 409 `applications_open` until applications have
+/// closed (the day after the last day for late applications, or closed early), 409
+/// `round_running` while another run is under way.
 #[utoipa::path(post, path = "/api/v1/rounds/{id}/run", tag = "admission", request_body = RunRequest,
     responses((status = 200, body = RunSummary), (status = 409, body = Problem)))]
 pub async fn run(

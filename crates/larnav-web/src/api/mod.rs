@@ -98,7 +98,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         catalogue::create_teacher, catalogue::teacher_load, catalogue::reindex,
         catalogue::import_national, catalogue::import_offerings, catalogue::export_offerings,
         admission::rounds, admission::create_round, admission::round, admission::update_round,
-        admission::set_occasion, admission::choices, admission::decide, admission::run,
+        admission::set_occasion, admission::choices, admission::decide, admission::close_applications, admission::run,
         admission::what_if, admission::publish, admission::add_seats, admission::reply_for,
         admission::open_rounds, admission::application, admission::apply, admission::reply,
         network::programmes, network::open_programme, network::programme, network::register,
@@ -106,7 +106,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         network::publish_programme, network::reopen_programme, network::close_programme, network::evaluate_programme, network::meeting_pair,
         network::plan, network::add_note, network::themes, network::add_theme, network::rounds,
         network::open_round, network::round, network::offer, network::apply, network::withdraw,
-        network::propose_mentors, network::set_mentor, network::publish_round, network::reopen_round, network::close_round,
+        network::propose_mentors, network::set_mentor, network::close_round_applications, network::publish_round, network::reopen_round, network::close_round,
         network::mentorship_pair, network::save_space, network::log, network::evaluate_pair,
         registry::centres, registry::centre, registry::save_centre, registry::models,
         registry::register_model, registry::model, registry::update_model, registry::adopt,
@@ -457,6 +457,10 @@ pub fn router() -> Router<App> {
             "/rounds/{id}/choices/{choice}/reply",
             post(admission::reply_for),
         )
+        .route(
+            "/rounds/{id}/close-applications",
+            post(admission::close_applications),
+        )
         .route("/rounds/{id}/run", post(admission::run))
         .route("/rounds/{id}/what-if", post(admission::what_if))
         .route("/rounds/{id}/publish", post(admission::publish))
@@ -500,6 +504,10 @@ pub fn router() -> Router<App> {
         )
         .route("/mentorship/{id}/propose", post(network::propose_mentors))
         .route("/mentorship/{id}/pairs", put(network::set_mentor))
+        .route(
+            "/mentorship/{id}/close-applications",
+            post(network::close_round_applications),
+        )
         .route("/mentorship/{id}/publish", post(network::publish_round))
         .route("/mentorship/{id}/reopen", post(network::reopen_round))
         .route("/mentorship/{id}/close", post(network::close_round))

@@ -136,6 +136,25 @@ pub async fn remove_pair(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Closes a mentorship round's applications today, before its last day: the coordinators of
+/// every organisation taking part are e-mailed the reason and the round's page shows it.
+/// Cannot be undone; afterwards the pairs can be published (which is refused, 409
+/// `applications_open`, until the last day has passed or applications were closed early).
+#[utoipa::path(post, path = "/api/v1/mentorship/{id}/close-applications", tag = "network",
+    request_body = super::admission::CloseApplicationsRequest,
+    responses((status = 204), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn close_round_applications(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(r): ApiJson<super::admission::CloseApplicationsRequest>,
+) -> ApiResult<StatusCode> {
+    app.close_mentorship_applications(&ctx.actor, id, &r.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// A status change of a programme or round, one endpoint each.
 macro_rules! status_change {
     ($(#[$doc:meta] $name:ident => $method:ident, $path:literal;)+) => {$(

@@ -60,6 +60,16 @@ pub trait Texts {
     }
     fn window(&self, r: &AdmissionRound) -> String {
         let tr = &self.base().tr;
+        if let Some(at) = r.closed_early_at {
+            return tr.fmt(
+                "admission.window_closed_early",
+                &[
+                    ("opens", &tr.naive_date(&r.opens_on)),
+                    ("closed", &tr.date(&at)),
+                    ("reason", &r.closed_early_reason),
+                ],
+            );
+        }
         tr.fmt(
             "admission.window",
             &[
@@ -98,10 +108,18 @@ struct RoundPage<'a> {
     view: RoundView,
     settings: FormState,
     occasion_form: FormState,
+    close_form: FormState,
     notice: Option<String>,
 }
 
 impl RoundPage<'_> {
+    fn runs_from(&self, r: &AdmissionRound) -> String {
+        let day = r.late_until + chrono::Duration::days(1);
+        self.base.tr.fmt(
+            "admission.run_from",
+            &[("date", &self.base.tr.naive_date(&day))],
+        )
+    }
     fn per_seat(&self, x: &Option<f64>) -> String {
         x.map(|x| self.base.tr.decimal(x, 1)).unwrap_or_default()
     }
@@ -330,6 +348,7 @@ enum Failed<'a> {
     None,
     Settings(&'a AppError, &'a RoundForm),
     Occasion(&'a AppError, &'a RoundOccasionForm),
+    Close(&'a AppError, &'a str),
     Action(&'a AppError),
 }
 
@@ -362,10 +381,17 @@ async fn round_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> PageRe
         ),
         _ => FormState::default(),
     };
+    let close_form = match &failed {
+        Failed::Close(e, reason) => FormState::failed(ctx, e, &[("reason", reason)]),
+        _ => FormState::default(),
+    };
     // A conflict (e.g. the round was published meanwhile) is shown at the top: the form it
     // came from may no longer be on the page.
     let notice = match failed {
-        Failed::Action(e) | Failed::Settings(e, _) | Failed::Occasion(e, _)
+        Failed::Action(e)
+        | Failed::Settings(e, _)
+        | Failed::Occasion(e, _)
+        | Failed::Close(e, _)
             if !matches!(e, AppError::Validation(_)) =>
         {
             Some(ctx.tr.t(e.message_key()).to_string())
@@ -378,6 +404,7 @@ async fn round_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> PageRe
         view,
         settings,
         occasion_form,
+        close_form,
         notice,
     })
 }
@@ -435,6 +462,22 @@ pub async fn run(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>, body: By
             )
         },
         async |e| round_page(&app, &ctx, id, Failed::Action(e)).await,
+    )
+    .await
+}
+
+pub async fn close_applications(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
+    let reason = form.get("reason").map_or("", String::as_str);
+    submitted(
+        app.close_applications(&ctx.actor, id, reason).await,
+        |()| redirect_with(&app, &format!("/rounds/{id}"), "admission.closed_early_ok"),
+        async |e| round_page(&app, &ctx, id, Failed::Close(e, reason)).await,
     )
     .await
 }

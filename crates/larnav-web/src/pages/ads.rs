@@ -81,6 +81,26 @@ impl AdImportPage<'_> {
         let i = &self.report.import;
         (i.file_bytes > 0).then(|| (i.bytes_done * 100 / i.file_bytes).min(100))
     }
+
+    fn coverage(&self, c: &larnav_app::ads::ImportCoverage) -> String {
+        let tr = &self.base.tr;
+        let names: Vec<&str> = c.lan.iter().map(|l| l.1.as_str()).collect();
+        tr.fmt(
+            "ads.coverage",
+            &[
+                ("first", &c.first_period),
+                ("last", &c.last_period),
+                ("months", &c.months.to_string()),
+                ("count", &c.lan.len().to_string()),
+                ("lan", &names.join(", ")),
+                ("ads", &tr.number(c.ads)),
+            ],
+        )
+    }
+
+    fn year<'y>(&self, years: &'y larnav_app::domain::ad_years::AdYears) -> Option<&'y str> {
+        years.latest.as_ref().map(|y| y.year.as_str())
+    }
 }
 
 pub async fn show(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

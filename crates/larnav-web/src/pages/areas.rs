@@ -76,7 +76,7 @@ async fn areas_page(
     render(&AreasPage {
         base: Base::new(ctx, ctx.tr.t("areas.title")),
         areas: app.areas(&ctx.actor, Some(org_id)).await?,
-        can_manage: ctx.actor.may(Action::ManageAreas(org_id)),
+        can_manage: app.may(&ctx.actor, Action::ManageAreas(org_id)),
         org,
         edit,
         chosen,
@@ -143,7 +143,7 @@ async fn area_page(
     };
     render(&AreaPage {
         base: Base::new(ctx, &area.name.clone()),
-        can_manage: ctx.actor.may(Action::ManageAreas(area.organisation_id)),
+        can_manage: app.may(&ctx.actor, Action::ManageAreas(area.organisation_id)),
         area,
         edit,
         chosen,

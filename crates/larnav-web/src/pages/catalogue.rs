@@ -677,7 +677,7 @@ pub async fn answer_need(
         .memberships
         .iter()
         .map(|m| m.organisation_id)
-        .find(|o| ctx.actor.may(Action::ManageOfferings(*o)));
+        .find(|o| app.may(&ctx.actor, Action::ManageOfferings(*o)));
     let Some(org) = org else {
         app.authorize(&ctx.actor, Action::ManageOfferings(0))
             .await?;
@@ -825,7 +825,7 @@ async fn workspace_page(
 ) -> PageResult {
     let offerings = app.provider_offerings(&ctx.actor, org_id).await?;
     let org = app.organisation(&ctx.actor, org_id).await?;
-    let can_manage = ctx.actor.may(Action::ManageOfferings(org_id));
+    let can_manage = app.may(&ctx.actor, Action::ManageOfferings(org_id));
     let (teachers, load) = if can_manage {
         (
             app.teachers(&ctx.actor, org_id).await?,

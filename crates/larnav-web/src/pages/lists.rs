@@ -54,7 +54,7 @@ async fn lists_page(
     };
     render(&ListsPage {
         base: Base::new(ctx, ctx.tr.t("lists.title")),
-        can_manage: ctx.actor.may(Action::ManagePriorityLists(org_id)),
+        can_manage: app.may(&ctx.actor, Action::ManagePriorityLists(org_id)),
         choices: app.area_choices().await?,
         org,
         lists,
@@ -187,9 +187,10 @@ async fn list_page(
     let title = view.list.title.clone();
     render(&ListPage {
         base: Base::new(ctx, &title),
-        can_manage: ctx
-            .actor
-            .may(Action::ManagePriorityLists(view.list.organisation_id)),
+        can_manage: app.may(
+            &ctx.actor,
+            Action::ManagePriorityLists(view.list.organisation_id),
+        ),
         explain_base: format!("/lists/{id}"),
         view,
         weights_form,

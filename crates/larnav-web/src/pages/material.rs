@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
+use larnav_app::domain::Action;
 use larnav_app::domain::material::{
     AUDIENCE_ROLES, CHECKLIST, LANGUAGES, LICENCES, SCHOOL_FORMS, Scope,
 };
@@ -184,7 +185,10 @@ pub async fn materials(
         found: app.search_materials(&ctx.actor, &query).await?,
         mine,
         to_review,
-        can_write: !app.material_organisations(&ctx.actor).await?.is_empty(),
+        can_write: !app
+            .organisations_where(&ctx.actor, Action::WriteMaterial)
+            .await?
+            .is_empty(),
         query,
     })
 }
@@ -213,7 +217,9 @@ async fn form_page(
     material_id: Option<i64>,
     typed: Option<(MaterialForm, &AppError)>,
 ) -> PageResult {
-    let organisations = app.material_organisations(&ctx.actor).await?;
+    let organisations = app
+        .organisations_where(&ctx.actor, Action::WriteMaterial)
+        .await?;
     let mut mode = "";
     let stale = matches!(
         typed,
@@ -235,8 +241,7 @@ async fn form_page(
             (Some(l), true) => l.clone(),
             _ => {
                 // The form is only for those who may save it (401 or 403 for the others).
-                app.authorize(&ctx.actor, larnav_app::domain::Action::TakePart)
-                    .await?;
+                app.authorize(&ctx.actor, Action::TakePart).await?;
                 return Err(AppError::Forbidden.into());
             }
         };
@@ -269,8 +274,7 @@ async fn form_page(
         }
     } else if organisations.is_empty() && state.summary.is_none() && !state.has_errors() {
         // (A platform administrator's failed form is shown again, though they have none.)
-        app.authorize(&ctx.actor, larnav_app::domain::Action::TakePart)
-            .await?;
+        app.authorize(&ctx.actor, Action::TakePart).await?;
         return Err(AppError::Forbidden.into());
     }
     let title = match material_id {

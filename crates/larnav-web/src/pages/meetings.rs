@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::IntoResponse;
+use larnav_app::domain::Action;
 use larnav_app::meetings::{
     EvaluationForm, MeetingPlanForm, PairView, ProgrammeForm, ProgrammeView, QUESTIONS,
     RegistrationForm,
@@ -161,7 +162,9 @@ async fn list_page(
     failed: Option<(&AppError, &ProgrammeForm, &str)>,
 ) -> PageResult {
     let programmes = app.programmes(&ctx.actor).await?;
-    let organisations = app.network_organisations(&ctx.actor).await?;
+    let organisations = app
+        .organisations_where(&ctx.actor, Action::ManageNetwork)
+        .await?;
     let form = match failed {
         Some((e, f, org)) => FormState::failed(
             ctx,

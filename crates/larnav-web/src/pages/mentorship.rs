@@ -5,6 +5,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, State};
+use larnav_app::domain::Action;
 use larnav_app::meetings::EvaluationForm;
 use larnav_app::mentorship::{MentorshipPairView, QUESTIONS, RoundView, public_line};
 use larnav_app::records::{DocumentOwner, MentorshipPair, MentorshipRound, NetworkTheme};
@@ -55,6 +56,7 @@ struct RoundPage<'a> {
     /// Ranked models of an application shown again.
     ranked: Vec<String>,
     action: FormState,
+    close: FormState,
 }
 
 #[derive(Template)]
@@ -113,6 +115,23 @@ impl ListPage<'_> {
 }
 
 impl RoundPage<'_> {
+    fn closed_early(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        let tr = &self.base.tr;
+        tr.fmt(
+            "mentorship.closed_early",
+            &[
+                ("date", &tr.date(at)),
+                ("reason", &self.view.round.closed_early_reason),
+            ],
+        )
+    }
+    fn publish_from(&self) -> String {
+        let day = self.view.round.applications_close + chrono::Duration::days(1);
+        self.base.tr.fmt(
+            "mentorship.publish_from",
+            &[("date", &self.base.tr.naive_date(&day))],
+        )
+    }
     fn line(&self, p: &MentorshipPair) -> String {
         public_line(&self.base.tr, p)
     }
@@ -158,7 +177,9 @@ async fn list_page(app: &App, ctx: &Ctx, failed: Option<&Failed<'_>>) -> PageRes
         base: Base::new(ctx, ctx.tr.t("mentorship.title")),
         rounds: app.mentorship_rounds().await?,
         themes: app.network_themes().await?,
-        organisations: app.network_organisations(&ctx.actor).await?,
+        organisations: app
+            .organisations_where(&ctx.actor, Action::ManageNetwork)
+            .await?,
         ticked,
         round: state(ctx, failed, "round"),
         theme: state(ctx, failed, "theme"),
@@ -223,6 +244,7 @@ async fn round_page(app: &App, ctx: &Ctx, id: i64, failed: Option<&Failed<'_>>) 
         offer: state(ctx, failed, "offer"),
         application: state(ctx, failed, "application"),
         action: state(ctx, failed, "action"),
+        close: state(ctx, failed, "close"),
         ranked,
         view,
     })
@@ -360,6 +382,20 @@ pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> P
     let result = app.publish_mentorship_round(&ctx.actor, id).await;
     let done = ("#pairs", "mentorship.published");
     after(&app, &ctx, On::Round(id), ("action", &[]), done, result).await
+}
+
+pub async fn close_applications(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let values = fields(&body);
+    let result = app
+        .close_mentorship_applications(&ctx.actor, id, field(&values, "reason"))
+        .await;
+    let done = ("#applications", "mentorship.closed_early_ok");
+    after(&app, &ctx, On::Round(id), ("close", &values), done, result).await
 }
 
 pub async fn reopen(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {

@@ -54,7 +54,7 @@ enum Failed<'f> {
 async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>>) -> PageResult {
     let reports = app.need_reports(&ctx.actor, Some(org_id)).await?;
     let org = app.organisation(&ctx.actor, org_id).await?;
-    let can_report = ctx.actor.may(Action::ReportNeeds(org_id));
+    let can_report = app.may(&ctx.actor, Action::ReportNeeds(org_id));
     let mut form = FormState::with_values(&[("difficulty", "3")]);
     let mut lines = Vec::new();
     let mut import_summary = None;

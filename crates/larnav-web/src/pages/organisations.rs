@@ -150,8 +150,8 @@ enum Failed<'e> {
 
 async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) -> PageResult {
     let org = app.organisation(&ctx.actor, id).await?;
-    let can_manage = ctx.actor.may(Action::ManageMembers(id));
-    let can_see_members = ctx.actor.may(Action::ViewMembers(id));
+    let can_manage = app.may(&ctx.actor, Action::ManageMembers(id));
+    let can_see_members = app.may(&ctx.actor, Action::ViewMembers(id));
     let members = if can_see_members {
         app.members(&ctx.actor, id).await?
     } else {
@@ -207,8 +207,8 @@ async fn organisation_page(app: &App, ctx: &Ctx, id: i64, failed: Failed<'_>) ->
             member_error = Some(ctx.tr.t(key).to_string());
         }
     }
-    let can_offer = ctx.actor.may(Action::ManageOfferings(org.id))
-        || ctx.actor.may(Action::PublishOfferings(org.id));
+    let can_offer = app.may(&ctx.actor, Action::ManageOfferings(org.id))
+        || app.may(&ctx.actor, Action::PublishOfferings(org.id));
     render(&OrganisationPage {
         base: Base::new(ctx, &org.name),
         org,

@@ -6,6 +6,7 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
+use larnav_app::domain::Action;
 use larnav_app::domain::network::CentreService;
 use larnav_app::records::{DocumentOwner, LanRecord, NetworkTheme};
 use larnav_app::registry::{
@@ -216,7 +217,9 @@ pub async fn centres(
         groups: app.centre_profiles(&filter).await?,
         lan: app.lan(&ctx.actor).await?,
         themes: app.network_themes().await?,
-        mine: app.network_organisations(&ctx.actor).await?,
+        mine: app
+            .organisations_where(&ctx.actor, Action::ManageNetwork)
+            .await?,
         filter,
     })
 }
@@ -225,9 +228,7 @@ pub async fn centre(State(app): State<App>, ctx: Ctx, Path(org): Path<i64>) -> P
     let profile = app.centre_profile(org).await?;
     render(&CentrePage {
         base: Base::new(&ctx, &profile.organisation_name),
-        can_edit: ctx
-            .actor
-            .may(larnav_app::domain::Action::ManageNetwork(org)),
+        can_edit: app.may(&ctx.actor, Action::ManageNetwork(org)),
         profile,
     })
 }
@@ -259,7 +260,7 @@ async fn centre_form_page(
     typed: Option<(ProfileForm, &AppError)>,
 ) -> PageResult {
     // The form is only for those who may save it.
-    app.authorize(&ctx.actor, larnav_app::domain::Action::ManageNetwork(org))
+    app.authorize(&ctx.actor, Action::ManageNetwork(org))
         .await?;
     let organisation = app.organisation(&ctx.actor, org).await?;
     let (form, state) = match typed {
@@ -344,7 +345,10 @@ pub async fn models(
         found: app.search_working_models(&query).await?,
         lan: app.lan(&ctx.actor).await?,
         themes: app.network_themes().await?,
-        can_register: !app.network_organisations(&ctx.actor).await?.is_empty(),
+        can_register: !app
+            .organisations_where(&ctx.actor, Action::ManageNetwork)
+            .await?
+            .is_empty(),
         query,
     })
 }
@@ -372,17 +376,16 @@ async fn model_form_page(
     model_id: Option<i64>,
     typed: Option<(ModelForm, &AppError)>,
 ) -> PageResult {
-    let organisations = app.network_organisations(&ctx.actor).await?;
+    let organisations = app
+        .organisations_where(&ctx.actor, Action::ManageNetwork)
+        .await?;
     let (form, state) = match (typed, model_id) {
         (Some((form, e)), _) => (form, FormState::failed(ctx, e, &[])),
         (None, Some(id)) => {
             let m = app.working_model_view(&ctx.actor, id).await?.model;
             // The form is only for those who may save it (401 or 403 for the others).
-            app.authorize(
-                &ctx.actor,
-                larnav_app::domain::Action::ManageNetwork(m.organisation_id),
-            )
-            .await?;
+            app.authorize(&ctx.actor, Action::ManageNetwork(m.organisation_id))
+                .await?;
             let form = ModelForm {
                 organisation_id: m.organisation_id.to_string(),
                 title: m.title,
@@ -397,8 +400,7 @@ async fn model_form_page(
         }
         (None, None) => {
             if organisations.is_empty() {
-                app.authorize(&ctx.actor, larnav_app::domain::Action::TakePart)
-                    .await?;
+                app.authorize(&ctx.actor, Action::TakePart).await?;
                 return Err(AppError::Forbidden.into());
             }
             (ModelForm::default(), FormState::default())

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use larnav_app::App;
+use larnav_app::domain::ad_years::PartialYear;
 use larnav_app::domain::score::{Component, ComponentKind, Light, SeqfBand};
 use larnav_app::i18n::Tr;
 use larnav_app::records::{PublishedEntry, PublishedList};
@@ -323,13 +324,7 @@ async fn explain_page(
         None => format!("/semaforen/{}", e.area.key),
     };
     let title = format!("{} – {}", e.row.occupation_name, e.area.name);
-    let actor = &ctx.actor;
-    let can_offer = actor.platform_admin
-        || actor.memberships.iter().any(|m| {
-            actor.may(larnav_app::domain::Action::ManageOfferings(
-                m.organisation_id,
-            ))
-        });
+    let can_offer = app.may_in_any(&ctx.actor, larnav_app::domain::Action::ManageOfferings);
     render(&ExplainPage {
         base: Base::new(ctx, &title),
         e,
@@ -555,4 +550,30 @@ pub async fn method(ctx: Ctx) -> PageResult {
         base: Base::new(&ctx, ctx.tr.t("method.title")),
         weights: larnav_app::domain::score::Weights::default(),
     })
+}
+
+/// What a list's ads are based on (`year`: the compared year), and the newer years of ads it
+/// leaves out because they are not complete for the area (a partial period, some län, a
+/// sample), each with the reason.
+pub fn ad_basis(tr: &Tr, year: Option<&str>, partial: &[PartialYear]) -> (String, Vec<String>) {
+    let basis = match year {
+        Some(year) => tr.fmt("semaforen.ads_basis", &[("year", year)]),
+        None => tr.t("semaforen.ads_basis_none").to_string(),
+    };
+    let partial = partial
+        .iter()
+        .map(|p| {
+            tr.fmt(
+                &format!("semaforen.partial.{}", p.reason.as_str()),
+                &[
+                    ("year", &p.year),
+                    ("months", &p.months.len().to_string()),
+                    ("covered", &p.lan_covered.to_string()),
+                    ("lan", &p.lan_in_area.to_string()),
+                    ("ads", &tr.number(p.ads)),
+                ],
+            )
+        })
+        .collect();
+    (basis, partial)
 }

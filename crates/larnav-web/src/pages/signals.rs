@@ -45,7 +45,7 @@ async fn page(app: &App, ctx: &Ctx, imported: Option<SignalImport>) -> PageResul
     render(&SignalsPage {
         base: Base::new(ctx, ctx.tr.t("signals.title")),
         sources: app.signal_sources(&ctx.actor).await?,
-        can_import: ctx.actor.may(Action::ImportSignals),
+        can_import: app.may(&ctx.actor, Action::ImportSignals),
         imported,
     })
 }

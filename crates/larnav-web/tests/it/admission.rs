@@ -187,7 +187,64 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let (_, html) = me.get_text(&format!("/admission/{round}")).await;
         assert!(html.contains("betyg.pdf"));
 
-        // Staff: a run waits for every eligibility decision.
+        // Staff: applications are open until the late window ends (applicants were told they
+        // may change their choices until then), so a run is refused and says why.
+        let r = t
+            .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Ansökan är fortfarande öppen")
+        );
+        let (_, html) = t.get_text(&format!("/rounds/{round}")).await;
+        assert!(
+            html.contains("Urvalet kan köras från"),
+            "the page says when"
+        );
+        // Closing early is an explicit decision: it needs a reason, e-mails every applicant
+        // and shows on every page; it cannot be done twice.
+        let close = format!("/rounds/{round}/close");
+        let r = t.post_form(&close, &[("reason", "  ")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Fältet måste fyllas i"));
+        let r = t
+            .post_form(&close, &[("reason", "Kursen startar tidigare än planerat")])
+            .await;
+        assert_eq!(r.status(), 303);
+        t.deliver_mail_to("").await;
+        let told = t
+            .outbox()
+            .iter()
+            .filter(|m| m.contains("stängdes i förtid") && m.contains("Kursen startar tidigare"))
+            .count();
+        assert_eq!(told, 6, "every applicant is told, once");
+        let r = t.post_form(&close, &[("reason", "Igen")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("redan stängd"));
+        let (_, html) = me.get_text(&format!("/admission/{round}")).await;
+        assert!(
+            html.contains("stängdes i förtid"),
+            "the applicant's page shows it"
+        );
+        assert!(html.contains("Kursen startar tidigare än planerat"));
+        let r = me
+            .post_form(&format!("/admission/{round}/apply"), &[("choice_1", &p)])
+            .await;
+        assert_eq!(r.status(), 409, "no changes after closing");
+        assert!(
+            !t.app
+                .open_rounds()
+                .await
+                .unwrap()
+                .iter()
+                .any(|o| o.id == round),
+            "the round is no longer listed as open"
+        );
+
+        // A run waits for every eligibility decision.
         let r = t
             .post_form(&format!("/rounds/{round}/run"), &[("seed", "7")])
             .await;

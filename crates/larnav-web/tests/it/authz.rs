@@ -579,6 +579,13 @@ fn form_endpoints(
             form(&[]),
             NetworkOrganisersOfA,
         ),
+        // An empty reason: the allowed callers get 422 and the round stays open for the rest.
+        (
+            "POST",
+            format!("/mentorship/{}/close-applications", f.mentorship),
+            form(&[("reason", "")]),
+            NetworkOrganisersOfA,
+        ),
         (
             "POST",
             "/network-documents/5321/delete".into(),
@@ -793,6 +800,12 @@ fn form_endpoints(
             "POST",
             format!("/rounds/{}/publish", f.round),
             None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/rounds/{}/close", f.round),
+            form(&[("reason", "")]),
             OfferingManagersOfA,
         ),
         (
@@ -1292,6 +1305,12 @@ fn endpoints(
         ),
         (
             "POST",
+            format!("/api/v1/rounds/{}/close-applications", f.round),
+            Some(json!({"reason": ""})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
             format!("/api/v1/rounds/{}/seats", f.round),
             Some(json!({"occasion_id": 0, "seats": 1})),
             OfferingManagersOfA,
@@ -1460,6 +1479,12 @@ fn endpoints(
             "POST",
             format!("/api/v1/mentorship/{}/close", f.mentorship),
             None,
+            NetworkOrganisersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/mentorship/{}/close-applications", f.mentorship),
+            Some(json!({"reason": ""})),
             NetworkOrganisersOfA,
         ),
         (

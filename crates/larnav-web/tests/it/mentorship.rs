@@ -251,6 +251,35 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
         let anonymous = t.clone_browser();
         let (_, html) = anonymous.get_text(&format!("/mentorship/{id}")).await;
         assert!(!html.contains(line));
+        // The organisations were told they may apply until the last day: publishing waits for
+        // it, unless the association closes applications early, with a reason all are told.
+        let r = nora
+            .post_form(&format!("/mentorship/{id}/publish"), &[])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("till och med sista dagen"));
+        let (_, html) = nora.get_text(&format!("/mentorship/{id}")).await;
+        assert!(html.contains("Paren kan publiceras från"));
+        let close = format!("/mentorship/{id}/close-applications");
+        let r = nora.post_form(&close, &[("reason", "")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Fältet måste fyllas i"));
+        let r = nora
+            .post_form(&close, &[("reason", "Alla teman har fått modeller")])
+            .await;
+        assert_eq!(r.status(), 303);
+        t.deliver_mail_to("").await;
+        assert!(
+            t.outbox()
+                .iter()
+                .any(|m| m.contains("a@lulea.se") && m.contains("stängdes i förtid")),
+            "an applicant's coordinator is told"
+        );
+        let (_, html) = anonymous.get_text(&format!("/mentorship/{id}")).await;
+        assert!(html.contains("Ansökan stängdes i förtid"));
+        assert!(html.contains("Alla teman har fått modeller"));
+        let r = offer(&arvika_b, id, arvika, &formats, "1").await;
+        assert_eq!(r.status(), 409, "no offers after closing");
         assert_eq!(
             nora.post_form(&format!("/mentorship/{id}/publish"), &[])
                 .await
@@ -500,7 +529,21 @@ async fn the_network_works_through_the_json_api() {
         assert_eq!(s, 403);
         let (s, p) = call(&t, Method::POST, &propose, &nora, None).await;
         assert_eq!((s, p["count"].as_i64()), (200, Some(1)));
+        // Publishing waits for the last day to apply, or for applications closed early with a
+        // reason (which must be given).
         let publish = format!("/api/v1/mentorship/{id}/publish");
+        let (s, p) = call(&t, Method::POST, &publish, &nora, None).await;
+        assert_eq!((s, p["code"].as_str()), (409, Some("applications_open")));
+        let close = format!("/api/v1/mentorship/{id}/close-applications");
+        let (s, p) = call(&t, Method::POST, &close, &nora, Some(json!({"reason": " "}))).await;
+        assert_eq!((s, p["errors"][0]["field"].as_str()), (422, Some("reason")));
+        let (s, _) = call(&t, Method::POST, &close, &lulea_t, Some(json!({"reason": "x"}))).await;
+        assert_eq!(s, 403, "only the organiser closes applications");
+        let reason = json!({"reason": "Alla har fått en modell"});
+        let (s, _) = call(&t, Method::POST, &close, &nora, Some(reason.clone())).await;
+        assert_eq!(s, 204);
+        let (s, p) = call(&t, Method::POST, &close, &nora, Some(reason)).await;
+        assert_eq!((s, p["code"].as_str()), (409, Some("applications_closed")));
         assert_eq!(call(&t, Method::POST, &publish, &nora, None).await.0, 204);
         let round: serde_json::Value = anonymous
             .get(t.url(&format!("/api/v1/mentorship/{id}")))

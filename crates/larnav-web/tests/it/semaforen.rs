@@ -305,6 +305,98 @@ async fn the_real_signals_make_a_list_with_explanations_charts_and_exports() {
     .await;
 }
 
+/// Uploads an ads file on the page and waits for its run to end; returns its report.
+async fn import_ads(t: &TestApp, name: &str, bytes: Vec<u8>) -> Value {
+    let (status, _) = upload(t, "/signals/ads", name, bytes).await;
+    assert_eq!(status, 303);
+    let imports: Value = t
+        .get("/api/v1/signals/ads/imports")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = imports[0]["id"].as_i64().unwrap();
+    let mut report = Value::Null;
+    for _ in 0..200 {
+        report = t
+            .get(&format!("/api/v1/signals/ads/imports/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if report["import"]["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    report
+}
+
+/// Issue 31: a 1,000-ad sample from one län rewrote the lists of the whole country (the newest
+/// year in any import became "the latest year" everywhere). Ads now compare like with like.
+#[tokio::test]
+async fn a_partial_ad_import_leaves_every_list_on_its_complete_year_and_says_so() {
+    each_backend(|t| async move {
+        t.app.import_signals(&Actor::system()).await.unwrap();
+        let lights = async |area: &str| -> ([usize; 3], Value) {
+            let json: Value = t
+                .get(&format!("/api/v1/semaforen/{area}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let rows = json["rows"].as_array().unwrap();
+            let n = |l: &str| rows.iter().filter(|r| r["light"] == l).count();
+            ([n("red"), n("yellow"), n("green")], json)
+        };
+        let (riket, _) = lights("SE").await;
+        let (gavleborg, _) = lights("21").await;
+
+        // 1,000 sample ads spread over 2024 in two kommuner of Gävleborg.
+        signed_in(&t, "region", Role::Analyst).await;
+        let mut text = Vec::new();
+        larnav_ingest::ads::write_sample_ads(
+            &mut text,
+            1000,
+            7,
+            &["5321", "2221"],
+            &["2184", "2180"],
+        )
+        .unwrap();
+        let report = import_ads(&t, "urval.jsonl", text).await;
+        assert_eq!(report["import"]["status"], "done");
+        let id = report["import"]["id"].as_i64().unwrap();
+
+        // Riket and Gävleborg keep their lists: the sample covers one län, and in Gävleborg
+        // it is a fraction of the year's ads. Each list says what it leaves out and why.
+        let (riket_after, riket_json) = lights("SE").await;
+        let (gavleborg_after, gavleborg_json) = lights("21").await;
+        assert_eq!(riket_after, riket, "riket's red/yellow/green");
+        assert_eq!(gavleborg_after, gavleborg, "Gävleborg's red/yellow/green");
+        assert_eq!(riket_json["ads_year"], "2024");
+        assert_eq!(riket_json["ads_partial"][0]["reason"], "regions");
+        assert_eq!(riket_json["ads_partial"][0]["lan_covered"], 1);
+        assert_eq!(gavleborg_json["ads_partial"][0]["reason"], "volume");
+        let (_, html) = t.get_text("/semaforen/21").await;
+        assert!(
+            html.contains("Annonserna som jämförs gäller helåret 2024"),
+            "{html}"
+        );
+        assert!(html.contains("färre än hälften"));
+
+        // The import's page says what the file covered and what each list compares now.
+        let coverage = &report["coverage"];
+        assert_eq!(coverage["lan"][0][1], "Gävleborgs län");
+        assert_eq!(coverage["ads"], report["import"]["accepted"]);
+        let (_, html) = t.get_text(&format!("/signals/ads/{id}")).await;
+        assert!(html.contains("Filen täckte 2024-01–2024-12"), "{html}");
+        assert!(html.contains("Gävleborgs län"));
+        assert!(html.contains("används inte"));
+        t
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing_twice() {
     each_backend(|t| async move {
@@ -326,29 +418,7 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
 
         let mut runs = Vec::new();
         for _ in 0..2 {
-            let (status, _) = upload(&t, "/signals/ads", "annonser.jsonl.gz", gz.clone()).await;
-            assert_eq!(status, 303);
-            let imports: Value = t
-                .get("/api/v1/signals/ads/imports")
-                .await
-                .json()
-                .await
-                .unwrap();
-            let id = imports[0]["id"].as_i64().unwrap();
-            let mut report = Value::Null;
-            for _ in 0..200 {
-                report = t
-                    .get(&format!("/api/v1/signals/ads/imports/{id}"))
-                    .await
-                    .json()
-                    .await
-                    .unwrap();
-                if report["import"]["status"] != "running" {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            runs.push(report);
+            runs.push(import_ads(&t, "annonser.jsonl.gz", gz.clone()).await);
         }
         let first = &runs[0]["import"];
         assert_eq!(first["status"], "done");

@@ -10,6 +10,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
 use larnav_app::development::{COLLECTION_KINDS, CollectionForm, CollectionHit, CollectionView};
+use larnav_app::domain::Action;
 use larnav_app::records::Steps;
 use serde::Deserialize;
 
@@ -40,7 +41,9 @@ async fn collections_page(
     render(&CollectionsPage {
         base: Base::new(ctx, ctx.tr.t("development.collections")),
         hits: app.search_collections(&ctx.actor, &q).await?,
-        organisations: app.managed_organisations(&ctx.actor).await?,
+        organisations: app
+            .organisations_where(&ctx.actor, Action::ManageMaterial)
+            .await?,
         form: state(ctx, failed, "collection"),
         q,
     })

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use larnav_app::development::UsageStats;
+use larnav_app::domain::Action;
 use larnav_app::{App, AppError};
 
 use super::*;
@@ -102,7 +103,9 @@ pub(super) async fn chosen(
     ctx: &Ctx,
     asked: Option<i64>,
 ) -> Result<(i64, Vec<(i64, String)>), AppError> {
-    let organisations = app.managed_organisations(&ctx.actor).await?;
+    let organisations = app
+        .organisations_where(&ctx.actor, Action::ManageMaterial)
+        .await?;
     match asked.or_else(|| organisations.first().map(|o| o.0)) {
         Some(id) => Ok((id, organisations)),
         None => {

@@ -11,6 +11,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use larnav_app::App;
 use larnav_app::development::{PLAN_KINDS, PROGRESS, PlanForm, PlanView, ProgressForm, StepView};
+use larnav_app::domain::Action;
 use larnav_app::records::{PlanRow, StaffGroup, Steps};
 
 use super::*;
@@ -26,13 +27,14 @@ pub(super) struct PlansPage<'a> {
 }
 
 async fn plans_page(app: &App, ctx: &Ctx, failed: Option<&Failed<'_>>) -> PageResult {
-    app.authorize(&ctx.actor, larnav_app::domain::Action::TakePart)
-        .await?;
+    app.authorize(&ctx.actor, Action::TakePart).await?;
     use chrono::Datelike;
     render(&PlansPage {
         base: Base::new(ctx, ctx.tr.t("development.plans")),
         plans: app.plans(&ctx.actor).await?,
-        organisations: app.managed_organisations(&ctx.actor).await?,
+        organisations: app
+            .organisations_where(&ctx.actor, Action::ManageMaterial)
+            .await?,
         form: state(ctx, failed, "plan"),
         next_year: larnav_app::catalogue::today_in_sweden().year(),
     })
