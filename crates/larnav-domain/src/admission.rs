@@ -413,6 +413,8 @@ pub struct Admission {
     pub outcomes: Vec<ChoiceOutcome>,
     /// Per choice: its best (lowest) 1-based place on the occasion's reserve lists, 0 if none.
     pub reserve_position: Vec<u32>,
+    /// Per choice: the selection group whose list gives that best place (0 when none).
+    pub reserve_group: Vec<u32>,
     pub occasions: Vec<OccasionResult>,
 }
 
@@ -605,6 +607,7 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
         })
         .collect();
     let mut reserve_position = vec![0u32; n_choices];
+    let mut reserve_group = vec![0u32; n_choices];
     let mut list: Vec<(u64, u32)> = Vec::new();
     let occasions: Vec<OccasionResult> = held
         .into_iter()
@@ -655,6 +658,7 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
                         let best = &mut reserve_position[c as usize];
                         if *best == 0 || p as u32 + 1 < *best {
                             *best = p as u32 + 1;
+                            reserve_group[c as usize] = g as u32;
                         }
                     }
                     list.iter().map(|&(_, c)| c).collect()
@@ -672,6 +676,7 @@ pub fn admit(instance: &Instance, seed: u64) -> Admission {
         lottery,
         outcomes,
         reserve_position,
+        reserve_group,
         occasions,
     }
 }

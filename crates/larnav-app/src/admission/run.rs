@@ -98,12 +98,19 @@ fn build(
 }
 
 /// The stored form of one choice's outcome.
-fn result_row(choice_id: i64, outcome: ChoiceOutcome, reserve_position: u32) -> ResultRow {
+/// A choice's stored result: for a reserve, the group is the one whose list gives its best place
+/// (what the reserve list and its export show beside the place).
+fn result_row(
+    choice_id: i64,
+    outcome: ChoiceOutcome,
+    reserve_position: u32,
+    reserve_group: u32,
+) -> ResultRow {
     let (outcome, group, shared) = match outcome {
         ChoiceOutcome::Admitted { group, overflow } => {
             (Outcome::Admitted, Some(i64::from(group)), overflow)
         }
-        ChoiceOutcome::Reserve => (Outcome::Reserve, None, false),
+        ChoiceOutcome::Reserve => (Outcome::Reserve, Some(i64::from(reserve_group)), false),
         ChoiceOutcome::NotTried => (Outcome::NotTried, None, false),
         ChoiceOutcome::NotEligible => (Outcome::NotEligible, None, false),
     };
@@ -250,7 +257,14 @@ impl App {
                     ChoiceOutcome::Admitted { .. } | ChoiceOutcome::Reserve
                 )
             })
-            .map(|(i, &id)| result_row(id, admission.outcomes[i], admission.reserve_position[i]))
+            .map(|(i, &id)| {
+                result_row(
+                    id,
+                    admission.outcomes[i],
+                    admission.reserve_position[i],
+                    admission.reserve_group[i],
+                )
+            })
             .collect();
         let cutoffs = stored_cutoffs(&built, &admission)?;
         let admitted = results.iter().filter(|r| r.outcome == "admitted").count();

@@ -187,15 +187,29 @@ pub(super) fn line(
 }
 
 /// "Admitted to your 2nd choice; for your 1st choice the last admitted merit in the group
-/// Betyg was 19,5." — or the reserve places when nothing was admitted.
+/// Betyg was 19,5." — or the reserve places when nothing was admitted. Once offers exist they
+/// decide where the applicant stands: a promoted reserve holds an offer, a declined or expired
+/// place is no longer theirs (the stored run alone would still say "admitted" or "reserve").
 pub(super) fn summary(tr: &Tr, occasions: &[OccasionView], mine: &[ChoiceRow]) -> String {
-    let admitted = mine
+    let offer = |c: &ChoiceRow| c.offer_status.as_deref().and_then(OfferStatus::parse);
+    let holds =
+        |c: &&ChoiceRow| matches!(offer(c), Some(OfferStatus::Offered | OfferStatus::Accepted));
+    let any_offer = mine.iter().any(|c| c.offer_status.is_some());
+    let admitted = if any_offer {
+        mine.iter().find(holds)
+    } else {
+        mine.iter()
+            .find(|c| c.outcome.as_deref() == Some(Outcome::Admitted.as_str()))
+    };
+    let let_go = mine
         .iter()
-        .find(|c| c.outcome.as_deref() == Some(Outcome::Admitted.as_str()));
+        .find(|c| matches!(offer(c), Some(OfferStatus::Declined | OfferStatus::Expired)));
     let better: Vec<String> = mine
         .iter()
         .take_while(|c| admitted.is_none_or(|a| c.rank < a.rank))
-        .filter(|c| c.outcome.as_deref() == Some(Outcome::Reserve.as_str()))
+        .filter(|c| {
+            c.outcome.as_deref() == Some(Outcome::Reserve.as_str()) && c.offer_status.is_none()
+        })
         .map(|c| {
             let cut = occasions
                 .iter()
@@ -213,15 +227,25 @@ pub(super) fn summary(tr: &Tr, occasions: &[OccasionView], mine: &[ChoiceRow]) -
             )
         })
         .collect();
-    let head = match admitted {
-        Some(a) => tr.fmt(
-            "admission.summary_admitted",
+    let choice = |key: &str, c: &ChoiceRow| {
+        tr.fmt(
+            key,
             &[
-                ("rank", &ordinal(tr, a.rank)),
-                ("offering", &a.offering_title),
+                ("rank", &ordinal(tr, c.rank)),
+                ("offering", &c.offering_title),
             ],
-        ),
-        None => tr.t("admission.summary_not_admitted").to_string(),
+        )
+    };
+    let head = match (admitted, let_go) {
+        (Some(a), _) if offer(a) == Some(OfferStatus::Accepted) => {
+            choice("admission.summary_accepted", a)
+        }
+        (Some(a), _) => choice("admission.summary_admitted", a),
+        (None, Some(c)) if offer(c) == Some(OfferStatus::Declined) => {
+            choice("admission.summary_declined", c)
+        }
+        (None, Some(c)) => choice("admission.summary_expired", c),
+        (None, None) => tr.t("admission.summary_not_admitted").to_string(),
     };
     if better.is_empty() {
         format!("{head}.")

@@ -519,6 +519,21 @@ async fn a_round_from_applications_to_promoted_reserves() {
             Some("declined")
         );
         wait_for_mail(&t, "har blivit ledig och du erbjuds den som reserv").await;
+        // Both pages say where each stands now (issue 31: the promoted reserve was still told
+        // "Inte antagen … reserv nr 1" above the offer, the decliner "Antagen").
+        let (_, html) = browser.get_text(&format!("/admission/{round}")).await;
+        assert!(html.contains("Du tackade nej till ditt 1:a val"), "{html}");
+        assert!(!html.contains("Antagen till ditt"), "{html}");
+        let reserve_who = learners.iter().position(|&l| l == reserve.user_id).unwrap();
+        let promoted_browser = t.clone_browser();
+        promoted_browser
+            .login(&format!("sokande{reserve_who}@x.se"), PASSWORD)
+            .await;
+        let (_, html) = promoted_browser
+            .get_text(&format!("/admission/{round}"))
+            .await;
+        assert!(html.contains("Antagen till ditt 1:a val"), "{html}");
+        assert!(!html.contains("Inte antagen"), "{html}");
         // Staff record a second decline by phone; the published result itself never changed.
         let second = pilot_admitted[1];
         let r = t
