@@ -130,6 +130,10 @@ pub struct OfferingView {
     pub can_publish: bool,
     /// Fields to fill before publication (translation keys by field).
     pub missing_for_publication: Vec<crate::FieldError>,
+    /// The viewer sent the offering to review: someone else publishes it.
+    pub own_review: bool,
+    /// …unless the viewer may publish without review (and says so).
+    pub may_publish_without_review: bool,
 }
 
 /// A teacher's planned load in one year.
@@ -644,17 +648,21 @@ impl App {
 
     /// Moves an offering in the workflow. Provider staff submit drafts for review; reviewers,
     /// coordinators and administrators publish (if nothing required is missing), send back,
-    /// close, reopen and complete.
+    /// close, reopen and complete. Review is done by someone else: whoever sent the offering
+    /// to review cannot publish it, unless they may publish without review (administrators)
+    /// and say so with `without_review` — audited as `offering.published_without_review`.
     ///
     /// # Errors
-    /// A conflict for a move the workflow does not allow or a status that changed meanwhile;
-    /// [`AppError::Validation`] listing what publication still needs; a refusal.
+    /// A conflict for a move the workflow does not allow, a status that changed meanwhile or
+    /// one's own submission (`own_review`); [`AppError::Validation`] listing what publication
+    /// still needs; a refusal.
     pub async fn move_offering(
         &self,
         actor: &Actor,
         id: i64,
         to: OfferingStatus,
         note: &str,
+        without_review: bool,
     ) -> Result<()> {
         let o = self.store.offering(id).await.map_err(not_found)?;
         let provider = o.provider_id.ok_or(AppError::NotFound)?;
@@ -670,21 +678,32 @@ impl App {
                 message_key: "catalogue.transition_invalid",
             });
         }
+        let own_review = o.status == OfferingStatus::Review
+            && to == OfferingStatus::Published
+            && actor.user_id.is_some()
+            && self.store.offering_submitter(id).await? == actor.user_id;
         if to == OfferingStatus::Published {
             let fields = self.fields_of(&o).await?;
             self.publication_problems(&fields, id).await?.finish()?;
+        }
+        if own_review && !(without_review && actor.may(Action::PublishWithoutReview(provider))) {
+            return Err(AppError::Conflict {
+                code: "own_review",
+                message_key: "catalogue.own_review",
+            });
         }
         let note = note.trim();
         if note.chars().count() > 2000 {
             return Err(AppError::invalid("note", "field.too_long"));
         }
-        let audit = AuditRecord::new(
-            actor.user_id,
-            &format!("offering.{}", to.as_str()),
-            format!("offering:{id}"),
-        )
-        .in_organisation(provider)
-        .with_detail(o.title.clone());
+        let event = if own_review {
+            "offering.published_without_review".to_string()
+        } else {
+            format!("offering.{}", to.as_str())
+        };
+        let audit = AuditRecord::new(actor.user_id, &event, format!("offering:{id}"))
+            .in_organisation(provider)
+            .with_detail(o.title.clone());
         self.store
             .set_offering_status(id, (o.status, to), note, now(), &audit)
             .await
@@ -774,6 +793,12 @@ impl App {
             } else {
                 Vec::new()
             },
+            own_review: offering.status == OfferingStatus::Review
+                && actor.user_id.is_some()
+                && self.store.offering_submitter(id).await? == actor.user_id,
+            may_publish_without_review: offering
+                .provider_id
+                .is_some_and(|p| actor.may(Action::PublishWithoutReview(p))),
             offering,
             occasions,
             can_edit,

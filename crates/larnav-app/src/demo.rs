@@ -487,9 +487,9 @@ impl App {
                     self.set_staffing(&system, occasion_id, t, hours).await?;
                 }
             }
-            self.move_offering(&system, id, OfferingStatus::Review, "")
+            self.move_offering(&system, id, OfferingStatus::Review, "", false)
                 .await?;
-            self.move_offering(&system, id, OfferingStatus::Published, "Granskad")
+            self.move_offering(&system, id, OfferingStatus::Published, "Granskad", false)
                 .await?;
         }
         Ok(())
@@ -573,9 +573,9 @@ impl App {
             place: "Gävle och på distans".into(),
         };
         let occasion_id = self.save_occasion(&system, id, None, &occasion).await?;
-        self.move_offering(&system, id, OfferingStatus::Review, "")
+        self.move_offering(&system, id, OfferingStatus::Review, "", false)
             .await?;
-        self.move_offering(&system, id, OfferingStatus::Published, "Granskad")
+        self.move_offering(&system, id, OfferingStatus::Published, "Granskad", false)
             .await?;
         let round = crate::admission::RoundForm {
             name: format!("Pilotkursen våren {year}"),

@@ -183,6 +183,7 @@ impl AppError {
         "offering_imported",
         "offering_completed",
         "offering_transition",
+        "own_review",
         "round_published",
         "round_changed",
         "round_running",

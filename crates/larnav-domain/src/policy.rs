@@ -73,6 +73,9 @@ pub enum Action {
     /// Publish, close and complete the organisation's offerings (and send drafts back): its
     /// coordinators, reviewers and administrators.
     PublishOfferings(i64),
+    /// Publish an offering one submitted for review oneself, without someone else reviewing it
+    /// (a one-person centre): the organisation's administrators, and it is audited as such.
+    PublishWithoutReview(i64),
     /// Load the national catalogue (the real offerings shipped with Lärnav) and rebuild the
     /// search index: platform administrators.
     ImportCatalogue,
@@ -114,6 +117,7 @@ impl Action {
             | Self::ViewPriorityLists(o)
             | Self::ManageOfferings(o)
             | Self::PublishOfferings(o)
+            | Self::PublishWithoutReview(o)
             | Self::ManageAdmission(o)
             | Self::ManageNetwork(o)
             | Self::WriteMaterial(o)
@@ -145,6 +149,7 @@ impl Action {
             Self::ViewPriorityLists(_) => "view_priority_lists",
             Self::ManageOfferings(_) => "manage_offerings",
             Self::PublishOfferings(_) => "publish_offerings",
+            Self::PublishWithoutReview(_) => "publish_without_review",
             Self::ImportCatalogue => "import_catalogue",
             Self::ManageAdmission(_) => "manage_admission",
             Self::Apply => "apply",
@@ -237,6 +242,7 @@ impl Actor {
                     Role::Reviewer | Role::Coordinator | Role::OrganisationAdmin
                 )
             }),
+            Action::PublishWithoutReview(org) => self.holds(org, Role::OrganisationAdmin),
             Action::AdministerPlatform | Action::ImportCatalogue | Action::GrantWideRole => false,
         }
     }
@@ -410,6 +416,14 @@ mod tests {
             assert!(!member(role).may(Action::ManageOfferings(ORG)), "{role:?}");
         }
         assert!(!member(Role::OrganisationAdmin).may(Action::ImportCatalogue));
+        // Publishing one's own submission needs the explicit right: administrators only.
+        assert!(member(Role::OrganisationAdmin).may(Action::PublishWithoutReview(ORG)));
+        for role in [Role::Reviewer, Role::Coordinator, Role::ProviderStaff] {
+            assert!(
+                !member(role).may(Action::PublishWithoutReview(ORG)),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

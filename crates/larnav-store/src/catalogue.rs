@@ -485,6 +485,18 @@ impl Store {
             .bind(id).fetch_all(p).await)?)
     }
 
+    /// Who last sent the offering to review, if anyone did.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn offering_submitter(&self, id: i64) -> Result<Option<i64>> {
+        let row: Option<(Option<i64>,)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT user_id FROM offering_event WHERE offering_id = $1 AND status = 'review'
+             ORDER BY at DESC, id DESC LIMIT 1")
+            .bind(id).fetch_optional(p).await)?;
+        Ok(row.and_then(|r| r.0))
+    }
+
     /// # Errors
     /// A database error.
     pub async fn offering_events(&self, id: i64) -> Result<Vec<OfferingEvent>> {

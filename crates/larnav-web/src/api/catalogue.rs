@@ -27,6 +27,11 @@ pub struct StatusChange {
     /// Why (shown in the offering's history); optional.
     #[serde(default)]
     pub note: String,
+    /// Publish what one sent to review oneself, without someone else reviewing it (only with
+    /// the right to: organisation administrators; audited). Otherwise such a publication is
+    /// refused with 409 `own_review`.
+    #[serde(default)]
+    pub without_review: bool,
 }
 
 /// Hours a teacher is planned for on an occasion (`0` removes the assignment).
@@ -84,7 +89,9 @@ pub async fn update(
     Ok(Json(app.offering_view(&ctx.actor, id).await?))
 }
 
-/// Moves an offering in its workflow; publishing checks the required fields.
+/// Moves an offering in its workflow; publishing checks the required fields and is refused
+/// (409 `own_review`) to whoever sent the offering to review, unless `without_review` is set by
+/// someone with that right.
 #[utoipa::path(post, path = "/api/v1/catalogue/{id}/status", tag = "catalogue", request_body = StatusChange,
     responses((status = 200, body = OfferingView), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn move_status(
@@ -95,7 +102,8 @@ pub async fn move_status(
 ) -> ApiResult<Json<OfferingView>> {
     let to = OfferingStatus::parse(&c.status)
         .ok_or_else(|| AppError::invalid("status", "field.choice_invalid"))?;
-    app.move_offering(&ctx.actor, id, to, &c.note).await?;
+    app.move_offering(&ctx.actor, id, to, &c.note, c.without_review)
+        .await?;
     Ok(Json(app.offering_view(&ctx.actor, id).await?))
 }
 

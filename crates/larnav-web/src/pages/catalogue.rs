@@ -362,6 +362,12 @@ async fn offering_page(
             .copied()
             .filter(|s| view.offering.status.can_move_to(*s))
             .filter(|s| *s == OfferingStatus::Review || view.can_publish)
+            // Whoever sent it to review does not publish it, unless they have the right to.
+            .filter(|s| {
+                *s != OfferingStatus::Published
+                    || !view.own_review
+                    || view.may_publish_without_review
+            })
             .collect()
     } else {
         Vec::new()
@@ -541,16 +547,21 @@ pub async fn move_status(
 ) -> PageResult {
     let mut to = String::new();
     let mut note = String::new();
+    let mut without_review = false;
     for (k, v) in form_urlencoded::parse(&body) {
         match k.as_ref() {
             "to" => to = v.into_owned(),
             "note" => note = v.into_owned(),
+            "without_review" => without_review = v == "yes",
             _ => {}
         }
     }
     let to = OfferingStatus::parse(&to)
         .ok_or_else(|| AppError::invalid("to", "field.choice_invalid"))?;
-    match app.move_offering(&ctx.actor, id, to, &note).await {
+    match app
+        .move_offering(&ctx.actor, id, to, &note, without_review)
+        .await
+    {
         Ok(()) => Ok(redirect_with(
             &app,
             &format!("/catalogue/{id}"),

@@ -2421,10 +2421,10 @@ async fn catalogue_fixtures(app: &larnav_app::App, a: i64) -> [i64; 7] {
         .save_occasion(&system, published, None, &occasion)
         .await
         .unwrap();
-    app.move_offering(&system, published, OfferingStatus::Review, "")
+    app.move_offering(&system, published, OfferingStatus::Review, "", false)
         .await
         .unwrap();
-    app.move_offering(&system, published, OfferingStatus::Published, "")
+    app.move_offering(&system, published, OfferingStatus::Published, "", false)
         .await
         .unwrap();
     [

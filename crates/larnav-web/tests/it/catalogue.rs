@@ -50,7 +50,7 @@ pub(crate) async fn publish(
         .await
         .unwrap();
     for to in [OfferingStatus::Review, OfferingStatus::Published] {
-        app.move_offering(&system, id, to, "").await.unwrap();
+        app.move_offering(&system, id, to, "", false).await.unwrap();
     }
     id
 }
@@ -293,6 +293,136 @@ async fn a_provider_publishes_a_contract_course_from_a_template_and_a_learner_fi
             .await
             .unwrap();
         assert_eq!(found["results"]["hits"][0]["id"], id);
+        t
+    })
+    .await;
+}
+
+/// Issue 31: one person holding the provider-staff and organisation-admin roles sent their own
+/// course to review and published it. Review is someone else's — or an explicit decision of an
+/// administrator, recorded in the audit log.
+#[tokio::test]
+async fn whoever_sends_an_offering_to_review_does_not_publish_it_unless_explicitly_without_review()
+{
+    each_backend(|t| async move {
+        let org = org_with_person(
+            &t,
+            "Lärcentrum Ljusdal",
+            "learning_centre",
+            "ensam@x.se",
+            &[Role::ProviderStaff, Role::OrganisationAdmin],
+        )
+        .await;
+        let coordinator = t.create_user("samordnare@x.se", "Samordnare", false).await;
+        t.grant(org, coordinator, &[Role::Coordinator]).await;
+        let system = Actor::system();
+        let draft = async |title: &str| {
+            let form = larnav_app::catalogue::OfferingForm {
+                title: title.into(),
+                summary: "Kurs.".into(),
+                description: "Beskrivning.".into(),
+                kind: "course".into(),
+                ssyk_codes: "5321".into(),
+                format: "distance".into(),
+                credit_kind: "none".into(),
+                payer: "free".into(),
+                language: "sv".into(),
+                ..Default::default()
+            };
+            let id = t
+                .app
+                .create_offering(&system, org, &form, None)
+                .await
+                .unwrap();
+            let occasion = larnav_app::catalogue::OccasionForm {
+                starts_on: "2030-02-01".into(),
+                ends_on: "2030-03-01".into(),
+                application_mode: "rolling".into(),
+                seats: "10".into(),
+                ..Default::default()
+            };
+            t.app
+                .save_occasion(&system, id, None, &occasion)
+                .await
+                .unwrap();
+            id
+        };
+        let status = |id: i64| format!("/catalogue/{id}/status");
+
+        let id = draft("Truckkort A").await;
+        assert_eq!(t.login("ensam@x.se", PASSWORD).await.status(), 303);
+        assert_eq!(
+            t.post_form(&status(id), &[("to", "review")]).await.status(),
+            303
+        );
+        let (_, html) = t.get_text(&format!("/catalogue/{id}")).await;
+        assert!(
+            html.contains("Du skickade själv utbildningen till granskning"),
+            "{html}"
+        );
+        assert!(html.contains("Publicera utan granskning av någon annan"));
+        let r = t.post_form(&status(id), &[("to", "published")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("någon annan med granskar"));
+        let r = t
+            .post_form(
+                &status(id),
+                &[("to", "published"), ("without_review", "yes")],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "an administrator's explicit decision");
+        let audit = t
+            .app
+            .store()
+            .list_audit_events(larnav_store::AuditFilter {
+                organisation_id: Some(org),
+                limit: 50,
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "offering.published_without_review"
+                    && e.target == format!("offering:{id}"))
+        );
+
+        // A coordinator may publish others' courses, but not their own, and has no such right.
+        let id = draft("Truckkort B").await;
+        let c = t.clone_browser();
+        assert_eq!(c.login("samordnare@x.se", PASSWORD).await.status(), 303);
+        assert_eq!(
+            c.post_form(&status(id), &[("to", "review")]).await.status(),
+            303
+        );
+        let (_, html) = c.get_text(&format!("/catalogue/{id}")).await;
+        assert!(!html.contains("Publicera utan granskning"));
+        let r = c
+            .post_form(
+                &status(id),
+                &[("to", "published"), ("without_review", "yes")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        // The API says the same, with its code; the administrator publishes it as reviewer.
+        let r = c
+            .client
+            .post(c.url(&format!("/api/v1/catalogue/{id}/status")))
+            .header("x-csrf-token", c.csrf().await)
+            .json(&serde_json::json!({"status": "published"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["code"], "own_review");
+        assert_eq!(
+            t.post_form(&status(id), &[("to", "published")])
+                .await
+                .status(),
+            303
+        );
         t
     })
     .await;
