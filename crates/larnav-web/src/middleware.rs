@@ -30,6 +30,67 @@ fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
 }
 
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// How much of a multipart body is read to find its first part, the CSRF token.
+const MULTIPART_PEEK: usize = 8 * 1024;
+
+/// The CSRF token of a multipart form — its first part, named `csrf` (every upload form puts
+/// the hidden field before its file input, and browsers send fields in that order) — and the
+/// body to pass on: what was read, then the rest as it streams in.
+async fn multipart_csrf(body: Body, boundary: &str) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    let mut token = None;
+    while head.len() < MULTIPART_PEEK {
+        let Some(Ok(chunk)) = stream.next().await else {
+            break;
+        };
+        head.extend_from_slice(&chunk);
+        if let Some(t) = first_part_value(&head, boundary, CSRF_FIELD) {
+            token = t;
+            break;
+        }
+    }
+    let rest = futures_util::stream::iter([Ok::<_, axum::Error>(axum::body::Bytes::from(head))])
+        .chain(stream);
+    (token, Body::from_stream(rest))
+}
+
+/// `Some(value)` once `head` holds the whole first part and it is the field `name`;
+/// `Some(None)` once it is clear the first part is another field; `None` while more is needed.
+fn first_part_value(head: &[u8], boundary: &str, name: &str) -> Option<Option<String>> {
+    let delimiter = format!("--{boundary}");
+    let start = find(head, delimiter.as_bytes())? + delimiter.len();
+    let headers_end = start + find(&head[start..], b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&head[start..headers_end]);
+    let named = format!("name=\"{name}\"");
+    if !headers.contains(&named) {
+        return Some(None);
+    }
+    let value_start = headers_end + 4;
+    let end = format!("\r\n{delimiter}");
+    let value_end = value_start + find(&head[value_start..], end.as_bytes())?;
+    Some(String::from_utf8(head[value_start..value_end].to_vec()).ok())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// The middleware that builds [`Ctx`] and enforces CSRF.
 pub async fn context(State(app): State<App>, request: Request, next: Next) -> Response {
     let (mut parts, body) = request.into_parts();
@@ -124,19 +185,18 @@ pub async fn context(State(app): State<App>, request: Request, next: Next) -> Re
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        // File uploads (multipart) are not buffered here: their forms carry the token in the
-        // action's query string instead.
-        let multipart = parts
+        // File uploads (multipart) are not buffered: the token is their first part, read on
+        // its own, and the body passes on whole. (It never travels in the URL, where it would
+        // land in the address bar, the history and access logs.)
+        let boundary = parts
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if submitted.is_none() && multipart {
-            submitted = parts.uri.query().and_then(|q| {
-                form_urlencoded::parse(q.as_bytes())
-                    .find(|(k, _)| k == CSRF_FIELD)
-                    .map(|(_, v)| v.into_owned())
-            });
+            .and_then(multipart_boundary);
+        if let (None, Some(boundary)) = (&submitted, boundary) {
+            let (token, whole) = multipart_csrf(body, &boundary).await;
+            submitted = token;
+            body = whole;
         } else if submitted.is_none() && !is_api(&path) {
             let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
                 return finish(
@@ -283,4 +343,52 @@ pub fn finish(ctx: &Ctx, response: Response) -> Response {
         out.headers_mut().append(name, value.clone());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_boundary_comes_from_a_multipart_content_type_only() {
+        assert_eq!(
+            multipart_boundary("multipart/form-data; boundary=----WebKitFormBoundaryAb1"),
+            Some("----WebKitFormBoundaryAb1".into())
+        );
+        assert_eq!(
+            multipart_boundary("multipart/form-data; charset=utf-8; boundary=\"x y\""),
+            Some("x y".into())
+        );
+        assert_eq!(
+            multipart_boundary("application/x-www-form-urlencoded"),
+            None
+        );
+        assert_eq!(multipart_boundary("multipart/form-data"), None);
+    }
+
+    #[test]
+    fn the_token_is_the_first_part_once_it_has_arrived_whole() {
+        let body = b"--b\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok123\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nx;y\r\n--b--\r\n";
+        assert_eq!(
+            first_part_value(body, "b", "csrf"),
+            Some(Some("tok123".into()))
+        );
+        // Cut inside the token: more is needed.
+        assert_eq!(first_part_value(&body[..60], "b", "csrf"), None);
+        // A form whose first part is the file has no token to offer.
+        let file_first =
+            b"--b\r\nContent-Disposition: form-data; name=\"file\"\r\n\r\nx\r\n--b--\r\n";
+        assert_eq!(first_part_value(file_first, "b", "csrf"), Some(None));
+    }
+
+    /// A token in an address lands in the address bar, the history and access logs.
+    #[test]
+    fn no_form_puts_the_csrf_token_in_its_address() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains("csrf="), "{}", path.display());
+        }
+    }
 }

@@ -861,22 +861,14 @@ async fn search_finds_swedish_inflections_typos_and_abbreviations_in_the_real_ca
 #[tokio::test]
 async fn a_provider_imports_its_list_all_or_nothing_and_exports_it_again() {
     use larnav_ingest::tabular::write_xlsx;
-    use reqwest::multipart::{Form, Part};
     each_backend(|t| async move {
         let org = org_with_person(&t, "Lärcentrum", "learning_centre", "lc@x.se", &[Role::Coordinator]).await;
         assert_eq!(t.login("lc@x.se", PASSWORD).await.status(), 303);
         let upload = |name: &'static str, bytes: Vec<u8>| {
             let t = &t;
             async move {
-                let csrf = t.csrf().await;
-                let form = Form::new().part("file", Part::bytes(bytes).file_name(name));
-                let r = t
-                    .client
-                    .post(t.url(&format!("/organisations/{org}/offerings/import?csrf={csrf}")))
-                    .multipart(form)
-                    .send()
-                    .await
-                    .unwrap();
+                let path = format!("/organisations/{org}/offerings/import");
+                let r = t.upload_as(&path, "file", name, bytes).await;
                 (r.status().as_u16(), r.text().await.unwrap())
             }
         };

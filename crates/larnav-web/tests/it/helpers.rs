@@ -175,18 +175,24 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Uploads `bytes` as file `name` in the `document` field of a multipart form to `path`
-    /// (the CSRF token in the query, as the pages send it).
-    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> Response {
-        let csrf = self.csrf().await;
+    /// Uploads `bytes` as file `name` in the `field` of a multipart form to `path`, with the
+    /// CSRF token as the form's first field, as the pages send it.
+    pub async fn upload_as(&self, path: &str, field: &str, name: &str, bytes: Vec<u8>) -> Response {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-        let form = reqwest::multipart::Form::new().part("document", part);
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", self.csrf().await)
+            .part(field.to_string(), part);
         self.client
-            .post(self.url(&format!("{path}?csrf={csrf}")))
+            .post(self.url(path))
             .multipart(form)
             .send()
             .await
             .unwrap()
+    }
+
+    /// [`TestApp::upload_as`] in the `document` field.
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> Response {
+        self.upload_as(path, "document", name, bytes).await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Response {
