@@ -177,6 +177,7 @@ impl AppError {
         "invitation_other_address",
         "area_name_taken",
         "import_rejected",
+        "import_repeated",
         "list_exists",
         "offering_edited_elsewhere",
         "offering_status_changed",

@@ -76,6 +76,54 @@ fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error
 pub struct NeedImport {
     pub reports: usize,
     pub people_now: i64,
+    /// Reports filed before that the file's rows replaced (with [`RepeatedRows::Replace`]).
+    pub replaced: usize,
+}
+
+/// What an import does with rows equal to reports the organisation filed before (same
+/// employer, occupation, kommun, numbers, difficulty and comment) — a file uploaded twice, or
+/// an updated file that repeats most of the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RepeatedRows {
+    /// Refuse the file (409 `import_repeated`) so that the person decides.
+    #[default]
+    Ask,
+    /// Remove the earlier equal reports, then add every row: the file replaces them.
+    Replace,
+    /// Add every row although some repeat earlier reports.
+    Add,
+}
+
+impl RepeatedRows {
+    /// The choice as a form sends it: `replace`, `add`, anything else asks.
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "replace" => Self::Replace,
+            "add" => Self::Add,
+            _ => Self::Ask,
+        }
+    }
+}
+
+/// The fields that make two need reports the same report: employer, occupation, kommun, the
+/// numbers with the difficulty, and the comment.
+type ReportKey = (String, String, String, [i64; 4], String);
+
+fn report_key(
+    employer: &str,
+    ssyk: &str,
+    kommun: &str,
+    numbers: [i64; 4],
+    comment: &str,
+) -> ReportKey {
+    (
+        employer.to_string(),
+        ssyk.to_string(),
+        kommun.to_string(),
+        numbers,
+        comment.to_string(),
+    )
 }
 
 /// Codes and names the checks look values up in.
@@ -282,21 +330,31 @@ impl App {
         .in_organisation(organisation_id)
         .with_detail(format!("{} {}", report.ssyk_code, report.kommun_code));
         self.store
-            .create_need_reports(organisation_id, &[report], actor.user_id, now(), &audit)
+            .create_need_reports(
+                organisation_id,
+                &[report],
+                &[],
+                actor.user_id,
+                now(),
+                &audit,
+            )
             .await?;
         Ok(())
     }
 
     /// Imports need reports from a CSV or XLSX file laid out like the template. All or nothing:
-    /// any problem rejects the file, listing every problem by line and field.
+    /// any problem rejects the file, listing every problem by line and field. Rows equal to
+    /// reports the organisation filed before are handled as `repeated` says: by default the
+    /// file is refused so that the person chooses to replace them or add the rows anyway.
     ///
     /// # Errors
-    /// [`AppError::ImportRejected`], or a refusal.
+    /// [`AppError::ImportRejected`], `import_repeated`, or a refusal.
     pub async fn import_needs(
         &self,
         actor: &Actor,
         organisation_id: i64,
         file: &[u8],
+        repeated: RepeatedRows,
     ) -> Result<NeedImport> {
         let org = self.filing_organisation(actor, organisation_id).await?;
         crate::uploads::Upload::NeedFile.check_size(file)?;
@@ -369,6 +427,47 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::ImportRejected(problems));
         }
+        let rows: std::collections::HashSet<ReportKey> = reports
+            .iter()
+            .map(|r| {
+                let numbers = [r.needed_now, r.needed_1y, r.needed_3y, r.difficulty];
+                report_key(
+                    &r.employer_name,
+                    &r.ssyk_code,
+                    &r.kommun_code,
+                    numbers,
+                    &r.comment,
+                )
+            })
+            .collect();
+        let earlier: Vec<i64> = self
+            .store
+            .list_need_reports(Some(organisation_id))
+            .await?
+            .into_iter()
+            .filter(|e| {
+                let numbers = [e.needed_now, e.needed_1y, e.needed_3y, e.difficulty];
+                rows.contains(&report_key(
+                    &e.employer_name,
+                    &e.ssyk_code,
+                    &e.kommun_code,
+                    numbers,
+                    &e.comment,
+                ))
+            })
+            .map(|e| e.id)
+            .collect();
+        let replacing: &[i64] = match repeated {
+            _ if earlier.is_empty() => &[],
+            RepeatedRows::Ask => {
+                return Err(AppError::Conflict {
+                    code: "import_repeated",
+                    message_key: "needs.import_repeated",
+                });
+            }
+            RepeatedRows::Replace => &earlier,
+            RepeatedRows::Add => &[],
+        };
         let people_now = reports.iter().map(|r| r.needed_now).sum();
         let audit = AuditRecord::new(
             actor.user_id,
@@ -376,14 +475,26 @@ impl App {
             format!("organisation:{organisation_id}"),
         )
         .in_organisation(organisation_id)
-        .with_detail(format!("{} reports", reports.len()));
+        .with_detail(format!(
+            "{} reports, {} earlier replaced",
+            reports.len(),
+            replacing.len()
+        ));
         self.store
-            .create_need_reports(organisation_id, &reports, actor.user_id, now(), &audit)
+            .create_need_reports(
+                organisation_id,
+                &reports,
+                replacing,
+                actor.user_id,
+                now(),
+                &audit,
+            )
             .await?;
         tracing::info!(reports = reports.len(), "need reports imported");
         Ok(NeedImport {
             reports: reports.len(),
             people_now,
+            replaced: replacing.len(),
         })
     }
 

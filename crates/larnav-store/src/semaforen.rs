@@ -34,12 +34,18 @@ impl Store {
         &self,
         organisation_id: i64,
         reports: &[NewNeedReport],
+        replacing: &[i64],
         reported_by: Option<i64>,
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            // The reports a re-imported file replaces go in the same transaction.
+            for id in replacing {
+                sqlx::query("DELETE FROM need_report WHERE id = $1 AND organisation_id = $2")
+                    .bind(id).bind(organisation_id).execute(&mut *tx).await?;
+            }
             bulk_insert!(tx, "need_report",
                 ["organisation_id", "employer_name", "on_behalf", "ssyk_code", "kommun_code", "needed_now",
                  "needed_1y", "needed_3y", "difficulty", "comment", "reported_by", "reported_at"],

@@ -33,17 +33,21 @@ async fn need_reports_are_stored_all_or_nothing() {
             .create_need_reports(
                 org,
                 &[need("5321", "2184", 3), need("5321", "2180", 1)],
+                &[],
                 None,
                 now(),
                 &audit,
             )
             .await
             .unwrap();
-        // An unknown kommun in the second row: the first row is not stored either.
+        // An unknown kommun in the second row: the first row is not stored either, and the
+        // report it was to replace stays.
+        let first = store.list_need_reports(Some(org)).await.unwrap()[0].id;
         let bad = store
             .create_need_reports(
                 org,
                 &[need("5321", "2184", 5), need("5321", "9999", 1)],
+                &[first],
                 None,
                 now(),
                 &audit,

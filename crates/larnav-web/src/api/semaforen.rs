@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use larnav_app::App;
 use larnav_app::ads::AdImportReport;
 use larnav_app::domain::score::Weights;
-use larnav_app::needs::{NeedForm, NeedImport};
+use larnav_app::needs::{NeedForm, NeedImport, RepeatedRows};
 use larnav_app::records::{
     AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList, SupplyPlace,
 };
@@ -103,17 +103,33 @@ pub async fn report_need(
     Ok(StatusCode::CREATED.into_response())
 }
 
-/// Imports need reports from a CSV or XLSX body laid out like the template; all or nothing.
+/// How an import treats rows that repeat earlier reports.
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+pub struct ImportNeedsQuery {
+    /// `ask` (default: refuse the file with 409 `import_repeated`), `replace` (the earlier
+    /// equal reports are removed) or `add`.
+    #[serde(default)]
+    pub repeated: RepeatedRows,
+}
+
+/// Imports need reports from a CSV or XLSX body laid out like the template; all or nothing. A
+/// file whose rows repeat reports filed before is refused (409 `import_repeated`) unless
+/// `repeated` says to replace them or add the rows anyway.
 #[utoipa::path(post, path = "/api/v1/organisations/{id}/needs/import", tag = "semaforen",
+    params(ImportNeedsQuery),
     request_body(content = Vec<u8>, content_type = "text/csv"),
-    responses((status = 200, body = NeedImport), (status = 422, body = Problem)))]
+    responses((status = 200, body = NeedImport), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
 pub async fn import_needs(
     State(app): State<App>,
     ctx: Ctx,
     Path(org): Path<i64>,
+    Query(q): Query<ImportNeedsQuery>,
     body: Bytes,
 ) -> ApiResult<Json<NeedImport>> {
-    Ok(Json(app.import_needs(&ctx.actor, org, &body).await?))
+    Ok(Json(
+        app.import_needs(&ctx.actor, org, &body, q.repeated).await?,
+    ))
 }
 
 /// Withdraws a need report.

@@ -134,8 +134,27 @@ pub async fn read_upload(
     multipart: &mut axum::extract::Multipart,
     kind: Upload,
 ) -> Result<(String, Vec<u8>), AppError> {
+    read_upload_with(multipart, kind, &mut Vec::new()).await
+}
+
+/// [`read_upload`], keeping the form's short text fields that come before the file (a choice
+/// that goes with it) in `fields`, at most 1 KB each.
+///
+/// # Errors
+/// As [`read_upload`].
+pub async fn read_upload_with(
+    multipart: &mut axum::extract::Multipart,
+    kind: Upload,
+    fields: &mut Vec<(String, String)>,
+) -> Result<(String, Vec<u8>), AppError> {
     while let Some(mut field) = multipart.next_field().await.map_err(|_| kind.missing())? {
         if field.name() != Some(kind.field()) {
+            if field.file_name().is_none()
+                && let Some(name) = field.name().map(str::to_string)
+                && let Ok(text) = field.text().await
+            {
+                fields.push((name, text.chars().take(1024).collect()));
+            }
             continue;
         }
         let file_name = field.file_name().unwrap_or_default().to_string();

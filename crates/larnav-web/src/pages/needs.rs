@@ -3,17 +3,18 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect};
 use larnav_app::domain::Action;
-use larnav_app::needs::{NeedForm, NeedImport, need_template};
+use larnav_app::needs::{NeedForm, NeedImport, RepeatedRows, need_template};
 use larnav_app::records::{NeedReport, Organisation};
 use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError, ImportProblem};
 
 use super::table_download;
 use super::{
-    Base, FormState, KommunGroups, PageResult, kommun_groups, read_upload, redirect_with, render,
-    shown_again, submitted,
+    Base, FormState, KommunGroups, PageResult, field, kommun_groups, read_upload_with,
+    redirect_with, render, shown_again, submitted,
 };
 use crate::ctx::Ctx;
 use crate::error::{ProblemLine, problem_lines};
@@ -30,6 +31,8 @@ struct NeedsPage<'a> {
     kommun_groups: KommunGroups,
     lines: Vec<ProblemLine>,
     import_summary: Option<String>,
+    /// The file repeated earlier reports: why it was not imported, with the choice shown.
+    repeated: Option<String>,
 }
 
 impl NeedsPage<'_> {
@@ -48,6 +51,8 @@ impl NeedsPage<'_> {
 enum Failed<'f> {
     Form(&'f AppError, &'f NeedForm),
     Import(&'f [ImportProblem]),
+    /// The file repeats earlier reports: the person chooses to replace or add them.
+    Repeated(&'f AppError),
     Imported(&'f NeedImport),
 }
 
@@ -58,6 +63,7 @@ async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>
     let mut form = FormState::with_values(&[("difficulty", "3")]);
     let mut lines = Vec::new();
     let mut import_summary = None;
+    let mut repeated = None;
     match failed {
         Some(Failed::Form(e, f)) => {
             form = FormState::failed(
@@ -76,14 +82,23 @@ async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>
             )
         }
         Some(Failed::Import(problems)) => lines = problem_lines(ctx.tr, problems),
+        Some(Failed::Repeated(e)) => repeated = Some(ctx.tr.t(e.message_key()).to_string()),
         Some(Failed::Imported(i)) => {
-            import_summary = Some(ctx.tr.fmt(
+            let mut summary = ctx.tr.fmt(
                 "needs.imported",
                 &[
                     ("reports", &ctx.tr.number(i.reports as i64)),
                     ("people", &ctx.tr.number(i.people_now)),
                 ],
-            ))
+            );
+            if i.replaced > 0 {
+                summary.push(' ');
+                summary.push_str(&ctx.tr.fmt(
+                    "needs.replaced",
+                    &[("n", &ctx.tr.number(i.replaced as i64))],
+                ));
+            }
+            import_summary = Some(summary);
         }
         None => {}
     }
@@ -105,11 +120,30 @@ async fn needs_page(app: &App, ctx: &Ctx, org_id: i64, failed: Option<Failed<'_>
         kommun_groups,
         lines,
         import_summary,
+        repeated,
     })
 }
 
-pub async fn list(State(app): State<App>, ctx: Ctx, Path(org): Path<i64>) -> PageResult {
-    needs_page(&app, &ctx, org, None).await
+/// The result of an import, as its redirect carries it.
+#[derive(serde::Deserialize)]
+pub struct ImportedQuery {
+    imported: Option<usize>,
+    people: Option<i64>,
+    replaced: Option<usize>,
+}
+
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(org): Path<i64>,
+    Query(q): Query<ImportedQuery>,
+) -> PageResult {
+    let imported = q.imported.map(|reports| NeedImport {
+        reports,
+        people_now: q.people.unwrap_or_default(),
+        replaced: q.replaced.unwrap_or_default(),
+    });
+    needs_page(&app, &ctx, org, imported.as_ref().map(Failed::Imported)).await
 }
 
 pub async fn create(
@@ -153,12 +187,26 @@ pub async fn import(
     Path(org): Path<i64>,
     mut multipart: Multipart,
 ) -> PageResult {
-    let result = match read_upload(&mut multipart, Upload::NeedFile).await {
-        Ok((_, bytes)) => app.import_needs(&ctx.actor, org, &bytes).await,
+    let mut fields = Vec::new();
+    let result = match read_upload_with(&mut multipart, Upload::NeedFile, &mut fields).await {
+        Ok((_, bytes)) => {
+            let repeated = RepeatedRows::parse(field(&fields, "repeated"));
+            app.import_needs(&ctx.actor, org, &bytes, repeated).await
+        }
         Err(e) => Err(e),
     };
     match result {
-        Ok(i) => needs_page(&app, &ctx, org, Some(Failed::Imported(&i))).await,
+        // Post/redirect/get: reloading the page shows the result again, it does not import
+        // the file again. The counts travel in the address (they are not personal data).
+        Ok(i) => Ok(Redirect::to(&format!(
+            "/organisations/{org}/needs?imported={}&people={}&replaced={}",
+            i.reports, i.people_now, i.replaced
+        ))
+        .into_response()),
+        Err(e @ AppError::Conflict { .. }) => shown_again(
+            &e,
+            needs_page(&app, &ctx, org, Some(Failed::Repeated(&e))).await,
+        ),
         Err(AppError::ImportRejected(problems)) => {
             let e = AppError::ImportRejected(problems.clone());
             shown_again(

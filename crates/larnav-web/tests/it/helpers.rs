@@ -178,10 +178,24 @@ impl TestApp {
     /// Uploads `bytes` as file `name` in the `field` of a multipart form to `path`, with the
     /// CSRF token as the form's first field, as the pages send it.
     pub async fn upload_as(&self, path: &str, field: &str, name: &str, bytes: Vec<u8>) -> Response {
+        self.upload_with(path, &[], field, name, bytes).await
+    }
+
+    /// [`TestApp::upload_as`] with the form's text `fields` between the token and the file.
+    pub async fn upload_with(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        field: &str,
+        name: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", self.csrf().await)
-            .part(field.to_string(), part);
+        let mut form = reqwest::multipart::Form::new().text("csrf", self.csrf().await);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let form = form.part(field.to_string(), part);
         self.client
             .post(self.url(path))
             .multipart(form)

@@ -5,7 +5,7 @@ use larnav_app::domain::{Actor, Role};
 use larnav_ingest::tabular::{read_table, write_xlsx};
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, each_backend};
+use crate::helpers::{PASSWORD, TestApp, each_backend, location};
 
 /// An organisation of `kind` with a person holding `role`, signed in on the test's browser.
 async fn signed_in(t: &TestApp, kind: &str, role: Role) -> i64 {
@@ -84,9 +84,59 @@ async fn a_broker_files_needs_by_form_and_file_and_bad_files_store_nothing() {
         let mut fixed = rows.clone();
         fixed[1][1] = "2221".into();
         let xlsx = write_xlsx("Behov", &headers, &fixed).unwrap();
-        let (status, html) = upload(&t, &format!("{path}/import"), "behov.xlsx", xlsx).await;
-        assert_eq!(status, 200, "{html}");
-        assert!(html.contains("2 behov är importerade"));
+        let r = t
+            .upload_as(&format!("{path}/import"), "file", "behov.xlsx", xlsx.clone())
+            .await;
+        assert_eq!(r.status(), 303, "post/redirect/get: reloading does not import again");
+        let (_, html) = t.get_text(&location(&r)).await;
+        assert!(html.contains("2 behov är importerade"), "{html}");
+        // Issue 31: the same file again made duplicates (4 uploads, 16 rows). It is refused
+        // with the choice; replacing keeps one copy, adding is an explicit choice.
+        let import = format!("{path}/import");
+        let again = |choice: &'static str| {
+            let (t, import, xlsx) = (&t, &import, xlsx.clone());
+            async move {
+                t.upload_with(import, &[("repeated", choice)], "file", "behov.xlsx", xlsx)
+                    .await
+            }
+        };
+        let r = again("ask").await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("redan finns bland organisationens rapporter"));
+        let count = async || t.app.store().list_need_reports(Some(org)).await.unwrap().len();
+        assert_eq!(count().await, 3);
+        let r = again("replace").await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&location(&r)).await;
+        assert!(html.contains("2 tidigare rapporter ersattes"), "{html}");
+        assert_eq!(count().await, 3, "replaced, not duplicated");
+        assert_eq!(again("add").await.status(), 303);
+        assert_eq!(count().await, 5, "added on purpose");
+        let r = t
+            .client
+            .post(t.url(&format!("/api/v1/organisations/{org}/needs/import")))
+            .header("x-csrf-token", t.csrf().await)
+            .body(xlsx.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let problem: Value = r.json().await.unwrap();
+        assert_eq!(problem["code"], "import_repeated");
+        let r = t
+            .client
+            .post(t.url(&format!(
+                "/api/v1/organisations/{org}/needs/import?repeated=replace"
+            )))
+            .header("x-csrf-token", t.csrf().await)
+            .body(xlsx)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let done: Value = r.json().await.unwrap();
+        assert_eq!((done["reports"].as_i64(), done["replaced"].as_i64()), (Some(2), Some(4)));
+        assert_eq!(count().await, 3);
         // A workbook of a few KB that declares a cell at XFD1048576 used to make the server
         // allocate 512 GiB and abort: it is refused with the reason, and the server lives on.
         let mut book = rust_xlsxwriter::Workbook::new();
