@@ -292,6 +292,7 @@ mod tests {
             include_str!("admin.rs"),
             include_str!("areas.rs"),
             include_str!("semaforen.rs"),
+            include_str!("needs.rs"),
             include_str!("catalogue.rs"),
             include_str!("admission/mod.rs"),
             include_str!("admission/applications.rs"),
