@@ -97,8 +97,7 @@ fn build(
     })
 }
 
-/// The stored form of one choice's outcome.
-/// A choice's stored result: for a reserve, the group is the one whose list gives its best place
+/// The stored form of one choice's outcome: for a reserve, the group is the one whose list gives its best place
 /// (what the reserve list and its export show beside the place).
 fn result_row(
     choice_id: i64,
