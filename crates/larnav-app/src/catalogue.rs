@@ -136,6 +136,26 @@ pub struct OfferingView {
     pub may_publish_without_review: bool,
 }
 
+/// A staffing change that would take a teacher over their yearly capacity: shown before it
+/// is saved ("Åsa Ågren: 150 % av årskapaciteten 2030").
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OverCapacity {
+    pub teacher_name: String,
+    pub year: i32,
+    /// The planned hours of that year as a share of the capacity, in percent.
+    pub percent: i64,
+}
+
+impl OverCapacity {
+    /// The refusal for a caller that cannot be asked (the API): 409 `over_capacity`.
+    pub fn refusal(&self) -> AppError {
+        AppError::Conflict {
+            code: "over_capacity",
+            message_key: "catalogue.over_capacity",
+        }
+    }
+}
+
 /// A teacher's planned load in one year.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LoadRow {
@@ -1197,7 +1217,9 @@ impl App {
             .await?)
     }
 
-    /// Sets a teacher's hours on an occasion (0 removes the teacher from it).
+    /// Sets a teacher's hours on an occasion (0 removes the teacher from it). When more hours
+    /// would take the teacher over their yearly capacity, nothing is saved and the warning is
+    /// returned — unless `over_capacity_ok` says the person saw it and saves anyway.
     ///
     /// # Errors
     /// [`AppError::Validation`] for hours out of range or a teacher of another organisation.
@@ -1207,28 +1229,66 @@ impl App {
         occasion_id: i64,
         teacher_id: i64,
         hours: &str,
-    ) -> Result<()> {
-        let (o, _) = self.occasion_for_edit(actor, occasion_id).await?;
+        over_capacity_ok: bool,
+    ) -> Result<Option<OverCapacity>> {
+        let (o, occasion) = self.occasion_for_edit(actor, occasion_id).await?;
         let provider = o.provider_id.unwrap_or_default();
-        if !self
-            .store
-            .teachers(provider)
-            .await?
-            .iter()
-            .any(|t| t.id == teacher_id)
-        {
+        let teachers = self.store.teachers(provider).await?;
+        let Some(teacher) = teachers.iter().find(|t| t.id == teacher_id) else {
             return Err(AppError::invalid("teacher_id", "catalogue.teacher_unknown"));
-        }
+        };
         let hours = number(hours)
             .filter(|h| (0.0..=2000.0).contains(h))
             .ok_or_else(|| AppError::invalid("hours", "catalogue.hours_invalid"))?;
+        if !over_capacity_ok {
+            // The teacher's years with this change, against their capacity: warn when more
+            // hours take a year over it.
+            let mut before = 0.0;
+            let mut assignments: Vec<Assignment> = Vec::new();
+            for s in self.store.staffing(None, Some(provider)).await? {
+                if s.teacher_id != teacher_id {
+                    continue;
+                }
+                if s.occasion_id == occasion_id {
+                    before = s.hours;
+                    continue;
+                }
+                assignments.push(Assignment {
+                    teacher_id,
+                    starts_on: s.starts_on,
+                    ends_on: s.ends_on,
+                    hours: s.hours,
+                });
+            }
+            assignments.push(Assignment {
+                teacher_id,
+                starts_on: occasion.starts_on,
+                ends_on: occasion.ends_on,
+                hours,
+            });
+            let worst = catalogue::teacher_loads(&assignments, |_| teacher.capacity_hours)
+                .into_iter()
+                .filter(|l| l.is_over())
+                .max_by(|a, b| a.share().total_cmp(&b.share()));
+            if let Some(l) = worst.filter(|_| hours > before) {
+                return Ok(Some(OverCapacity {
+                    teacher_name: teacher.name.clone(),
+                    year: l.year,
+                    percent: if l.share().is_finite() {
+                        (l.share() * 100.0).round() as i64
+                    } else {
+                        999
+                    },
+                }));
+            }
+        }
         let audit = AuditRecord::new(actor.user_id, "staffing.set", format!("offering:{}", o.id))
             .in_organisation(provider)
             .with_detail(format!("teacher:{teacher_id} {hours} h"));
-        Ok(self
-            .store
+        self.store
             .set_staffing(occasion_id, teacher_id, hours, now(), &audit)
-            .await?)
+            .await?;
+        Ok(None)
     }
 
     /// Each teacher's planned hours per year against their capacity, over all occasions.

@@ -484,7 +484,8 @@ impl App {
                         capacity_hours: "400".into(),
                     };
                     let t = self.create_teacher(&system, provider, &teacher).await?;
-                    self.set_staffing(&system, occasion_id, t, hours).await?;
+                    self.set_staffing(&system, occasion_id, t, hours, true)
+                        .await?;
                 }
             }
             self.move_offering(&system, id, OfferingStatus::Review, "", false)

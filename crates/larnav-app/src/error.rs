@@ -185,6 +185,7 @@ impl AppError {
         "offering_completed",
         "offering_transition",
         "own_review",
+        "over_capacity",
         "round_published",
         "round_changed",
         "round_running",

@@ -38,6 +38,10 @@ pub struct StatusChange {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct StaffingHours {
     pub hours: String,
+    /// Save although the hours take the teacher over their yearly capacity (otherwise that is
+    /// refused with 409 `over_capacity` and nothing is saved).
+    #[serde(default)]
+    pub over_capacity_ok: bool,
 }
 
 /// How many sessions were added.
@@ -195,18 +199,23 @@ pub async fn delete_session(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Plans a teacher's hours on an occasion.
+/// Plans a teacher's hours on an occasion; hours that take the teacher over their yearly
+/// capacity are refused (409 `over_capacity`) unless `over_capacity_ok` is set.
 #[utoipa::path(put, path = "/api/v1/occasions/{occasion}/staffing/{teacher}", tag = "catalogue", request_body = StaffingHours,
-    responses((status = 204), (status = 422, body = Problem)))]
+    responses((status = 204), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn set_staffing(
     State(app): State<App>,
     ctx: Ctx,
     Path((occasion, teacher)): Path<(i64, i64)>,
     ApiJson(h): ApiJson<StaffingHours>,
 ) -> ApiResult<StatusCode> {
-    app.set_staffing(&ctx.actor, occasion, teacher, &h.hours)
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    match app
+        .set_staffing(&ctx.actor, occasion, teacher, &h.hours, h.over_capacity_ok)
+        .await?
+    {
+        None => Ok(StatusCode::NO_CONTENT),
+        Some(warning) => Err(warning.refusal().into()),
+    }
 }
 
 /// A provider's teachers.

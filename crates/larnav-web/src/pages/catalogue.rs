@@ -255,6 +255,15 @@ struct OfferingPage<'a> {
     session_form: FormState,
     session_occasion: i64,
     transitions: Vec<OfferingStatus>,
+    capacity_warning: Option<CapacityWarning>,
+}
+
+/// Hours that would take a teacher over their yearly capacity, waiting for "save anyway".
+struct CapacityWarning {
+    occasion: i64,
+    teacher: i64,
+    hours: String,
+    text: String,
 }
 
 impl OfferingPage<'_> {
@@ -351,6 +360,16 @@ async fn offering_page(
     id: i64,
     failed: Option<FailedChange<'_>>,
 ) -> PageResult {
+    offering_page_with(app, ctx, id, failed, None).await
+}
+
+async fn offering_page_with(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    failed: Option<FailedChange<'_>>,
+    capacity_warning: Option<CapacityWarning>,
+) -> PageResult {
     let view = app.offering_view(&ctx.actor, id).await?;
     let teachers = match (view.can_edit, view.offering.provider_id) {
         (true, Some(p)) => app.teachers(&ctx.actor, p).await?,
@@ -400,6 +419,7 @@ async fn offering_page(
         session_form,
         session_occasion,
         transitions,
+        capacity_warning,
     })
 }
 
@@ -511,10 +531,12 @@ pub async fn set_staffing(
 ) -> PageResult {
     let mut teacher = String::new();
     let mut hours = String::new();
+    let mut over_capacity_ok = false;
     for (k, v) in form_urlencoded::parse(&body) {
         match k.as_ref() {
             "teacher_id" => teacher = v.into_owned(),
             "hours" => hours = v.into_owned(),
+            "over_capacity_ok" => over_capacity_ok = v == "yes",
             _ => {}
         }
     }
@@ -522,11 +544,32 @@ pub async fn set_staffing(
         .parse::<i64>()
         .map_err(|_| AppError::invalid("teacher_id", "field.required"));
     let result = match teacher {
-        Ok(t) => app.set_staffing(&ctx.actor, occasion, t, &hours).await,
+        Ok(t) => app
+            .set_staffing(&ctx.actor, occasion, t, &hours, over_capacity_ok)
+            .await
+            .map(|warning| warning.map(|w| (t, w))),
         Err(e) => Err(e),
     };
+    // Over capacity: nothing saved; the page asks before saving.
+    if let Ok(Some((teacher, w))) = &result {
+        let text = ctx.tr.fmt(
+            "catalogue.over_capacity_warning",
+            &[
+                ("teacher", &w.teacher_name),
+                ("percent", &w.percent.to_string()),
+                ("year", &w.year.to_string()),
+            ],
+        );
+        let warning = CapacityWarning {
+            occasion,
+            teacher: *teacher,
+            hours,
+            text,
+        };
+        return offering_page_with(&app, &ctx, id, None, Some(warning)).await;
+    }
     submitted(
-        result,
+        result.map(|_| ()),
         |()| {
             redirect_with(
                 &app,

@@ -210,13 +210,47 @@ async fn a_provider_publishes_a_contract_course_from_a_template_and_a_learner_fi
                 .find(|t| t["name"] == name)
                 .unwrap();
             let tid = teacher["id"].as_i64().unwrap().to_string();
+            let staffing = format!("/catalogue/{id}/occasions/{occasion}/staffing");
             let r = t
-                .post_form(
-                    &format!("/catalogue/{id}/occasions/{occasion}/staffing"),
-                    &[("teacher_id", tid.as_str()), ("hours", hours)],
-                )
+                .post_form(&staffing, &[("teacher_id", tid.as_str()), ("hours", hours)])
                 .await;
-            assert_eq!(r.status(), 303);
+            if name == "Johan Berg" {
+                // Issue 31: over capacity was only visible in the load table afterwards. The
+                // assignment itself warns and saves nothing until "save anyway".
+                assert_eq!(r.status(), 200);
+                let html = r.text().await.unwrap();
+                assert!(
+                    html.contains("Johan Berg: 133 % av årskapaciteten 2030"),
+                    "{html}"
+                );
+                assert!(t.app.store().staffing(Some(id), None).await.unwrap().len() == 1);
+                let r = t
+                    .post_form(
+                        &staffing,
+                        &[
+                            ("teacher_id", tid.as_str()),
+                            ("hours", hours),
+                            ("over_capacity_ok", "yes"),
+                        ],
+                    )
+                    .await;
+                assert_eq!(r.status(), 303);
+                // The API refuses the same without the flag.
+                let api = format!("/api/v1/occasions/{occasion}/staffing/{tid}");
+                let r = t
+                    .client
+                    .put(t.url(&api))
+                    .header("x-csrf-token", t.csrf().await)
+                    .json(&serde_json::json!({"hours": "45"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 409);
+                let problem: Value = r.json().await.unwrap();
+                assert_eq!(problem["code"], "over_capacity");
+            } else {
+                assert_eq!(r.status(), 303);
+            }
         }
         let (_, html) = t.get_text(&format!("/organisations/{uni}/offerings")).await;
         assert!(
