@@ -109,6 +109,7 @@ pub struct ImportNeedsQuery {
     /// `ask` (default: refuse the file with 409 `import_repeated`), `replace` (the earlier
     /// equal reports are removed) or `add`.
     #[serde(default)]
+    #[param(inline)]
     pub repeated: RepeatedRows,
 }
 
