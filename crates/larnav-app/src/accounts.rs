@@ -201,6 +201,7 @@ impl App {
             password_hash: Some(hash_blocking(form.password.clone()).await?),
             platform_admin: false,
             locale: lang.code().to_string(),
+            email_verified: false,
         })
     }
 

@@ -59,6 +59,7 @@ impl App {
             password_hash: Some(hash_blocking(account.password.clone()).await?),
             platform_admin: account.platform_admin,
             locale: "sv".into(),
+            email_verified: true,
         };
         let audit = AuditRecord::new(actor.user_id, "user.create", "").with_detail(
             if account.platform_admin {

@@ -377,14 +377,17 @@ impl App {
         }
         // The demo region's analyst has reviewed the YH educations in Gävleborg and confirmed
         // Lärnav's suggestions, so that supply counts in the demo's lists.
-        let mut linked = std::collections::HashSet::new();
-        for place in self.supply(&system, Some(false)).await? {
-            if place.kommun_code.starts_with("21")
-                && linked.insert(place.reference.clone())
-                && let Some(code) = &place.suggested_ssyk
-            {
-                self.link_supply(&system, place.id, Some(code)).await?;
-            }
+        let gavleborg: Vec<i64> = self
+            .store
+            .list_supply(Some(false), true)
+            .await?
+            .into_iter()
+            .filter(|p| p.kommun_code.starts_with("21"))
+            .map(|p| p.id)
+            .collect();
+        if !gavleborg.is_empty() {
+            self.confirm_supply_suggestions(&system, &Default::default(), &gavleborg)
+                .await?;
         }
         self.import_national_catalogue(&system).await?;
         self.seed_demo_offerings(org_ids[2], org_ids[1], org_ids[3])
@@ -607,6 +610,7 @@ impl App {
                 password_hash: Some(hash.clone()),
                 platform_admin: false,
                 locale: "sv".into(),
+                email_verified: true,
             };
             let audit = AuditRecord::new(None, "user.create", "").with_detail("demo applicant");
             let user = self.store.create_user(&user, now(), &audit).await?;
@@ -724,6 +728,7 @@ impl App {
                 password_hash: Some(hash.clone()),
                 platform_admin: false,
                 locale: "sv".into(),
+                email_verified: true,
             };
             let audit = AuditRecord::new(None, "user.create", "").with_detail("demo participant");
             let user = self.store.create_user(&user, now(), &audit).await?;

@@ -90,11 +90,17 @@ impl ShortageList {
         self.rows.iter().any(|r| r.inputs.supply_known)
     }
 
-    /// Occupations with demand (red or yellow) and no education place in the area.
+    /// Occupations with demand (red or yellow) and no education place in the area, confirmed
+    /// or suggested (a suggested place is not known to be missing).
     pub fn gaps(&self) -> impl Iterator<Item = &ShortageRow> {
-        self.rows
-            .iter()
-            .filter(|r| r.light != Light::Green && r.inputs.places == 0)
+        self.rows.iter().filter(|r| {
+            r.light != Light::Green && r.inputs.places == 0 && r.inputs.places_unconfirmed == 0
+        })
+    }
+
+    /// Places in the area that Lärnav suggests for an occupation but no analyst has confirmed.
+    pub fn places_unconfirmed(&self) -> i64 {
+        self.rows.iter().map(|r| r.inputs.places_unconfirmed).sum()
     }
 }
 
@@ -296,6 +302,9 @@ impl App {
         let places = self.store.confirmed_places().await?;
         for (ssyk, kommun, n) in &places {
             table.add_places(ssyk, kommun, *n);
+        }
+        for (ssyk, kommun, n) in self.store.unconfirmed_places().await? {
+            table.add_unconfirmed_places(&ssyk, &kommun, n);
         }
         if !places.is_empty()
             && let Some(s) = sources.iter().find(|s| s.kind == "supply")

@@ -157,13 +157,17 @@ impl App {
             .map_err(|e| AppError::internal("supply data", e))?;
         let matcher =
             larnav_domain::semaforen::OccupationMatcher::new(&self.occupation_names().await?);
-        let mut suggestions: HashMap<String, Option<String>> = HashMap::new();
+        let mut suggestions: HashMap<String, Option<(String, i64)>> = HashMap::new();
         let rows: Vec<NewSupplyPlace> = rows
             .into_iter()
             .map(|r| {
                 let suggested = suggestions
                     .entry(r.education_name.clone())
-                    .or_insert_with(|| matcher.suggest(&r.education_name).map(str::to_string))
+                    .or_insert_with(|| {
+                        matcher
+                            .suggest(&r.education_name)
+                            .map(|s| (s.code.to_string(), i64::from(s.confidence)))
+                    })
                     .clone();
                 NewSupplyPlace {
                     reference: r.reference,
@@ -175,7 +179,8 @@ impl App {
                     applied_places: r.applied_places,
                     granted_places: r.granted_places,
                     places: r.places,
-                    suggested_ssyk: suggested,
+                    suggestion_confidence: suggested.as_ref().map(|s| s.1),
+                    suggested_ssyk: suggested.map(|s| s.0),
                 }
             })
             .collect();

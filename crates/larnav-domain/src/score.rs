@@ -255,8 +255,12 @@ pub struct ScoreInputs {
     /// People needed now or within a year over all reports, and the number of reports.
     pub needs_people: i64,
     pub need_reports: i64,
-    /// Education places in the area per year.
+    /// Education places in the area per year whose occupation link an analyst confirmed.
     pub places: i64,
+    /// Places Lärnav suggests for this occupation that no analyst has confirmed yet. While
+    /// there are any, the supply gap is unconfirmed, not zero: it is left out of the score
+    /// (unless the confirmed places alone close it) and the light uses the suggested places.
+    pub places_unconfirmed: i64,
     /// Whether any education supply is known at all; without it the supply gap is left out.
     pub supply_known: bool,
 }
@@ -343,6 +347,11 @@ pub fn score_area(area: &[ScoreInputs], weights: &Weights) -> Vec<Score> {
 
 fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
     let demand_volume = i.ads + i.needs_people;
+    let gap = |places: i64| {
+        (demand_volume > 0)
+            .then(|| 1.0 - (places as f64 / (w.supply_target * demand_volume as f64)).min(1.0))
+    };
+    let confirmed_gap = gap(i.places).filter(|_| i.supply_known);
     let values = [
         mean(i.forecasts.iter().map(|(c, _)| chances_value(*c))).or(Some(NEUTRAL)),
         mean(i.forecasts.iter().map(|(_, o)| outlook_value(*o))).or(Some(NEUTRAL)),
@@ -351,8 +360,7 @@ fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
             .filter(|p| *p > 0)
             .map(|p| (0.5 + (i.ads - p) as f64 / p as f64).clamp(0.0, 1.0)),
         (i.need_reports > 0).then(|| i.needs_weighted / (i.needs_weighted + NEEDS_HALF)),
-        (i.supply_known && demand_volume > 0)
-            .then(|| 1.0 - (i.places as f64 / (w.supply_target * demand_volume as f64)).min(1.0)),
+        confirmed_gap.filter(|g| i.places_unconfirmed == 0 || *g == 0.0),
     ];
     let weighted_mean = |kinds: &[ComponentKind]| {
         let (sum, total) = kinds
@@ -365,8 +373,15 @@ fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
     let demand = weighted_mean(demand_kinds).map_or(0.0, |(d, _)| d);
     let (score, total) = weighted_mean(&ComponentKind::ALL).unwrap_or((0.0, 0.0));
     let supply_gap = values[ComponentKind::Supply as usize];
+    // The light may use suggested places: better evidence than none, and the list says which
+    // rows rest on unconfirmed supply.
+    let light_gap = supply_gap.or_else(|| {
+        (i.places_unconfirmed > 0)
+            .then(|| gap(i.places + i.places_unconfirmed))
+            .flatten()
+    });
     let light = if demand >= SHORTAGE_THRESHOLD {
-        if supply_gap.unwrap_or(1.0) >= GAP_THRESHOLD {
+        if light_gap.unwrap_or(1.0) >= GAP_THRESHOLD {
             Light::Red
         } else {
             Light::Yellow
@@ -434,6 +449,49 @@ mod tests {
         let s = &score_area(&[covered, inputs(10), inputs(20)], &Weights::default())[0];
         assert_eq!(s.supply_gap, Some(0.0));
         assert_eq!(s.light, Light::Yellow);
+    }
+
+    #[test]
+    fn unconfirmed_places_leave_the_gap_unknown_not_full() {
+        let short = ScoreInputs {
+            forecasts: vec![(JobChances::Large, Outlook::Increase)],
+            ads: 400,
+            ads_previous: Some(300),
+            supply_known: true,
+            places_unconfirmed: 100,
+            ..ScoreInputs::default()
+        };
+        let area = [short.clone(), inputs(10), inputs(20)];
+        let s = &score_area(&area, &Weights::default())[0];
+        assert_eq!(s.supply_gap, None, "suggested places are not zero places");
+        assert_eq!(
+            s.components[ComponentKind::Supply as usize].contribution,
+            0.0
+        );
+        assert_eq!(
+            s.light,
+            Light::Yellow,
+            "the suggested places cover the demand"
+        );
+
+        let few = ScoreInputs {
+            places_unconfirmed: 5,
+            ..short.clone()
+        };
+        let s = &score_area(&[few, inputs(10), inputs(20)], &Weights::default())[0];
+        assert_eq!(s.supply_gap, None);
+        assert_eq!(s.light, Light::Red, "even the suggested places leave a gap");
+
+        let closed = ScoreInputs {
+            places: 100,
+            ..short
+        };
+        let s = &score_area(&[closed, inputs(10), inputs(20)], &Weights::default())[0];
+        assert_eq!(
+            s.supply_gap,
+            Some(0.0),
+            "confirmed places alone close the gap"
+        );
     }
 
     #[test]
@@ -529,11 +587,19 @@ mod tests {
             proptest::option::of(0i64..5000),
             0i64..50,
             0i64..6,
-            0i64..500,
+            (0i64..500, 0i64..3),
             any::<bool>(),
         )
             .prop_map(
-                |(forecasts, ads, ads_previous, people, reports, places, supply_known)| {
+                |(
+                    forecasts,
+                    ads,
+                    ads_previous,
+                    people,
+                    reports,
+                    (places, unconfirmed),
+                    supply_known,
+                )| {
                     ScoreInputs {
                         forecasts,
                         ads,
@@ -542,6 +608,8 @@ mod tests {
                         needs_people: people,
                         need_reports: reports,
                         places,
+                        // Mostly none, as in a reviewed list; sometimes some.
+                        places_unconfirmed: if unconfirmed == 2 { places / 2 + 1 } else { 0 },
                         supply_known,
                     }
                 },

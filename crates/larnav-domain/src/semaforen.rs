@@ -19,6 +19,7 @@ struct Cell {
     needs_people: i64,
     need_reports: i64,
     places: i64,
+    places_unconfirmed: i64,
 }
 
 /// The signals of every occupation group in every kommun, and the forecasts per län.
@@ -102,6 +103,12 @@ impl SignalTable {
         self.has_supply = true;
     }
 
+    /// Places suggested for `ssyk` that no analyst has confirmed: unconfirmed supply, which
+    /// leaves the supply gap unknown rather than full.
+    pub fn add_unconfirmed_places(&mut self, ssyk: &str, kommun: &str, places: i64) {
+        self.cell(ssyk, kommun).places_unconfirmed += places;
+    }
+
     /// A forecast for `area` (`SE` or a län code).
     pub fn add_forecast(&mut self, ssyk: &str, area: &str, chances: JobChances, outlook: Outlook) {
         let g = self.group(ssyk);
@@ -131,6 +138,7 @@ impl SignalTable {
                 s.needs_people += c.needs_people;
                 s.need_reports += c.need_reports;
                 s.places += c.places;
+                s.places_unconfirmed += c.places_unconfirmed;
             }
         }
         let local = self.forecasts.get(forecast_area);
@@ -157,6 +165,7 @@ impl SignalTable {
                         needs_people: c.needs_people,
                         need_reports: c.need_reports,
                         places: c.places,
+                        places_unconfirmed: c.places_unconfirmed,
                         supply_known: self.has_supply,
                     },
                 })
@@ -218,16 +227,18 @@ impl OccupationMatcher {
         }
     }
 
-    /// The SSYK-4 code whose name shares the most words with `education`, if any.
-    pub fn suggest(&self, education: &str) -> Option<&str> {
+    /// The SSYK-4 code whose name shares the most words with `education`, if any, with how
+    /// sure the suggestion is.
+    pub fn suggest(&self, education: &str) -> Option<Suggestion<'_>> {
+        let education_words = words(education);
         let mut scores: HashMap<usize, usize> = HashMap::new();
-        for w in words(education) {
+        for w in &education_words {
             let mut hit: Vec<usize> = self
                 .by_prefix
-                .get(&prefix(&w, 4))
+                .get(&prefix(w, 4))
                 .into_iter()
                 .flatten()
-                .filter(|(_, ow)| same_word(&w, ow))
+                .filter(|(_, ow)| same_word(w, ow))
                 .map(|(i, _)| *i)
                 .collect();
             hit.sort_unstable();
@@ -236,15 +247,39 @@ impl OccupationMatcher {
                 *scores.entry(i).or_default() += 1;
             }
         }
-        scores
-            .into_iter()
-            .max_by(|(a, sa), (b, sb)| {
-                sa.cmp(sb)
-                    .then(self.lengths[*b].cmp(&self.lengths[*a]))
-                    .then(b.cmp(a))
-            })
-            .map(|(i, _)| self.codes[i].as_str())
+        let (best, matched) = scores.iter().max_by(|(a, sa), (b, sb)| {
+            sa.cmp(sb)
+                .then(self.lengths[**b].cmp(&self.lengths[**a]))
+                .then(b.cmp(a))
+        })?;
+        let code = self.codes[*best].as_str();
+        let meaningful = education_words
+            .iter()
+            .filter(|w| !FILLER.contains(&w.as_str()))
+            .count()
+            .max(1);
+        let mut confidence = (100 * matched.min(&meaningful) / meaningful) as u8;
+        // Another occupation matching as many words makes the choice a coin toss.
+        if scores
+            .iter()
+            .any(|(i, s)| s == matched && self.codes[*i] != code)
+        {
+            confidence /= 2;
+        }
+        Some(Suggestion { code, confidence })
     }
+}
+
+/// Words in education names that say nothing about the occupation they lead to.
+const FILLER: &[&str] = &["inriktning", "inom", "utbildning", "specialisering", "samt"];
+
+/// An occupation Lärnav suggests for an education.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    pub code: &'a str,
+    /// 0–100: the share of the education name's meaningful words the occupation's name shares,
+    /// halved when another occupation shares as many. Analysts confirm in bulk from a level.
+    pub confidence: u8,
 }
 
 #[cfg(test)]
@@ -267,18 +302,32 @@ mod tests {
         .map(|(c, n)| (c.to_string(), n.to_string()))
         .collect();
         let m = OccupationMatcher::new(&occ);
+        let code = |e: &str| m.suggest(e).map(|s| s.code);
         assert_eq!(
-            m.suggest("Undersköterska med inriktning äldreomsorg"),
+            code("Undersköterska med inriktning äldreomsorg"),
             Some("5321")
         );
         assert_eq!(
-            m.suggest("Spelprogrammerare"),
+            code("Spelprogrammerare"),
             None,
             "a compound without a shared word"
         );
-        assert_eq!(m.suggest("Programmerare inom AI"), Some("2512"));
-        assert_eq!(m.suggest("Eltekniker inom förnybar energi"), Some("3113"));
-        assert_eq!(m.suggest("Florist"), None);
+        assert_eq!(code("Programmerare inom AI"), Some("2512"));
+        assert_eq!(code("Eltekniker inom förnybar energi"), Some("3113"));
+        assert_eq!(code("Florist"), None);
+
+        let sure = |e: &str| m.suggest(e).map(|s| s.confidence);
+        assert_eq!(
+            sure("Programmerare inom AI"),
+            Some(100),
+            "'inom' says nothing"
+        );
+        assert_eq!(
+            sure("Undersköterska med inriktning äldreomsorg"),
+            Some(50),
+            "one of undersköterska and äldreomsorg"
+        );
+        assert_eq!(sure("Eltekniker inom förnybar energi"), Some(33));
     }
 
     #[test]

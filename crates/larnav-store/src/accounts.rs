@@ -23,11 +23,12 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let created: User = sqlx::query_as(
-                "INSERT INTO app_user (email, display_name, name_fold, sort_key, password_hash, platform_admin, locale, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                 RETURNING id, email, display_name, password_hash, platform_admin, locale, disabled, created_at")
+                "INSERT INTO app_user (email, display_name, name_fold, sort_key, password_hash, platform_admin, locale, created_at, email_verified_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 RETURNING id, email, display_name, password_hash, platform_admin, locale, disabled, created_at, email_verified_at")
                 .bind(&user.email).bind(&user.display_name).bind(fold(&user.display_name)).bind(swedish_sort_key(&user.display_name))
                 .bind(&user.password_hash).bind(user.platform_admin).bind(&user.locale).bind(now)
+                .bind(user.email_verified.then_some(now))
                 .fetch_one(&mut *tx).await?;
             let audit = AuditRecord { target: format!("user:{}", created.id), ..audit.clone() };
             write_audit!(&mut *tx, &audit, now)?;
@@ -40,7 +41,7 @@ impl Store {
     /// [`crate::StoreError::NotFound`] when there is no such user.
     pub async fn get_user(&self, id: i64) -> Result<User> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at
+            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at, email_verified_at
              FROM app_user WHERE id = $1")
             .bind(id).fetch_one(p).await)?)
     }
@@ -49,7 +50,7 @@ impl Store {
     /// A database error.
     pub async fn find_user_by_email(&self, email: &str) -> Result<Option<User>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at
+            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at, email_verified_at
              FROM app_user WHERE email = $1")
             .bind(email).fetch_optional(p).await)?)
     }
@@ -67,7 +68,7 @@ impl Store {
     ) -> Result<Vec<User>> {
         let pattern = query.map(|q| format!("%{}%", escape_like(&fold(q))));
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at FROM app_user
+            "SELECT id, email, display_name, password_hash, platform_admin, locale, disabled, created_at, email_verified_at FROM app_user
              WHERE $1 IS NULL OR name_fold LIKE $1 ESCAPE '\\' OR email LIKE $1 ESCAPE '\\'
              ORDER BY sort_key, id LIMIT $2 OFFSET $3")
             .bind(pattern).bind(limit).bind(offset).fetch_all(p).await)?)
@@ -190,7 +191,7 @@ impl Store {
     /// A database error.
     pub async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<User>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT u.id, u.email, u.display_name, u.password_hash, u.platform_admin, u.locale, u.disabled, u.created_at
+            "SELECT u.id, u.email, u.display_name, u.password_hash, u.platform_admin, u.locale, u.disabled, u.created_at, u.email_verified_at
              FROM user_session s JOIN app_user u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE")
             .bind(token_hash).bind(now).fetch_optional(p).await)?)
@@ -283,6 +284,73 @@ impl Store {
         })
     }
 
+    /// Stores an e-mail verification link's hash and queues the mail that carries it.
+    ///
+    /// # Errors
+    /// A database error; nothing is stored or queued.
+    pub async fn create_email_verification(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        mail: &crate::NewMail,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO email_verification (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
+            crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Verification links sent to `user_id` since `since` (to limit how often one is resent).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn count_email_verifications(
+        &self,
+        user_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<i64> {
+        let (n,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT COUNT(*) FROM email_verification WHERE user_id = $1 AND created_at > $2")
+            .bind(user_id).bind(since).fetch_one(p).await)?;
+        Ok(n)
+    }
+
+    /// Uses a verification link: if it is unused and unexpired, marks the address verified and
+    /// every link of the user used, audited, in one transaction. Returns the user id, or `None`
+    /// for an unknown, used or expired link.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn use_email_verification(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let row: Option<(i64,)> = sqlx::query_as(
+                "UPDATE email_verification SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1
+                 RETURNING user_id")
+                .bind(now).bind(token_hash).fetch_optional(&mut *tx).await?;
+            let Some((user_id,)) = row else { return Ok(None) };
+            sqlx::query("UPDATE app_user SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL")
+                .bind(now).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE email_verification SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                .bind(now).bind(user_id).execute(&mut *tx).await?;
+            let audit = AuditRecord::new(Some(user_id), "user.email_verified", format!("user:{user_id}"));
+            write_audit!(&mut *tx, &audit, now)?;
+            tx.commit().await?;
+            Ok(Some(user_id))
+        })
+    }
+
     /// Uses a reset token: if it is unused and unexpired, marks it used, sets the new password,
     /// ends every session of the user and revokes their other reset tokens, all in one
     /// transaction. Returns the user id, or `None` for an unknown, used or expired token.
@@ -302,7 +370,9 @@ impl Store {
                  RETURNING user_id")
                 .bind(now).bind(token_hash).fetch_optional(&mut *tx).await?;
             let Some((user_id,)) = row else { return Ok(None) };
-            sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2").bind(new_hash).bind(user_id).execute(&mut *tx).await?;
+            // The link reached the address, so it is verified as well.
+            sqlx::query("UPDATE app_user SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3")
+                .bind(new_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
             sqlx::query("DELETE FROM user_session WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             sqlx::query("UPDATE api_token SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
                 .bind(now).bind(user_id).execute(&mut *tx).await?;
@@ -397,7 +467,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<User>> {
         let user: Option<User> = on_pool!(self, p => sqlx::query_as(
-            "SELECT u.id, u.email, u.display_name, u.password_hash, u.platform_admin, u.locale, u.disabled, u.created_at
+            "SELECT u.id, u.email, u.display_name, u.password_hash, u.platform_admin, u.locale, u.disabled, u.created_at, u.email_verified_at
              FROM api_token t JOIN app_user u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled = FALSE")
             .bind(token_hash).fetch_optional(p).await)?;

@@ -10,7 +10,7 @@ use crate::{audited, audited_insert};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, on_pool, write_audit};
+use crate::{AuditRecord, BeginWrite, Result, Store, StoreError, id_list, on_pool, write_audit};
 
 fn found(rows: u64) -> Result<()> {
     if rows == 0 {
@@ -159,18 +159,6 @@ const PLAN_ACTIVITY: &str = "SELECT a.id, a.plan_id AS parent_id, a.position, a.
 const PLAN: &str = "SELECT p.id, p.organisation_id, o.name AS organisation_name, p.year,
         p.title, p.goals, p.created_at, p.updated_at
      FROM development_plan p JOIN organisation o ON o.id = p.organisation_id";
-
-/// Integers joined for an `IN (…)` list (`NULL` when empty, which matches nothing).
-fn id_list(ids: &[i64]) -> String {
-    if ids.is_empty() {
-        "NULL".into()
-    } else {
-        ids.iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
 
 impl Store {
     // ---- Collections ----

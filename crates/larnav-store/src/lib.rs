@@ -51,6 +51,18 @@ pub mod testing;
 
 pub use model::*;
 
+/// Integers joined for an `IN (…)` list (`NULL` when empty, which matches nothing).
+pub(crate) fn id_list(ids: &[i64]) -> String {
+    if ids.is_empty() {
+        "NULL".into()
+    } else {
+        ids.iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// Expands `$body` once for each concrete pool, binding the pool to `$pool`.
 macro_rules! on_pool {
     ($store:expr, $pool:ident => $body:expr) => {

@@ -15,6 +15,9 @@ pub struct User {
     pub locale: String,
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
+    /// When the person proved the address is theirs (`None` until a learner who registered
+    /// follows the link).
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// A new account. The e-mail must already be normalised (see `larnav_domain::Email`).
@@ -25,6 +28,9 @@ pub struct NewUser {
     pub password_hash: Option<String>,
     pub platform_admin: bool,
     pub locale: String,
+    /// Whether the address is known to be the person's (an invitation link or an
+    /// administrator); a learner's own registration starts unverified.
+    pub email_verified: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -409,6 +415,8 @@ pub struct SupplyPlace {
     pub places: i64,
     pub suggested_ssyk: Option<String>,
     pub suggested_name: Option<String>,
+    /// 0–100: how sure the suggestion is (`None` without one).
+    pub suggestion_confidence: Option<i64>,
     /// The occupation an analyst confirmed.
     pub ssyk_code: Option<String>,
     pub ssyk_name: Option<String>,
@@ -428,6 +436,7 @@ pub struct NewSupplyPlace {
     pub granted_places: i64,
     pub places: i64,
     pub suggested_ssyk: Option<String>,
+    pub suggestion_confidence: Option<i64>,
 }
 
 /// One run of the streamed job-ad import.

@@ -302,8 +302,9 @@ impl Store {
                 (Some(id), _) => id,
                 (None, Some(u)) => {
                     let (id,): (i64,) = sqlx::query_as(
-                        "INSERT INTO app_user (email, display_name, name_fold, sort_key, password_hash, platform_admin, locale, created_at)
-                         VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7) RETURNING id")
+                        // The invitation link reached the address: it is verified.
+                        "INSERT INTO app_user (email, display_name, name_fold, sort_key, password_hash, platform_admin, locale, created_at, email_verified_at)
+                         VALUES ($1, $2, $3, $4, $5, FALSE, $6, $7, $7) RETURNING id")
                         .bind(&u.email).bind(&u.display_name).bind(fold(&u.display_name)).bind(swedish_sort_key(&u.display_name))
                         .bind(&u.password_hash).bind(&u.locale).bind(now).fetch_one(&mut *tx).await?;
                     let audit = AuditRecord::new(Some(id), "user.register", format!("user:{id}"))

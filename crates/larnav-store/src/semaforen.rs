@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::*;
 use crate::{
-    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, on_pool, write_audit,
+    AuditRecord, BeginWrite, Result, Store, StoreError, bulk_insert, id_list, on_pool, write_audit,
 };
 
 const NEED_SELECT: &str =
@@ -182,6 +182,19 @@ impl Store {
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT ssyk_code, kommun_code, CAST(SUM(places) AS BIGINT) FROM supply_place
              WHERE ssyk_code IS NOT NULL GROUP BY ssyk_code, kommun_code")
+            .fetch_all(p).await)?)
+    }
+
+    /// Education places Lärnav suggests for an occupation that no analyst has confirmed yet:
+    /// suggested group, kommun, places.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn unconfirmed_places(&self) -> Result<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT suggested_ssyk, kommun_code, CAST(SUM(places) AS BIGINT) FROM supply_place
+             WHERE ssyk_code IS NULL AND suggested_ssyk IS NOT NULL AND places > 0
+             GROUP BY suggested_ssyk, kommun_code")
             .fetch_all(p).await)?)
     }
 
@@ -404,7 +417,7 @@ type SupplyLinkRow = (String, String, String, Option<i64>, Option<DateTime<Utc>>
 const SUPPLY_SELECT: &str =
     "SELECT s.id, s.source_id, s.reference, s.education_name, s.provider, s.sun_code, s.seqf_level,
         s.kommun_code, k.name AS kommun_name, s.applied_places, s.granted_places, s.places,
-        s.suggested_ssyk, sg.name AS suggested_name, s.ssyk_code, lg.name AS ssyk_name, s.linked_at
+        s.suggested_ssyk, sg.name AS suggested_name, s.suggestion_confidence, s.ssyk_code, lg.name AS ssyk_name, s.linked_at
      FROM supply_place s JOIN kommun k ON k.code = s.kommun_code
      LEFT JOIN occupation_group sg ON sg.code = s.suggested_ssyk
      LEFT JOIN occupation_group lg ON lg.code = s.ssyk_code";
@@ -442,11 +455,11 @@ impl Store {
                 .fetch_one(&mut *tx).await?;
             bulk_insert!(tx, "supply_place",
                 ["source_id", "reference", "education_name", "provider", "sun_code", "seqf_level", "kommun_code",
-                 "applied_places", "granted_places", "places", "suggested_ssyk"],
+                 "applied_places", "granted_places", "places", "suggested_ssyk", "suggestion_confidence"],
                 rows,
                 |q, r| q.bind(id).bind(&r.reference).bind(&r.education_name).bind(&r.provider).bind(&r.sun_code)
                     .bind(r.seqf_level).bind(&r.kommun_code).bind(r.applied_places).bind(r.granted_places)
-                    .bind(r.places).bind(&r.suggested_ssyk));
+                    .bind(r.places).bind(&r.suggested_ssyk).bind(r.suggestion_confidence));
             for (reference, kommun, ssyk, by, at) in &links {
                 sqlx::query("UPDATE supply_place SET ssyk_code = $1, linked_by = $2, linked_at = $3
                              WHERE source_id = $4 AND reference = $5 AND kommun_code = $6")
@@ -514,6 +527,45 @@ impl Store {
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// Confirms Lärnav's suggestion for every education (all its kommuner) that one of `ids`
+    /// belongs to and that no analyst has linked yet, in one transaction with one audit row.
+    /// Returns the number of educations confirmed (0 writes nothing, not even the audit row).
+    ///
+    /// # Errors
+    /// A database error; nothing changes.
+    pub async fn confirm_supply_suggestions(
+        &self,
+        ids: &[i64],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<usize> {
+        let educations = format!(
+            "FROM supply_place WHERE id IN ({}) AND ssyk_code IS NULL AND suggested_ssyk IS NOT NULL",
+            id_list(ids)
+        );
+        let count =
+            format!("SELECT COUNT(*) FROM (SELECT DISTINCT source_id, reference {educations}) e");
+        let update = format!(
+            "UPDATE supply_place SET ssyk_code = suggested_ssyk, linked_by = $1, linked_at = $2
+             WHERE ssyk_code IS NULL AND suggested_ssyk IS NOT NULL
+               AND (source_id, reference) IN (SELECT source_id, reference {educations})"
+        );
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(count.clone()))
+                .fetch_one(&mut *tx).await?;
+            if n > 0 {
+                sqlx::query(sqlx::AssertSqlSafe(update.clone()))
+                    .bind(by).bind(now).execute(&mut *tx).await?;
+                let audit = AuditRecord { detail: format!("{n}; {}", audit.detail), ..audit.clone() };
+                write_audit!(&mut *tx, &audit, now)?;
+            }
+            tx.commit().await?;
+            Ok(n as usize)
         })
     }
 }

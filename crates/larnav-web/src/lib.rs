@@ -301,6 +301,7 @@ pub fn router(app: App) -> Router {
         .route("/signals/ads/{id}/withdraw", post(pages::ads::withdraw))
         .route("/supply", get(pages::supply::list))
         .route("/supply/{id}/link", post(pages::supply::link))
+        .route("/supply/confirm", post(pages::supply::confirm))
         .route("/needs", get(pages::needs::all))
         .route("/needs/export/{format}", get(pages::needs::export))
         .route("/needs/template/{format}", get(pages::needs::template))

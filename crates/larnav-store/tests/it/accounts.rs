@@ -10,6 +10,7 @@ pub fn new_user(email: &str, name: &str) -> NewUser {
         password_hash: Some("$argon2id$fake".into()),
         platform_admin: false,
         locale: "sv".into(),
+        email_verified: true,
     }
 }
 

@@ -296,6 +296,7 @@ async fn confirmed_supply_links_survive_a_new_import() {
             granted_places: 30,
             places: 15,
             suggested_ssyk: Some("5321".into()),
+            suggestion_confidence: Some(100),
         };
         store
             .replace_supply(&source, &[row("2184"), row("2180")], now(), &audit)
@@ -304,6 +305,11 @@ async fn confirmed_supply_links_survive_a_new_import() {
         assert!(
             store.confirmed_places().await.unwrap().is_empty(),
             "suggestions do not count"
+        );
+        assert_eq!(
+            store.unconfirmed_places().await.unwrap().len(),
+            2,
+            "but are known as unconfirmed"
         );
         let waiting = store.list_supply(Some(false), true).await.unwrap();
         assert_eq!(waiting.len(), 2);
@@ -333,6 +339,91 @@ async fn confirmed_supply_links_survive_a_new_import() {
                 ("5321".into(), "2180".into(), 15),
                 ("5321".into(), "2184".into(), 15)
             ]
+        );
+        assert!(store.unconfirmed_places().await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn suggestions_are_confirmed_in_bulk_per_education_with_one_audit_row() {
+    each_backend(|store, _| async move {
+        region(&store).await;
+        let audit = AuditRecord::new(None, "signals.import", "");
+        let source = NewSignalSource {
+            kind: "supply".into(),
+            name: "YH".into(),
+            publisher: "MYH".into(),
+            period: "2024".into(),
+            imported_by: None,
+        };
+        let row = |reference: &str, kommun: &str, suggested: Option<&str>| NewSupplyPlace {
+            reference: reference.into(),
+            education_name: "Utbildning".into(),
+            provider: "Skolan".into(),
+            sun_code: "723a".into(),
+            seqf_level: Some(5),
+            kommun_code: kommun.into(),
+            applied_places: 40,
+            granted_places: 30,
+            places: 10,
+            suggested_ssyk: suggested.map(str::to_string),
+            suggestion_confidence: suggested.map(|_| 80),
+        };
+        let rows = [
+            row("A", "2184", Some("5321")),
+            row("A", "2180", Some("5321")),
+            row("B", "2184", Some("5321")),
+            row("C", "2184", None),
+        ];
+        store
+            .replace_supply(&source, &rows, now(), &audit)
+            .await
+            .unwrap();
+        let all = store.list_supply(None, true).await.unwrap();
+        let id = |r: &str, k: &str| {
+            all.iter()
+                .find(|s| s.reference == r && s.kommun_code == k)
+                .unwrap()
+                .id
+        };
+        let bulk = AuditRecord::new(None, "supply.confirm", "supply").with_detail("test");
+        let n = store
+            .confirm_supply_suggestions(&[id("A", "2184"), id("C", "2184")], None, now(), &bulk)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "A is one education; C has no suggestion");
+        let linked = store.list_supply(Some(true), true).await.unwrap();
+        assert_eq!(linked.len(), 2, "both of A's kommuner");
+        assert!(
+            linked
+                .iter()
+                .all(|s| s.ssyk_code.as_deref() == Some("5321"))
+        );
+        let n = store
+            .confirm_supply_suggestions(&[id("A", "2180")], None, now(), &bulk)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "already confirmed");
+        let audit_rows = store
+            .list_audit_events(larnav_store::AuditFilter {
+                organisation_id: None,
+                before_id: None,
+                limit: 100,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            audit_rows
+                .iter()
+                .filter(|a| a.action == "supply.confirm")
+                .count(),
+            1,
+            "nothing confirmed, nothing audited"
+        );
+        assert_eq!(
+            store.unconfirmed_places().await.unwrap(),
+            [("5321".into(), "2184".into(), 10)]
         );
     })
     .await;

@@ -89,7 +89,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         semaforen::needs, semaforen::all_needs, semaforen::report_need, semaforen::import_needs,
         semaforen::delete_need, semaforen::lists, semaforen::create_list, semaforen::get_list,
         semaforen::update_list, semaforen::set_override, semaforen::publish, semaforen::supply,
-        semaforen::link_supply, semaforen::ad_imports, semaforen::ad_import, semaforen::withdraw_ad_import,
+        semaforen::link_supply, semaforen::confirm_supply, semaforen::ad_imports, semaforen::ad_import, semaforen::withdraw_ad_import,
         semaforen::start_ad_import,
         catalogue::search, catalogue::get_one, catalogue::update, catalogue::move_status,
         catalogue::provider_offerings, catalogue::create, catalogue::add_occasion,
@@ -385,6 +385,7 @@ pub fn router() -> Router<App> {
         .route("/lists/{id}/publish", post(semaforen::publish))
         .route("/supply", get(semaforen::supply))
         .route("/supply/{id}/link", put(semaforen::link_supply))
+        .route("/supply/confirm", post(semaforen::confirm_supply))
         .route(
             "/signals/ads/imports",
             get(semaforen::ad_imports)

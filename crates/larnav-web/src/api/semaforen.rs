@@ -10,12 +10,11 @@ use larnav_app::App;
 use larnav_app::ads::AdImportReport;
 use larnav_app::domain::score::Weights;
 use larnav_app::needs::{NeedForm, NeedImport, RepeatedRows};
-use larnav_app::records::{
-    AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList, SupplyPlace,
-};
+use larnav_app::records::{AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList};
 use larnav_app::semaforen::{
     Explanation, NewListForm, OverrideForm, PriorityListView, ShortageList,
 };
+use larnav_app::supply::{SupplyFilter, SupplyList};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiResult, created};
@@ -228,21 +227,82 @@ pub async fn publish(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> A
     Ok(created(Published { id }))
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize, Default, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct SupplyParams {
     /// `true` for linked educations, `false` for those waiting for review; all if absent.
     linked: Option<bool>,
+    /// Words of the education's name, provider or MYH reference.
+    #[serde(default)]
+    q: String,
+    /// A SUN 2020 education field of two digits (`48`).
+    #[serde(default)]
+    field: String,
+    /// Only suggestions at least this sure (0–100).
+    min_confidence: Option<i64>,
+    /// 1-based page of 50 rows.
+    page: Option<usize>,
 }
 
-/// Education places with their occupation links (analysts).
+impl SupplyParams {
+    fn filter(&self) -> SupplyFilter {
+        SupplyFilter {
+            linked: self.linked,
+            text: self.q.clone(),
+            field: self.field.clone(),
+            min_confidence: self.min_confidence,
+        }
+    }
+}
+
+/// Education places with their occupation links (analysts), filtered, 50 per page.
 #[utoipa::path(get, path = "/api/v1/supply", tag = "semaforen", params(SupplyParams),
-    responses((status = 200, body = [SupplyPlace]), (status = 403, body = Problem)))]
+    responses((status = 200, body = SupplyList), (status = 403, body = Problem)))]
 pub async fn supply(
     State(app): State<App>,
     ctx: Ctx,
     Query(p): Query<SupplyParams>,
-) -> ApiResult<Json<Vec<SupplyPlace>>> {
-    Ok(Json(app.supply(&ctx.actor, p.linked).await?))
+) -> ApiResult<Json<SupplyList>> {
+    Ok(Json(
+        app.supply(&ctx.actor, &p.filter(), p.page.unwrap_or(1))
+            .await?,
+    ))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SupplyConfirm {
+    /// The selection, as for listing (`linked` is ignored: only waiting rows are confirmed).
+    #[serde(flatten)]
+    #[schema(inline)]
+    pub selection: SupplyParams,
+    /// Only these rows of the selection; every waiting suggestion in it when absent.
+    pub rows: Option<Vec<i64>>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SupplyConfirmed {
+    /// Educations whose suggestion was confirmed (in all their kommuner).
+    pub confirmed: usize,
+}
+
+/// Confirms Lärnav's suggestions in bulk: for the listed rows, or for every education in the
+/// selection that waits for an analyst. One audited step.
+#[utoipa::path(post, path = "/api/v1/supply/confirm", tag = "semaforen", request_body = SupplyConfirm,
+    responses((status = 200, body = SupplyConfirmed), (status = 403, body = Problem)))]
+pub async fn confirm_supply(
+    State(app): State<App>,
+    ctx: Ctx,
+    ApiJson(c): ApiJson<SupplyConfirm>,
+) -> ApiResult<Json<SupplyConfirmed>> {
+    let confirmed = match c.rows.as_deref() {
+        // An empty list marks nothing (it does not mean the whole selection).
+        Some([]) => 0,
+        rows => {
+            app.confirm_supply_suggestions(&ctx.actor, &c.selection.filter(), rows.unwrap_or(&[]))
+                .await?
+        }
+    };
+    Ok(Json(SupplyConfirmed { confirmed }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

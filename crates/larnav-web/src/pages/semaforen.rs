@@ -274,14 +274,25 @@ impl ExplainPage<'_> {
                     ("weighted", &tr.decimal(i.needs_weighted, 1)),
                 ],
             ),
-            ComponentKind::Supply => tr.fmt(
-                "explain.input_supply",
-                &[
-                    ("places", &n(i.places)),
-                    ("demand", &n(i.ads + i.needs_people)),
-                    ("target", &tr.decimal(self.e.weights.supply_target, 2)),
-                ],
-            ),
+            ComponentKind::Supply => {
+                let confirmed = tr.fmt(
+                    "explain.input_supply",
+                    &[
+                        ("places", &n(i.places)),
+                        ("demand", &n(i.ads + i.needs_people)),
+                        ("target", &tr.decimal(self.e.weights.supply_target, 2)),
+                    ],
+                );
+                if i.places_unconfirmed > 0 {
+                    let waiting = tr.fmt(
+                        "explain.input_supply_unconfirmed",
+                        &[("places", &n(i.places_unconfirmed))],
+                    );
+                    format!("{confirmed}. {waiting}")
+                } else {
+                    confirmed
+                }
+            }
         }
     }
     fn trend_chart(&self) -> String {

@@ -365,6 +365,12 @@ fn form_endpoints(
             form(&[("ssyk_code", "5321")]),
             Analysts,
         ),
+        (
+            "POST",
+            "/supply/confirm".into(),
+            form(&[("scope", "marked"), ("row", &f.supply.to_string())]),
+            Analysts,
+        ),
         ("GET", "/signals/ads".into(), None, Analysts),
         (
             "GET",
@@ -1109,6 +1115,12 @@ fn endpoints(
             "PUT",
             format!("/api/v1/supply/{}/link", f.supply),
             Some(json!({"ssyk_code": "5321"})),
+            Analysts,
+        ),
+        (
+            "POST",
+            "/api/v1/supply/confirm".into(),
+            Some(json!({"rows": [f.supply]})),
             Analysts,
         ),
         ("GET", "/api/v1/signals/ads/imports".into(), None, Analysts),
@@ -2259,6 +2271,7 @@ async fn semaforen_fixtures(t: &crate::helpers::TestApp, a: i64) -> Fixtures {
         granted_places: 30,
         places: 30,
         suggested_ssyk: Some("5321".into()),
+        suggestion_confidence: Some(100),
     };
     app.store()
         .replace_supply(&source, &[row], larnav_app::now(), &audit)

@@ -563,3 +563,205 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
     })
     .await;
 }
+
+/// The rows of an area's list over the API.
+async fn list_rows(t: &TestApp, area: &str) -> Vec<Value> {
+    let json: Value = t
+        .get(&format!("/api/v1/semaforen/{area}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    json["rows"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn unconfirmed_supply_is_not_zero_and_analysts_confirm_suggestions_in_bulk() {
+    each_backend(|t| async move {
+        t.app.import_signals(&Actor::system()).await.unwrap();
+        signed_in(&t, "region", Role::Analyst).await;
+
+        // One page of 50 rows with the selection's totals, not every education at once.
+        let (status, html) = t.get_text("/supply").await;
+        assert_eq!(status, 200);
+        assert_eq!(html.matches("<tr id=\"s").count(), 50);
+        assert!(html.contains("sida 1 av "), "pages are named");
+        assert!(html.len() < 250_000, "{} bytes", html.len());
+        let (_, page2) = t.get_text("/supply?show=waiting&page=2").await;
+        assert!(page2.contains("sida 2 av "));
+
+        // Confirm the suggestion of one education by hand: supply becomes known, and every
+        // occupation that only has suggested places is unconfirmed, not a full gap.
+        let waiting: Value = t
+            .get("/api/v1/supply?linked=false&q=undersköterska")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let first = &waiting["rows"][0];
+        let code = first["suggested_ssyk"].as_str().unwrap().to_string();
+        let r = t
+            .post_form(
+                &format!("/supply/{}/link", first["id"]),
+                &[("ssyk_code", &code), ("q", "undersköterska")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert!(
+            location(&r).starts_with("/supply?show=waiting&q=undersk%C3%B6terska"),
+            "{}",
+            location(&r)
+        );
+
+        let rows = list_rows(&t, "SE").await;
+        let unconfirmed: Vec<&Value> = rows
+            .iter()
+            .filter(|r| {
+                r["inputs"]["places_unconfirmed"].as_i64().unwrap() > 0
+                    && r["inputs"]["places"] == 0
+            })
+            .collect();
+        assert!(unconfirmed.len() > 20, "{}", unconfirmed.len());
+        for r in &unconfirmed {
+            assert!(
+                r["score"]["supply_gap"].is_null(),
+                "{}: {}",
+                r["ssyk_code"],
+                r["score"]
+            );
+        }
+        let (_, gaps) = t.get_text("/semaforen/SE/gaps").await;
+        assert!(gaps.contains("väntar på att en analytiker bekräftar"));
+        let (_, list) = t.get_text("/semaforen/SE").await;
+        assert!(
+            list.contains("obekräftade"),
+            "the list marks unconfirmed places"
+        );
+        let unconfirmed_code = unconfirmed[0]["ssyk_code"].as_str().unwrap().to_string();
+        let (_, explain) = t
+            .get_text(&format!("/semaforen/SE/{unconfirmed_code}"))
+            .await;
+        assert!(explain.contains("som ingen analytiker har bekräftat"));
+
+        // Marking nothing confirms nothing; marking rows confirms just their educations.
+        let r = t.post_form("/supply/confirm", &[("scope", "marked")]).await;
+        assert_eq!(r.status(), 303);
+        let before: Value = t
+            .get("/api/v1/supply?linked=false")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let total_waiting = before["total"].as_u64().unwrap();
+        let two: Vec<String> = before["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| !r["suggested_ssyk"].is_null())
+            .take(2)
+            .map(|r| r["id"].to_string())
+            .collect();
+        let r = t
+            .post_form(
+                "/supply/confirm",
+                &[("scope", "marked"), ("row", &two[0]), ("row", &two[1])],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let after: Value = t
+            .get("/api/v1/supply?linked=false")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(after["total"].as_u64().unwrap() < total_waiting);
+        assert!(
+            after["total"].as_u64().unwrap() + 20 > total_waiting,
+            "only the two marked educations"
+        );
+
+        // The whole selection at 100 %: every waiting row in it is then linked, nothing else.
+        let sure: Value = t
+            .get("/api/v1/supply?linked=false&min_confidence=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(sure["suggestions_waiting"].as_u64().unwrap() > 10);
+        let unsure_before = after["total"].as_u64().unwrap() - sure["total"].as_u64().unwrap();
+        let r = t
+            .post_form(
+                "/supply/confirm",
+                &[("scope", "all"), ("show", "waiting"), ("min", "100")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let sure: Value = t
+            .get("/api/v1/supply?linked=false&min_confidence=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(sure["total"], 0, "every sure suggestion confirmed");
+        let left: Value = t
+            .get("/api/v1/supply?linked=false")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(left["total"].as_u64().unwrap() <= unsure_before);
+        assert!(left["total"].as_u64().unwrap() > 0, "the unsure ones wait");
+
+        // The API does the same, and an empty list of rows marks nothing.
+        let token = t
+            .token_for(
+                t.app
+                    .store()
+                    .find_user_by_email("region@x.se")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            )
+            .await;
+        let (status, body) = crate::helpers::call(
+            &t,
+            reqwest::Method::POST,
+            "/api/v1/supply/confirm",
+            &token,
+            Some(serde_json::json!({"rows": []})),
+        )
+        .await;
+        assert_eq!((status, body["confirmed"].as_u64()), (200, Some(0)));
+        let (status, body) = crate::helpers::call(
+            &t,
+            reqwest::Method::POST,
+            "/api/v1/supply/confirm",
+            &token,
+            Some(serde_json::json!({"min_confidence": 50})),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(body["confirmed"].as_u64().unwrap() > 0);
+        let audit = t
+            .app
+            .store()
+            .list_audit_events(larnav_store::AuditFilter {
+                organisation_id: None,
+                before_id: None,
+                limit: 500,
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|a| a.action == "supply.confirm")
+                .count(),
+            3,
+            "one row per bulk step that confirmed something"
+        );
+        t
+    })
+    .await;
+}
