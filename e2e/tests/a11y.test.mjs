@@ -13,6 +13,7 @@ const PUBLIC_PAGES = [
   "/login",
   "/register",
   "/password-reset",
+  "/verify-email/not-a-real-token",
   "/reference",
   "/reference/search?q=g%C3%A4vle",
   "/reference/search?q=xyzzy",

@@ -77,6 +77,9 @@ pub(crate) async fn verify_blocking(password: String, hash: String) -> Result<bo
 /// Password-reset requests one client may make per hour, over all addresses.
 pub const RESETS_PER_CLIENT: i64 = 10;
 
+/// How long an e-mail verification link stays valid.
+pub const VERIFY_LINK_HOURS: i64 = 72;
+
 impl App {
     /// The actor for a user: their platform flag and every role in every organisation.
     ///
@@ -88,6 +91,7 @@ impl App {
             user_id: Some(user.id),
             platform_admin: user.platform_admin,
             system: false,
+            email_unverified: user.email_verified_at.is_none(),
             memberships: memberships
                 .into_iter()
                 .map(|m| Membership {
@@ -157,22 +161,100 @@ impl App {
             .await
             .map_err(email_conflict)?;
         tracing::info!(user_id = user.id, "learner registered");
-        let link = format!("{}/account", self.settings.public_url());
-        let mail = Mail::Welcome {
-            name: &user.display_name,
-            link: &link,
-        };
-        let welcome = Self::new_mail(
-            Some(format!("welcome:{}", user.id)),
-            &user.email,
-            lang,
-            &mail,
-            None,
-        );
-        if let Err(e) = self.queue_mails(&[welcome]).await {
-            tracing::warn!(user_id = user.id, error = %e, "welcome e-mail not queued");
+        if let Err(e) = self.send_email_verification(&user, lang).await {
+            tracing::warn!(user_id = user.id, error = %e, "verification e-mail not queued");
         }
         self.start_session(user).await
+    }
+
+    /// Sends (again) the link that proves the address is the person's: welcome text and link
+    /// in one message, valid [`VERIFY_LINK_HOURS`]; at most three per hour.
+    ///
+    /// # Errors
+    /// [`AppError::RateLimited`] after three links in an hour; a store error.
+    async fn send_email_verification(&self, user: &User, lang: Lang) -> Result<()> {
+        if user.email_verified_at.is_some() {
+            return Ok(());
+        }
+        let now = now();
+        if self
+            .store
+            .count_email_verifications(user.id, now - Duration::hours(1))
+            .await?
+            >= 3
+        {
+            return Err(AppError::RateLimited {
+                retry_after_secs: 3600,
+            });
+        }
+        let token = random_token();
+        let link = format!("{}/verify-email/{token}", self.settings.public_url());
+        let mail = Self::new_mail(
+            Some(format!("verify:{}", token_hash(&token))),
+            &user.email,
+            Lang::parse(&user.locale).unwrap_or(lang),
+            &Mail::Welcome {
+                name: &user.display_name,
+                link: &link,
+            },
+            None,
+        );
+        self.store
+            .create_email_verification(
+                &token_hash(&token),
+                user.id,
+                now,
+                now + Duration::hours(VERIFY_LINK_HOURS),
+                &mail,
+            )
+            .await?;
+        self.mail_wake.notify_one();
+        Ok(())
+    }
+
+    /// Sends the signed-in person a new verification link (the first may be lost or expired).
+    ///
+    /// # Errors
+    /// [`AppError::RateLimited`] after three links in an hour; a refusal.
+    pub async fn resend_email_verification(&self, caller: &Caller, lang: Lang) -> Result<()> {
+        self.authorize(&caller.actor, Action::ManageOwnAccount)
+            .await?;
+        self.send_email_verification(&caller.user, lang).await
+    }
+
+    /// Marks the address of the link's account verified.
+    ///
+    /// # Errors
+    /// [`AppError::LinkInvalid`] for an unknown, used or expired link.
+    pub async fn verify_email(&self, token: &str) -> Result<()> {
+        match self
+            .store
+            .use_email_verification(&token_hash(token), now())
+            .await?
+        {
+            Some(user_id) => {
+                tracing::info!(user_id, "e-mail address verified");
+                Ok(())
+            }
+            None => Err(AppError::LinkInvalid),
+        }
+    }
+
+    /// Applying, registering for a programme, and the result e-mails that follow, need an
+    /// address the person has shown is theirs: otherwise anyone could apply in someone else's
+    /// name and have the results sent to them.
+    ///
+    /// # Errors
+    /// `email_unverified` for a learner who has not followed the link yet.
+    pub(crate) fn require_verified(actor: &Actor) -> Result<()> {
+        if actor.email_unverified {
+            Err(AppError::Conflict {
+                code: "email_unverified",
+                message_key: "account.verify_first",
+            })
+        } else {
+            Ok(())
+        }
     }
 
     /// Validates a registration form into a new account (hashing the password).

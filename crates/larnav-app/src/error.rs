@@ -170,6 +170,7 @@ impl AppError {
         "csrf_rejected",
         "internal_error",
         "email_taken",
+        "email_unverified",
         "organisation_number_taken",
         "already_member",
         "last_organisation_admin",

@@ -454,6 +454,7 @@ impl App {
         form: &RegistrationForm,
     ) -> Result<i64> {
         self.authorize(actor, Action::TakePart).await?;
+        Self::require_verified(actor)?;
         let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
         let programme = self.store.programme(id).await.map_err(not_found)?;
         let topics = topics_of(&programme);

@@ -23,6 +23,9 @@ pub struct Actor {
     pub platform_admin: bool,
     pub system: bool,
     pub memberships: Vec<Membership>,
+    /// A learner who registered and has not yet followed the link sent to the address: they
+    /// may look around but not apply or register for a programme (see `App::require_verified`).
+    pub email_unverified: bool,
 }
 
 /// Something an actor may try to do. Actions on one organisation carry its id.

@@ -95,6 +95,7 @@ impl MakeRequestId for RandomRequestId {
 fn loggable_path(path: &str) -> String {
     for prefix in [
         "/password-reset/",
+        "/verify-email/",
         "/invitations/",
         "/api/v1/password-reset/",
         "/api/v1/invitations/",
@@ -132,12 +133,20 @@ pub fn router(app: App) -> Router {
             "/password-reset/{token}",
             get(pages::auth::reset_new_page).post(pages::auth::reset_new),
         )
+        .route(
+            "/verify-email/{token}",
+            get(pages::account::verify_email_page).post(pages::account::verify_email),
+        )
         .route("/language", post(pages::auth::language))
         .route("/account", get(pages::account::show))
         .route("/account/record", get(pages::development::record))
         .route("/account/record.json", get(pages::development::record_json))
         .route("/account/erase", post(pages::development::erase_account))
         .route("/account/profile", post(pages::account::update_profile))
+        .route(
+            "/account/verify-email",
+            post(pages::account::resend_verification),
+        )
         .route("/account/password", post(pages::account::change_password))
         .route("/account/tokens", post(pages::account::create_token))
         .route(
@@ -888,6 +897,10 @@ mod tests {
         assert_eq!(
             loggable_path("/password-reset/abc123"),
             "/password-reset/{token}"
+        );
+        assert_eq!(
+            loggable_path("/verify-email/abc123"),
+            "/verify-email/{token}"
         );
         assert_eq!(
             loggable_path("/api/v1/invitations/abc/accept"),

@@ -90,6 +90,7 @@ impl App {
             summary,
             can_apply,
             late_now,
+            email_unverified: actor.email_unverified,
         })
     }
 
@@ -102,6 +103,7 @@ impl App {
     /// `round_closed`, `round_not_open`, a refusal.
     pub async fn apply(&self, actor: &Actor, round_id: i64, occasion_ids: &[i64]) -> Result<i64> {
         self.authorize(actor, Action::Apply).await?;
+        Self::require_verified(actor)?;
         let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
         let round = self.store.round(round_id).await.map_err(not_found)?;
         let today = today_in_sweden();
@@ -181,6 +183,7 @@ impl App {
         bytes: &[u8],
     ) -> Result<i64> {
         self.authorize(actor, Action::Apply).await?;
+        Self::require_verified(actor)?;
         let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
         let round = self.store.round(round_id).await.map_err(not_found)?;
         let application = self

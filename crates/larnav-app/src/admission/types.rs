@@ -83,6 +83,8 @@ pub struct ApplicationView {
     /// Whether choices may be changed now (and whether that counts as late).
     pub can_apply: bool,
     pub late_now: bool,
+    /// The person must verify their e-mail address before they can apply.
+    pub email_unverified: bool,
 }
 
 /// A what-if run beside the stored run.

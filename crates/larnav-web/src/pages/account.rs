@@ -171,3 +171,39 @@ pub async fn revoke_token(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>)
     app.revoke_api_token(ctx.caller()?, id).await?;
     Ok(redirect_with(&app, "/account", "account.token_revoked"))
 }
+
+#[derive(Template)]
+#[template(path = "verify_email.html")]
+struct VerifyEmailPage<'a> {
+    base: Base<'a>,
+    token: String,
+}
+
+/// The link in the mail opens a page with one button, so that a mail scanner that follows
+/// links does not use it up.
+pub async fn verify_email_page(ctx: Ctx, Path(token): Path<String>) -> PageResult {
+    render(&VerifyEmailPage {
+        base: Base::new(&ctx, ctx.tr.t("verify.title")),
+        token,
+    })
+}
+
+pub async fn verify_email(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> PageResult {
+    app.verify_email(&token).await?;
+    let to = if ctx.actor.is_signed_in() {
+        "/account"
+    } else {
+        "/login"
+    };
+    Ok(redirect_with(&app, to, "verify.done"))
+}
+
+pub async fn resend_verification(State(app): State<App>, ctx: Ctx) -> PageResult {
+    app.resend_email_verification(ctx.caller()?, ctx.tr.lang)
+        .await?;
+    Ok(redirect_with(&app, "/account", "verify.sent"))
+}

@@ -167,6 +167,47 @@ async fn a_round_from_applications_to_promoted_reserves() {
         assert_eq!(r.status(), 303);
         wait_for_mail(&t, "tagit emot din ansökan i Våren").await;
 
+        // Someone who registered with an address they have not verified cannot apply: anyone
+        // could otherwise apply in another person's name and have the results sent to them.
+        let stranger = t.clone_browser();
+        let r = stranger
+            .post_form(
+                "/register",
+                &[
+                    ("display_name", "Okänd Person"),
+                    ("email", "nagon-annans@x.se"),
+                    ("password", PASSWORD),
+                    ("password_confirm", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (status, html) = stranger.get_text(&format!("/admission/{round}")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Bekräfta din e-postadress först"));
+        assert!(
+            !html.contains(&format!("action=\"/admission/{round}/apply\"")),
+            "no form to send"
+        );
+        let r = stranger
+            .post_form(&format!("/admission/{round}/apply"), &[("choice_1", &p)])
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Bekräfta din e-postadress först")
+        );
+        let doc = stranger
+            .upload(
+                &format!("/admission/{round}/documents"),
+                "betyg.pdf",
+                b"%PDF-1.4 x".to_vec(),
+            )
+            .await;
+        assert_eq!(doc.status(), 409, "no documents either");
+
         // Documents: judged by content and size; a good one is kept.
         let path = format!("/admission/{round}/documents");
         let upload = |name: &'static str, bytes: Vec<u8>| me.upload(&path, name, bytes);

@@ -159,13 +159,45 @@ async fn a_learner_registers_and_bad_input_is_reported_per_field() {
         ];
         let r = t.post_form("/register", &fields).await;
         assert_eq!(r.status(), 303);
-        assert!(t.get_text("/account").await.1.contains("Lena Lärande"));
-        t.deliver_mail_to("lena@example.se").await;
+        let account = t.get_text("/account").await.1;
+        assert!(account.contains("Lena Lärande"));
+        assert!(
+            account.contains("inte bekräftad"),
+            "the address is not verified yet"
+        );
+        assert!(account.contains("Skicka länken igen"));
+
+        // The welcome mail carries the link that verifies the address; it opens a page with a
+        // button (a mail scanner following links does not use it up), and works once.
+        let link = t.link_in_mail("lena@example.se", "/verify-email/").await;
         assert!(
             t.outbox()
                 .iter()
                 .any(|m| m.contains("Ditt konto i Lärnav är skapat"))
         );
+        let (status, page) = t.get_text(&link).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Bekräfta e-postadressen"));
+        assert!(
+            t.get_text("/account").await.1.contains("inte bekräftad"),
+            "looking does not verify"
+        );
+        let r = t.post_form(&link, &[]).await;
+        assert_eq!(
+            (r.status().as_u16(), location(&r)),
+            (303, "/account".to_string())
+        );
+        let account = t.get_text("/account").await.1;
+        assert!(account.contains("Din e-postadress är bekräftad"));
+        assert!(!account.contains("inte bekräftad"));
+        assert_eq!(
+            t.post_form(&link, &[]).await.status(),
+            410,
+            "a link works once"
+        );
+        // A verified account is sent no more links.
+        let r = t.post_form("/account/verify-email", &[]).await;
+        assert_eq!(r.status(), 303);
 
         // The same address again, from another browser: a clear conflict.
         let other = t.another_browser();
