@@ -1,5 +1,6 @@
 //! Platform administration: people, their flags, and the audit log.
 
+use chrono::{NaiveDate, NaiveTime};
 use larnav_domain::{Action, Actor, Email};
 use larnav_store::{AuditEvent, AuditFilter, AuditRecord, NewUser, User};
 
@@ -113,14 +114,17 @@ impl App {
     }
 
     /// The audit log: all of it for platform administrators, one organisation's for its
-    /// administrators. Newest first, `limit` events before `before_id`.
+    /// administrators, narrowed by `search`. Newest first, `limit` events (at most
+    /// [`AUDIT_EXPORT_LIMIT`]) before `before_id`.
     ///
     /// # Errors
-    /// A refusal or a store error.
+    /// [`AppError::Validation`] for a date that is not ÅÅÅÅ-MM-DD or an unknown event; a
+    /// refusal or a store error.
     pub async fn audit_log(
         &self,
         actor: &Actor,
         organisation_id: Option<i64>,
+        search: &AuditSearch,
         before_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditEvent>> {
@@ -129,13 +133,178 @@ impl App {
             None => Action::AdministerPlatform,
         };
         self.authorize(actor, action).await?;
+        let mut checks = Checks::new();
+        let mut day = |field: &'static str, text: &str, days_after: i64| {
+            let text = text.trim();
+            if text.is_empty() {
+                return None;
+            }
+            let date = checks.check(field, "field.date_invalid", text.parse::<NaiveDate>())?;
+            let midnight = (date + chrono::Duration::days(days_after)).and_time(NaiveTime::MIN);
+            Some(crate::i18n::swedish_local_to_utc(midnight))
+        };
+        let from = day("from", &search.from, 0);
+        // The last day counts whole: up to the next midnight in Sweden.
+        let to = day("to", &search.to, 1);
+        let what = search.what.trim();
+        if !what.is_empty() && !AUDIT_EVENTS.contains(&what) {
+            checks.fail("what", "field.choice_invalid");
+        }
+        checks.finish()?;
         Ok(self
             .store
             .list_audit_events(AuditFilter {
                 organisation_id,
                 before_id,
-                limit: limit.clamp(1, 500),
+                limit: limit.clamp(1, AUDIT_EXPORT_LIMIT),
+                actor_email: Some(search.who.trim())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_string),
+                action: Some(what).filter(|w| !w.is_empty()).map(str::to_string),
+                from,
+                to,
             })
             .await?)
     }
 }
+
+/// The most events one export holds (newest first).
+pub const AUDIT_EXPORT_LIMIT: i64 = 100_000;
+
+/// What to look for in the audit log, as people type it: part of who's e-mail address, one
+/// event (its action code), and the first and last day (ÅÅÅÅ-MM-DD, Swedish time).
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditSearch {
+    #[serde(default)]
+    pub who: String,
+    #[serde(default)]
+    pub what: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// Every action the audit log records, each with a name in both languages
+/// (`audit.event.<action>`): the log shows the name, and people filter by it. A test fails when
+/// the code writes an action that is missing here.
+pub const AUDIT_EVENTS: &[&str] = &[
+    "access.denied",
+    "admission.accept",
+    "admission.decide",
+    "admission.decline",
+    "admission.expire",
+    "admission.seats",
+    "admission_round.close_early",
+    "admission_round.create",
+    "admission_round.occasion",
+    "admission_round.publish",
+    "admission_round.run",
+    "admission_round.update",
+    "ads.import",
+    "ads.withdraw",
+    "api_token.create",
+    "api_token.revoke",
+    "application.document",
+    "application.save",
+    "area.create",
+    "area.delete",
+    "area.update",
+    "catalogue.import",
+    "centre_profile.save",
+    "collection.add_step",
+    "collection.create",
+    "collection.edit_step",
+    "collection.move_step",
+    "collection.remove_step",
+    "collection.update",
+    "invitation.accept",
+    "invitation.create",
+    "invitation.revoke",
+    "mail.resend",
+    "material.approve",
+    "material.attachment_delete",
+    "material.attachment_upload",
+    "material.comment",
+    "material.comment_delete",
+    "material.create",
+    "material.new_version",
+    "material.request_changes",
+    "material.save",
+    "material.submit",
+    "meeting_programme.close",
+    "meeting_programme.create",
+    "meeting_programme.pair",
+    "meeting_programme.propose",
+    "meeting_programme.publish",
+    "meeting_programme.reopen",
+    "meeting_programme.unpair",
+    "member.remove",
+    "member.roles_change",
+    "mentorship_round.apply",
+    "mentorship_round.close",
+    "mentorship_round.close_applications",
+    "mentorship_round.create",
+    "mentorship_round.offer",
+    "mentorship_round.pair",
+    "mentorship_round.propose",
+    "mentorship_round.publish",
+    "mentorship_round.reopen",
+    "mentorship_round.withdraw",
+    "need.delete",
+    "need.import",
+    "need.report",
+    "network_document.delete",
+    "network_document.upload",
+    "network_theme.create",
+    "occasion.delete",
+    "occasion.save",
+    "offering.closed",
+    "offering.completed",
+    "offering.create",
+    "offering.draft",
+    "offering.import",
+    "offering.published",
+    "offering.published_without_review",
+    "offering.review",
+    "offering.update",
+    "organisation.create",
+    "organisation.update",
+    "plan.add_activity",
+    "plan.assign",
+    "plan.create",
+    "plan.edit_activity",
+    "plan.move_activity",
+    "plan.remove_activity",
+    "plan.unassign",
+    "plan.update",
+    "priority_list.create",
+    "priority_list.override",
+    "priority_list.publish",
+    "priority_list.update",
+    "session.add",
+    "session.delete",
+    "signals.import",
+    "staff_group.add",
+    "staff_group.create",
+    "staff_group.remove",
+    "staffing.set",
+    "supply.confirm",
+    "supply.link",
+    "teacher.create",
+    "user.create",
+    "user.email_verified",
+    "user.erase",
+    "user.flags_change",
+    "user.login",
+    "user.login_failed",
+    "user.password_change",
+    "user.password_reset",
+    "user.profile_update",
+    "user.register",
+    "working_model.adopt",
+    "working_model.adoption_removed",
+    "working_model.create",
+    "working_model.update",
+];

@@ -13,6 +13,7 @@ use larnav_store::{AdImport, AuditRecord, NewAd};
 use tokio::io::AsyncWriteExt;
 
 use crate::accounts::not_found;
+use crate::i18n::Tr;
 use crate::uploads::Upload;
 use crate::{App, AppError, Result, now};
 
@@ -50,10 +51,69 @@ pub struct AdImportReport {
     pub stalled: bool,
     /// How many lines were rejected for each kind of reason (`broken`, `unknown_ssyk` …).
     pub rejected_by_kind: BTreeMap<String, i64>,
-    /// The first rejected lines: (line, reason).
-    pub rejections: Vec<(i64, String)>,
+    /// The first rejected lines.
+    pub rejections: Vec<AdRejection>,
     /// What it covered (once it has counted ads and is no longer running).
     pub coverage: Option<ImportCoverage>,
+}
+
+/// A rejected line: the kind of reason (`ads.kind_<kind>` names it), and the field and value
+/// it concerns. Stored as `kind<TAB>field<TAB>value`, so that every page shows it in its own
+/// language; lines stored earlier as an English sentence keep it in `value`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct AdRejection {
+    pub line: i64,
+    pub kind: String,
+    pub field: String,
+    pub value: String,
+}
+
+impl AdRejection {
+    fn stored(rejection: &stream::Rejection) -> String {
+        let (field, value) = rejection.detail();
+        let value: String = value.chars().filter(|c| *c != '\t').collect();
+        format!("{}\t{field}\t{value}", rejection.kind())
+    }
+
+    fn parse(line: i64, stored: &str) -> Self {
+        let (kind, field, value) = match stored.split_once('\t') {
+            Some((kind, rest)) => {
+                let (field, value) = rest.split_once('\t').unwrap_or((rest, ""));
+                (kind, field, value)
+            }
+            None => {
+                let (kind, sentence) = stored.split_once(": ").unwrap_or(("", stored));
+                (kind, "", sentence)
+            }
+        };
+        Self {
+            line,
+            kind: kind.to_string(),
+            field: field.to_string(),
+            value: value.to_string(),
+        }
+    }
+
+    /// "Ogiltigt värde: published_date = "igår"" in the reader's language.
+    pub fn describe(&self, tr: &Tr) -> String {
+        let mut text = tr.t(&format!("ads.kind_{}", self.kind)).to_string();
+        let value = if self.kind == "broken" {
+            let key = format!("ads.broken_{}", self.value.replace(' ', "_"));
+            tr.get(&key).unwrap_or(&self.value).to_string()
+        } else if self.value.is_empty() {
+            String::new()
+        } else {
+            format!("\"{}\"", self.value)
+        };
+        let detail: Vec<&str> = [self.field.as_str(), value.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !detail.is_empty() {
+            text = format!("{text}: {}", detail.join(" = "));
+        }
+        text
+    }
 }
 
 impl App {
@@ -186,7 +246,7 @@ impl App {
             let rejected: Vec<(i64, String)> = batch
                 .rejected
                 .iter()
-                .map(|(line, r)| (*line as i64, format!("{}: {r}", r.kind())))
+                .map(|(line, r)| (*line as i64, AdRejection::stored(r)))
                 .collect();
             match self
                 .store
@@ -241,9 +301,12 @@ impl App {
             .ad_import_rejections(id, larnav_store::KEPT_REJECTIONS)
             .await?;
         let mut rejected_by_kind: BTreeMap<String, i64> = BTreeMap::new();
-        for (_, reason) in &all {
-            let kind = reason.split(':').next().unwrap_or_default().to_string();
-            *rejected_by_kind.entry(kind).or_default() += 1;
+        let all: Vec<AdRejection> = all
+            .iter()
+            .map(|(line, stored)| AdRejection::parse(*line, stored))
+            .collect();
+        for r in &all {
+            *rejected_by_kind.entry(r.kind.clone()).or_default() += 1;
         }
         let kept: i64 = rejected_by_kind.values().sum();
         if import.rejected > kept {

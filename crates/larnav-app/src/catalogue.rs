@@ -698,10 +698,15 @@ impl App {
                 message_key: "catalogue.transition_invalid",
             });
         }
+        let submitter = if o.status == OfferingStatus::Review {
+            self.store.offering_submitter(id).await?
+        } else {
+            None
+        };
         let own_review = o.status == OfferingStatus::Review
             && to == OfferingStatus::Published
             && actor.user_id.is_some()
-            && self.store.offering_submitter(id).await? == actor.user_id;
+            && submitter == actor.user_id;
         if to == OfferingStatus::Published {
             let fields = self.fields_of(&o).await?;
             self.publication_problems(&fields, id).await?.finish()?;
@@ -729,6 +734,13 @@ impl App {
             .await
             .map_err(conflict)?;
         self.after_catalogue_write().await;
+        let moved = (o.status, to);
+        if let Err(e) = self
+            .notify_offering_moved(actor, provider, (id, &o.title), moved, submitter, note)
+            .await
+        {
+            tracing::warn!(offering = id, error = %e, "review e-mails not queued");
+        }
         Ok(())
     }
 

@@ -34,6 +34,7 @@ pub mod record;
 pub mod records;
 pub mod reference;
 pub mod registry;
+pub mod reviews;
 pub mod round_files;
 pub mod search;
 pub mod security;

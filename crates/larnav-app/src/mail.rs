@@ -70,6 +70,12 @@ pub enum Mail<'a> {
         step: &'a str,
         args: &'a [(&'a str, &'a str)],
     },
+    /// A step of a review (`mail.review.{step}.subject` and `.body`): a course or material
+    /// submitted for review, published or approved, or sent back with changes requested.
+    Review {
+        step: &'a str,
+        args: &'a [(&'a str, &'a str)],
+    },
 }
 
 impl Mailer {
@@ -184,6 +190,7 @@ impl Mail<'_> {
             ),
             Mail::Admission { step, args } => (format!("mail.admission.{step}"), pairs(args)),
             Mail::Network { step, args } => (format!("mail.network.{step}"), pairs(args)),
+            Mail::Review { step, args } => (format!("mail.review.{step}"), pairs(args)),
         }
     }
 }

@@ -20,7 +20,7 @@ use larnav_domain::material::{
     AUDIENCE_ROLES, CHECKLIST, LANGUAGES, LICENCES, Relation, Revision, SCHOOL_FORMS, Scope,
     VersionStatus, may_read, revision_for,
 };
-use larnav_domain::{Action, Actor};
+use larnav_domain::{Action, Actor, Role};
 use larnav_search::{Segment, TextDoc, TextIndex};
 use larnav_store::{
     AuditRecord, Conflict, MaterialAttachment, MaterialFields, MaterialRow, Shown, StoreError,
@@ -717,6 +717,16 @@ impl App {
             .await
             .map_err(conflict)?;
         self.material_index.clear();
+        let mut reviewers = self
+            .holders_of(latest.organisation_id, &[Role::Reviewer])
+            .await?;
+        if let Some(organiser) = latest.organiser_id {
+            reviewers.extend(self.holders_of(organiser, &[Role::Reviewer]).await?);
+        }
+        let link = format!("{}/materials/{id}", self.settings.public_url());
+        let args = [("title", latest.title.as_str()), ("link", link.as_str())];
+        self.notify_review(actor, &reviewers, "material_submitted", &args)
+            .await;
         Ok(())
     }
 
@@ -791,6 +801,19 @@ impl App {
             .await
             .map_err(conflict)?;
         self.material_index.clear();
+        let author: Vec<i64> = latest.author_id.or(latest.created_by).into_iter().collect();
+        let link = format!("{}/materials/{id}", self.settings.public_url());
+        let args = [
+            ("title", latest.title.as_str()),
+            ("link", link.as_str()),
+            ("note", comment),
+        ];
+        let step = if approve {
+            "material_approved"
+        } else {
+            "material_changes"
+        };
+        self.notify_review(actor, &author, step, &args).await;
         Ok(())
     }
 

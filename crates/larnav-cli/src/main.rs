@@ -640,8 +640,9 @@ async fn import_ads(s: Settings, file: &std::path::Path) -> Result<()> {
     for (kind, n) in &report.rejected_by_kind {
         println!("  {kind}: {n}");
     }
-    for (line, reason) in report.rejections.iter().take(20) {
-        println!("  line {line}: {reason}");
+    let tr = larnav_app::i18n::Tr::new(larnav_app::i18n::Lang::En);
+    for r in report.rejections.iter().take(20) {
+        println!("  line {}: {}", r.line, r.describe(&tr));
     }
     if report.rejections.len() > 20 {
         println!(

@@ -95,6 +95,19 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// The field and the value the rejection concerns (either may be empty); for a broken
+    /// line, where it broke (`not an object` …).
+    pub fn detail(&self) -> (&'static str, String) {
+        match self {
+            Self::Broken(why) => ("", (*why).to_string()),
+            Self::TooLong => ("", String::new()),
+            Self::Missing(field) => (field, String::new()),
+            Self::Invalid { field, value } => (field, value.clone()),
+            Self::UnknownSsyk(v) => ("occupation_group.legacy_ams_taxonomy_id", v.clone()),
+            Self::UnknownKommun(v) => ("workplace_address.municipality_code", v.clone()),
+        }
+    }
+
     /// A short key for the summary ("how many lines for each reason").
     pub fn kind(&self) -> &'static str {
         match self {

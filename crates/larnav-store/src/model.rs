@@ -116,12 +116,19 @@ pub struct AuditEvent {
 }
 
 /// Which audit events to list.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub organisation_id: Option<i64>,
     /// Only events with an id below this (for paging backwards in time).
     pub before_id: Option<i64>,
     pub limit: i64,
+    /// Part of the acting person's e-mail address (lower case).
+    pub actor_email: Option<String>,
+    /// One action code (`offering.published`).
+    pub action: Option<String>,
+    /// From this moment (inclusive) to that (exclusive).
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]

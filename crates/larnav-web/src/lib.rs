@@ -170,9 +170,10 @@ pub fn router(app: App) -> Router {
             "/organisations/{id}/members/{user}/roles",
             post(pages::organisations::set_roles),
         )
+        .route("/organisations/{id}/audit", get(pages::audit::organisation))
         .route(
-            "/organisations/{id}/audit",
-            get(pages::organisations::audit),
+            "/organisations/{id}/audit/export/{format}",
+            get(pages::audit::organisation_export),
         )
         .route(
             "/organisations/{id}/areas",
@@ -194,7 +195,11 @@ pub fn router(app: App) -> Router {
         )
         .route("/admin/users", get(pages::admin::users))
         .route("/admin/users/{id}", post(pages::admin::set_flags))
-        .route("/admin/audit", get(pages::admin::audit))
+        .route("/admin/audit", get(pages::audit::platform))
+        .route(
+            "/admin/audit/export/{format}",
+            get(pages::audit::platform_export),
+        )
         .route("/admin/mail", get(pages::admin::mail))
         .route("/admin/mail/retry", post(pages::admin::retry_mail))
         .route("/admin/mail/{id}/resend", post(pages::admin::resend_mail))

@@ -205,8 +205,16 @@ fn import_ads_keeps_valid_lines_lists_broken_ones_and_counts_a_rerun_once() {
         ),
         "{text}"
     );
-    assert!(text.contains("line 2: broken"), "{text}");
-    assert!(text.contains("line 3: unknown_kommun"), "{text}");
+    assert!(
+        text.contains("line 2: Broken line (not a complete JSON object): unterminated string"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "line 3: Unknown municipality code: workplace_address.municipality_code = \"9999\""
+        ),
+        "{text}"
+    );
 
     let again = larnav(&["import", "ads", path], &dir);
     let text = String::from_utf8_lossy(&again.stdout);

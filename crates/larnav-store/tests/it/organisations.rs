@@ -203,6 +203,7 @@ async fn an_invitation_is_accepted_once_and_creates_the_account_atomically() {
                 organisation_id: Some(o),
                 limit: 50,
                 before_id: None,
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -308,6 +309,7 @@ async fn audit_events_page_backwards_and_filter_by_organisation() {
                 organisation_id: Some(a),
                 before_id: None,
                 limit: 3,
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -320,6 +322,7 @@ async fn audit_events_page_backwards_and_filter_by_organisation() {
                 organisation_id: Some(a),
                 before_id: Some(page[2].id),
                 limit: 10,
+                ..Default::default()
             })
             .await
             .unwrap();
@@ -330,6 +333,7 @@ async fn audit_events_page_backwards_and_filter_by_organisation() {
                 organisation_id: Some(b),
                 before_id: None,
                 limit: 10,
+                ..Default::default()
             })
             .await
             .unwrap();

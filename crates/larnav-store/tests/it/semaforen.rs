@@ -410,6 +410,7 @@ async fn suggestions_are_confirmed_in_bulk_per_education_with_one_audit_row() {
                 organisation_id: None,
                 before_id: None,
                 limit: 100,
+                ..Default::default()
             })
             .await
             .unwrap();

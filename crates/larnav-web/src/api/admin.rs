@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use larnav_app::App;
+use larnav_app::admin::AuditSearch;
 use larnav_app::records::{AuditEvent, User};
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -54,15 +55,22 @@ pub async fn set_flags(
 }
 
 /// The whole audit log, newest first (platform administrators).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditParams),
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditParams, AuditSearch),
     responses((status = 200, body = [AuditEvent]), (status = 403, body = Problem)))]
 pub async fn audit(
     State(app): State<App>,
     ctx: Ctx,
     Query(p): Query<AuditParams>,
+    Query(search): Query<AuditSearch>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
     Ok(Json(
-        app.audit_log(&ctx.actor, None, p.before, p.limit.unwrap_or(100))
-            .await?,
+        app.audit_log(
+            &ctx.actor,
+            None,
+            &search,
+            p.before,
+            p.limit.unwrap_or(100).min(500),
+        )
+        .await?,
     ))
 }

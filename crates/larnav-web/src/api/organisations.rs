@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use larnav_app::accounts::Registration;
+use larnav_app::admin::AuditSearch;
 use larnav_app::organisations::{Acceptance, OrganisationForm};
 use larnav_app::records::{AuditEvent, Invitation, Member, Organisation};
 use larnav_app::{App, AppError};
@@ -206,16 +207,23 @@ pub struct AuditParams {
 }
 
 /// The organisation's audit log, newest first (its administrators).
-#[utoipa::path(get, path = "/api/v1/organisations/{id}/audit", tag = "organisations", params(AuditParams),
+#[utoipa::path(get, path = "/api/v1/organisations/{id}/audit", tag = "organisations", params(AuditParams, AuditSearch),
     responses((status = 200, body = [AuditEvent]), (status = 403, body = Problem)))]
 pub async fn audit(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<i64>,
     Query(p): Query<AuditParams>,
+    Query(search): Query<AuditSearch>,
 ) -> ApiResult<Json<Vec<AuditEvent>>> {
     Ok(Json(
-        app.audit_log(&ctx.actor, Some(id), p.before, p.limit.unwrap_or(100))
-            .await?,
+        app.audit_log(
+            &ctx.actor,
+            Some(id),
+            &search,
+            p.before,
+            p.limit.unwrap_or(100).min(500),
+        )
+        .await?,
     ))
 }

@@ -10,7 +10,7 @@ use larnav_app::records::{Organisation, User};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
-use super::organisations::{AUDIT_PAGE, AuditPage, AuditQuery, kind_key};
+use super::organisations::kind_key;
 use super::{Base, FormState, PageResult, redirect_with, render, submitted};
 use crate::ctx::Ctx;
 
@@ -176,25 +176,6 @@ pub async fn set_flags(
         },
     )
     .await
-}
-
-pub async fn audit(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) -> PageResult {
-    let events = app
-        .audit_log(&ctx.actor, None, q.before, AUDIT_PAGE)
-        .await?;
-    let older = (events.len() as i64 == AUDIT_PAGE)
-        .then(|| {
-            events
-                .last()
-                .map(|e| format!("/admin/audit?before={}", e.id))
-        })
-        .flatten();
-    render(&AuditPage {
-        base: Base::new(&ctx, ctx.tr.t("admin.audit")),
-        heading: ctx.tr.t("admin.audit").to_string(),
-        events,
-        older,
-    })
 }
 
 #[derive(Template)]

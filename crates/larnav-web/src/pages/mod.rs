@@ -17,6 +17,7 @@ pub mod admin;
 pub mod admission;
 pub mod ads;
 pub mod areas;
+pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod development;

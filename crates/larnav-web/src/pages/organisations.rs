@@ -4,11 +4,11 @@
 use askama::Template;
 use axum::Form;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use larnav_app::accounts::Registration;
 use larnav_app::domain::{Action, OrganisationKind, Role};
 use larnav_app::organisations::{Acceptance, OrganisationForm};
-use larnav_app::records::{AuditEvent, Invitation, Member, MembershipRecord, Organisation};
+use larnav_app::records::{Invitation, Member, MembershipRecord, Organisation};
 use larnav_app::{App, AppError};
 use serde::Deserialize;
 
@@ -326,47 +326,6 @@ pub async fn set_roles(
         async |e| organisation_page(&app, &ctx, id, Failed::Member(e)).await,
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "audit.html")]
-pub struct AuditPage<'a> {
-    pub base: Base<'a>,
-    pub heading: String,
-    pub events: Vec<AuditEvent>,
-    pub older: Option<String>,
-}
-
-#[derive(Deserialize)]
-pub struct AuditQuery {
-    pub before: Option<i64>,
-}
-
-pub const AUDIT_PAGE: i64 = 50;
-
-pub async fn audit(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Query(q): Query<AuditQuery>,
-) -> PageResult {
-    let events = app
-        .audit_log(&ctx.actor, Some(id), q.before, AUDIT_PAGE)
-        .await?;
-    let org = app.organisation(&ctx.actor, id).await?;
-    let older = (events.len() as i64 == AUDIT_PAGE)
-        .then(|| {
-            events
-                .last()
-                .map(|e| format!("/organisations/{id}/audit?before={}", e.id))
-        })
-        .flatten();
-    render(&AuditPage {
-        base: Base::new(&ctx, ctx.tr.t("org.audit")),
-        heading: format!("{} – {}", ctx.tr.t("org.audit"), org.name),
-        events,
-        older,
-    })
 }
 
 #[derive(Template)]

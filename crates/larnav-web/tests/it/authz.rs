@@ -1911,10 +1911,22 @@ fn endpoints(
         ("GET", "/organisations".into(), None, SignedIn),
         ("GET", format!("/organisations/{a}"), None, SignedIn),
         ("GET", format!("/organisations/{a}/audit"), None, AdminsOfA),
+        (
+            "GET",
+            format!("/organisations/{a}/audit/export/csv"),
+            None,
+            AdminsOfA,
+        ),
         ("GET", "/admin".into(), None, PlatformAdmins),
         ("GET", "/admin/organisations".into(), None, PlatformAdmins),
         ("GET", "/admin/users".into(), None, PlatformAdmins),
         ("GET", "/admin/audit".into(), None, PlatformAdmins),
+        (
+            "GET",
+            "/admin/audit/export/xlsx".into(),
+            None,
+            PlatformAdmins,
+        ),
         ("GET", "/admin/mail".into(), None, PlatformAdmins),
         ("POST", "/admin/mail/retry".into(), None, PlatformAdmins),
         (

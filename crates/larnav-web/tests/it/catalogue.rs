@@ -430,6 +430,21 @@ async fn whoever_sends_an_offering_to_review_does_not_publish_it_unless_explicit
             c.post_form(&status(id), &[("to", "review")]).await.status(),
             303
         );
+        // Issue 31: those who may publish hear of the submission, by e-mail and on their start
+        // page; the submitter does not.
+        crate::helpers::wait_for_mail(&t, "Utbildningen Truckkort B har skickats för granskning")
+            .await;
+        let mails = t.outbox();
+        assert!(mails.iter().any(|m| m.contains("ensam@x.se")
+            && m.contains("Utbildningen Truckkort B har skickats för granskning")));
+        assert!(!mails.iter().any(|m| m.contains("samordnare@x.se")
+            && m.contains("Utbildningen Truckkort B har skickats för granskning")));
+        let (_, start) = t.get_text("/").await;
+        assert!(start.contains("Väntar på din granskning") && start.contains("Truckkort B"));
+        assert!(
+            !c.get_text("/").await.1.contains("Väntar på din granskning"),
+            "not one's own"
+        );
         let (_, html) = c.get_text(&format!("/catalogue/{id}")).await;
         assert!(!html.contains("Publicera utan granskning"));
         let r = c

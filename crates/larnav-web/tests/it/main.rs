@@ -17,3 +17,4 @@ mod pages;
 mod reference;
 mod registry;
 mod semaforen;
+mod translations;

@@ -167,6 +167,17 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         let (version, revision, _) = latest(&t, &teacher_token, id).await;
         let submit = [("version_id", version.as_str()), ("revision", revision.as_str())];
         assert_eq!(teacher.post_form(&format!("/materials/{id}/submit"), &submit).await.status(), 303);
+        // Issue 31: the organiser's reviewer hears of it by e-mail and on the start page; the
+        // author, a reviewer too, is not told about their own submission.
+        crate::helpers::wait_for_mail(&t, "väntar på din granskning:").await;
+        t.deliver_mail_to("granskare@x.se").await;
+        let mails = t.outbox();
+        assert!(mails.iter().any(|m| m.contains("granskare@x.se") && m.contains("väntar på din granskning:")));
+        assert!(!mails.iter().any(|m| m.contains("larare@x.se") && m.contains("väntar på din granskning:")));
+        let (_, start) = reviewer.get_text("/").await;
+        assert!(start.contains("Väntar på din granskning"), "the reviewer's start page");
+        assert!(start.contains(&format!("href=\"/materials/{id}\"")));
+        assert!(!teacher.get_text("/").await.1.contains("Väntar på din granskning"));
         let review = format!("/materials/{id}/review");
         let mut own = vec![("version_id", version.as_str()), ("decision", "approve")];
         own.extend(checklist());
@@ -199,6 +210,9 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         assert_eq!(r.status(), 303);
         let (_, html) = teacher.get_text(&path).await;
         assert!(html.contains(comment), "the author sees the comment");
+        // …and is e-mailed it.
+        crate::helpers::wait_for_mail(&t, "Granskaren vill att du") .await;
+        assert!(t.outbox().iter().any(|m| m.contains("larare@x.se") && m.contains("Granskaren vill att du")));
 
         // The teacher revises (a new version; the first is kept) and submits again.
         let (version, revision, status) = latest(&t, &teacher_token, id).await;

@@ -162,6 +162,71 @@ async fn an_admin_invites_a_member_who_accepts_by_creating_an_account_and_gets_a
         ] {
             assert!(audit.contains(action), "{action} in the audit log");
         }
+        // Events are named in Swedish, with their code beside.
+        assert!(audit.contains("Inbjudan accepterad <code"), "named events");
+        assert!(audit.contains("Roller ändrade"));
+
+        // Filtered by what, who and when; the same selection exported as CSV and XLSX.
+        let log = format!("{page}/audit");
+        let (status, only) = admin_view
+            .get_text(&format!("{log}?what=member.roles_change"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(only.contains("Roller ändrade <code"));
+        assert!(
+            !only.contains("Inbjudan accepterad <code"),
+            "other events are left out"
+        );
+        let today = larnav_app::catalogue::today_in_sweden();
+        let tomorrow = today + chrono::Duration::days(1);
+        let (_, none) = admin_view.get_text(&format!("{log}?from={tomorrow}")).await;
+        assert!(none.contains("Inga händelser."), "nothing from tomorrow");
+        let (_, today_only) = admin_view
+            .get_text(&format!(
+                "{log}?from={today}&to={today}&who=nobody-with-this"
+            ))
+            .await;
+        assert!(today_only.contains("Inga händelser."), "who narrows too");
+        let (status, bad) = admin_view
+            .get_text(&format!("{log}?from=igår&what=nonsense"))
+            .await;
+        assert_eq!(status, 422);
+        assert!(
+            bad.contains("Skriv datumet som ÅÅÅÅ-MM-DD"),
+            "the field is named"
+        );
+        let csv = admin_view
+            .get(&format!(
+                "{log}/export/csv?what=member.roles_change&from={today}&to={today}"
+            ))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[0].contains("När") && lines[0].contains("Händelse"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines.len() >= 3, "two role changes: {csv}");
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|l| l.contains("Roller ändrade") && l.contains("member.roles_change"))
+        );
+        let xlsx = admin_view
+            .get(&format!("{log}/export/xlsx?what=member.roles_change"))
+            .await
+            .bytes()
+            .await
+            .unwrap();
+        let table = larnav_ingest::tabular::read_table(&xlsx).unwrap();
+        assert_eq!(
+            table.rows.len(),
+            lines.len() - 1,
+            "the same rows in both formats"
+        );
         admin_view
     })
     .await;

@@ -496,9 +496,18 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r[0].as_i64().unwrap())
+            .map(|r| r["line"].as_i64().unwrap())
             .collect();
         assert_eq!(lines, [3001, 3002]);
+        assert_eq!(runs[0]["rejections"][1]["kind"], "broken");
+        // Issue 31: the reasons are in Swedish on the Swedish page.
+        let (_, page) = t.get_text(&format!("/signals/ads/{}", first["id"])).await;
+        assert!(
+            page.contains("Trasig rad (inte ett helt JSON-objekt): inte ett objekt"),
+            "{}",
+            &page[page.find("Avvisade").unwrap_or(0)..][..600.min(page.len())]
+        );
+        assert!(!page.contains("not an object"));
         let second = &runs[1]["import"];
         assert_eq!(
             (second["accepted"].as_i64(), second["duplicates"].as_i64()),
@@ -750,6 +759,7 @@ async fn unconfirmed_supply_is_not_zero_and_analysts_confirm_suggestions_in_bulk
                 organisation_id: None,
                 before_id: None,
                 limit: 500,
+                ..Default::default()
             })
             .await
             .unwrap();
