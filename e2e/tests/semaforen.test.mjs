@@ -74,8 +74,10 @@ test("a strategist goes from signals to a published priority list", async () => 
   await page.getByRole("button", { name: "Skapa listan" }).click();
   await page.getByRole("heading", { name: "Prioriterade bristyrken i Gävleborgs län 2025" }).waitFor();
   await expectAccessible(page, "the working list");
-  await page.getByLabel("Yrke", { exact: true }).selectOption({ index: 3 });
-  const chosen = (await page.getByLabel("Yrke", { exact: true }).locator("option:checked").textContent()).replace(/ \(.*\)$/, "");
+  // The occupation is searched among the list's occupations ("7212 Svetsare … (Rött)").
+  const option = await page.locator("#override-occupations option").nth(3).getAttribute("value");
+  await page.getByLabel("Yrke", { exact: true }).fill(option);
+  const chosen = option.replace(/^\d{4} /, "").replace(/ \([^)]*\)$/, "");
   await page.getByLabel("Trafikljus").selectOption("red");
   await page.getByRole("button", { name: "Spara ändringen" }).click();
   await page.getByText("Skriv en motivering").first().waitFor();

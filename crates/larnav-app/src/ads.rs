@@ -116,6 +116,15 @@ impl AdRejection {
     }
 }
 
+/// Whether a file's first bytes show it is something else than JSON lines (plain or gzip):
+/// an Excel workbook or another ZIP file, a PDF. Judged by content, not by the file's name, so
+/// a workbook is refused as a whole instead of being reported as thousands of broken lines.
+fn is_not_json_lines(start: &[u8]) -> bool {
+    start.starts_with(b"PK\x03\x04")
+        || start.starts_with(b"%PDF")
+        || start.starts_with(b"\xD0\xCF\x11\xE0")
+}
+
 impl App {
     /// Starts an import run for a file an analyst supplied; returns the run's id. Call
     /// [`App::run_ad_import`] with it (the web page does so in the background).
@@ -162,6 +171,9 @@ impl App {
                     tracing::info!(error = %e, "upload interrupted");
                     Upload::AdFile.missing()
                 })?;
+                if size == 0 && is_not_json_lines(chunk.as_ref()) {
+                    return Err(AppError::invalid("file", "ads.not_json_lines"));
+                }
                 size += chunk.as_ref().len();
                 if size > Upload::AdFile.limit() {
                     return Err(Upload::AdFile.too_large());

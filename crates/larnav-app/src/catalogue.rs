@@ -647,6 +647,7 @@ impl App {
     async fn publication_problems(&self, f: &OfferingFields, id: i64) -> Result<Checks> {
         let occasions = self.store.occasions(id).await?.len();
         let check = PublicationCheck {
+            title: &f.title,
             summary: &f.summary,
             description: &f.description,
             kind: OfferingKind::parse(&f.kind),

@@ -136,6 +136,20 @@ impl Tr {
         d.format("%Y-%m-%d").to_string()
     }
 
+    /// A calendar date with its weekday, for sessions and meetings: `mån 2027-01-18`,
+    /// `Mon 2027-01-18`.
+    pub fn weekday_date(&self, d: &chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        const SV: [&str; 7] = ["mån", "tis", "ons", "tors", "fre", "lör", "sön"];
+        const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let day = d.weekday().num_days_from_monday() as usize;
+        let name = match self.lang {
+            Lang::Sv => SV[day],
+            Lang::En => EN[day],
+        };
+        format!("{name} {}", self.naive_date(d))
+    }
+
     /// A month of a year: `mars 2025`, `March 2025`.
     pub fn month(&self, d: &chrono::NaiveDate) -> String {
         use chrono::Datelike;
@@ -339,6 +353,12 @@ mod tests {
     fn counts_take_the_singular_for_one() {
         let sv = Tr::new(Lang::Sv);
         assert_eq!(sv.count("areas.count", 1, &[]), "1 kommun");
+        let monday = chrono::NaiveDate::from_ymd_opt(2027, 1, 18).unwrap();
+        assert_eq!(sv.weekday_date(&monday), "mån 2027-01-18");
+        assert_eq!(Tr::new(Lang::En).weekday_date(&monday), "Mon 2027-01-18");
+        // Issue 31: "1 rapporter" on the explanation page.
+        assert_eq!(sv.count("explain.reports", 1, &[]), "1 rapport");
+        assert_eq!(sv.count("explain.people", 1, &[]), "1 person");
         assert_eq!(sv.count("areas.count", 0, &[]), "0 kommuner");
         assert_eq!(sv.count("areas.count", 1290, &[]), "1\u{202f}290 kommuner");
         assert_eq!(

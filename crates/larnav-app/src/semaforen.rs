@@ -646,7 +646,14 @@ impl App {
         self.authorize(actor, Action::ManagePriorityLists(list.organisation_id))
             .await?;
         let mut checks = Checks::new();
-        let code = form.ssyk_code.trim();
+        // "5321" or "5321 Undersköterskor, hemtjänst …" as the search field fills it in.
+        let code: String = form
+            .ssyk_code
+            .trim()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let code = code.as_str();
         if self.store.get_occupation_group(code).await.is_err() || code.len() != 4 {
             checks.fail("ssyk_code", "field.ssyk_unknown");
         }

@@ -136,12 +136,36 @@ impl OfferingStatus {
     }
 }
 
+/// Whether `text` still holds a template's placeholder: words in square brackets on one line
+/// ("[arbetsgivare]", "[Kursens namn]") — not a Markdown link ("[text](url)").
+pub fn has_placeholder(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(start) = rest.find('[') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(']') else {
+            return false;
+        };
+        let inside = &after[..end];
+        let link = after[end + 1..].starts_with('(');
+        if !link
+            && !inside.trim().is_empty()
+            && inside.chars().count() <= 40
+            && !inside.contains(['\n', '['])
+        {
+            return true;
+        }
+        rest = &after[end + 1..];
+    }
+    false
+}
+
 /// A problem with one field: its name and a translation key.
 pub type Problem = (&'static str, &'static str);
 
 /// What publication requires of an offering (the fields that are optional in a draft).
 #[derive(Debug, Clone, Default)]
 pub struct PublicationCheck<'a> {
+    pub title: &'a str,
     pub summary: &'a str,
     pub description: &'a str,
     pub kind: Option<OfferingKind>,
@@ -159,6 +183,16 @@ impl PublicationCheck<'_> {
     /// Every field that must be filled before publication; empty when ready.
     pub fn problems(&self) -> Vec<Problem> {
         let mut p = Vec::new();
+        // A template's "[arbetsgivare]" left in the text would be published as it stands.
+        for (field, text) in [
+            ("title", self.title),
+            ("summary", self.summary),
+            ("description", self.description),
+        ] {
+            if has_placeholder(text) {
+                p.push((field, "catalogue.publish_placeholder"));
+            }
+        }
         if self.summary.trim().is_empty() {
             p.push(("summary", "catalogue.publish_needs_summary"));
         }
@@ -390,6 +424,18 @@ pub fn template(key: &str) -> Option<&'static Template> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn template_placeholders_are_found_but_markdown_links_are_not() {
+        assert!(has_placeholder("Uppdragsutbildning för [arbetsgivare]"));
+        assert!(has_placeholder("[Kursens namn]"));
+        assert!(!has_placeholder(
+            "Läs [mer här](https://example.se) om kursen."
+        ));
+        assert!(!has_placeholder("Truckkort A"));
+        assert!(!has_placeholder("[]"));
+        assert!(has_placeholder("Se [länk](https://x.se) och [ämne]"));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -277,6 +277,20 @@ pub fn write_csv(headers: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv:
 ///
 /// # Errors
 /// A workbook error from rust_xlsxwriter.
+/// A cell that is a number: an integer without a leading zero (so codes such as `0180` stay
+/// text), or a decimal with a comma or a point (`17,5`, `0.512`).
+fn number(v: &str) -> Option<f64> {
+    if let Ok(n) = v.parse::<i64>() {
+        return (!v.starts_with('0') || v == "0").then_some(n as f64);
+    }
+    let (whole, fraction) = v.split_once([',', '.'])?;
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let whole = whole.strip_prefix('-').unwrap_or(whole);
+    (digits(whole) && digits(fraction) && !fraction.contains([',', '.']))
+        .then(|| v.replace(',', ".").parse().ok())
+        .flatten()
+}
+
 pub fn write_xlsx(
     sheet_name: &str,
     headers: &[&str],
@@ -293,9 +307,9 @@ pub fn write_xlsx(
     for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate() {
             let (r, c) = (r as u32 + 1, c as u16);
-            match v.parse::<i64>() {
-                Ok(n) if !v.starts_with('0') || v == "0" => sheet.write_number(r, c, n as f64)?,
-                _ => sheet.write_string(r, c, v)?,
+            match number(v) {
+                Some(n) => sheet.write_number(r, c, n)?,
+                None => sheet.write_string(r, c, v)?,
             };
         }
     }
@@ -308,6 +322,25 @@ pub fn write_xlsx(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn numbers_become_numbers_in_xlsx_and_codes_stay_text() {
+        assert_eq!(number("17,5"), Some(17.5), "a Swedish decimal");
+        assert_eq!(number("0.512"), Some(0.512));
+        assert_eq!(number("-3,25"), Some(-3.25));
+        assert_eq!(number("2184"), Some(2184.0));
+        for text in [
+            "0180",
+            "2027-01-18",
+            "1.2.3",
+            "7,5 hp",
+            ",5",
+            "12,",
+            "SeQF 5",
+        ] {
+            assert_eq!(number(text), None, "{text}");
+        }
+    }
 
     #[test]
     fn semicolon_and_comma_csv_read_alike_with_line_numbers() {

@@ -63,17 +63,36 @@ pub(super) fn groups_error(e: GroupsError) -> &'static str {
     }
 }
 
-/// Reads "19,5; 12; -" into merits; `Err` for a value that is not a number.
-pub(super) fn parse_merits(text: &str) -> std::result::Result<Vec<Option<f64>>, ()> {
+/// Reads merits as staff type them, in the order of the occasion's selection `groups`: bare
+/// numbers in group order ("19,5; -; 12", `-` where the applicant is not in a group), or named
+/// ("Betyg: 17,5; Prov: 1,2", any order, groups left out are `-`). `Err` for a value that is
+/// not a number or a name that is not one of the groups.
+pub(super) fn parse_merits(
+    text: &str,
+    groups: &[String],
+) -> std::result::Result<Vec<Option<f64>>, ()> {
     if text.trim().is_empty() {
         return Ok(Vec::new());
     }
-    text.split(';')
-        .map(|v| match v.trim() {
-            "" | "-" => Ok(None),
-            v => number(v).map(Some).ok_or(()),
-        })
-        .collect()
+    let value = |v: &str| match v.trim() {
+        "" | "-" => Ok(None),
+        v => number(v).map(Some).ok_or(()),
+    };
+    let parts: Vec<&str> = text.split(';').collect();
+    if !parts.iter().any(|p| p.contains(':')) {
+        return parts.into_iter().map(value).collect();
+    }
+    let mut merits = vec![None; groups.len()];
+    for part in parts.iter().filter(|p| !p.trim().is_empty()) {
+        let (name, v) = part.split_once(':').ok_or(())?;
+        let name = larnav_domain::text::fold(name.trim());
+        let i = groups
+            .iter()
+            .position(|g| larnav_domain::text::fold(g) == name)
+            .ok_or(())?;
+        merits[i] = value(v)?;
+    }
+    Ok(merits)
 }
 
 impl App {

@@ -78,6 +78,18 @@ fn occasion_views(occasions: Vec<RoundOccasion>) -> Vec<OccasionView> {
         .collect()
 }
 
+impl App {
+    /// The selection-group names of the occasion a choice is for, in order.
+    async fn choice_groups(&self, round_id: i64, choice_id: i64) -> crate::Result<Vec<String>> {
+        let (_, choice) = self.store.choice(choice_id).await.map_err(not_found)?;
+        Ok(occasion_views(self.store.round_occasions(round_id).await?)
+            .into_iter()
+            .find(|o| o.occasion.occasion_id == choice.occasion_id)
+            .map(|o| o.selection_groups.into_iter().map(|g| g.name).collect())
+            .unwrap_or_default())
+    }
+}
+
 /// Merits as stored: `[]` (merit 0 everywhere) or one value per group, `null` where not in it.
 fn stored_merits(json: &str) -> Vec<Option<f64>> {
     serde_json::from_str(json).unwrap_or_default()
@@ -110,13 +122,20 @@ mod tests {
 
     #[test]
     fn merits_are_read_as_staff_type_them() {
-        assert_eq!(parse_merits(""), Ok(vec![]));
+        let groups = ["Betyg".to_string(), "Prov".into(), "Arbete".into()];
+        let parse = |t: &str| parse_merits(t, &groups);
+        assert_eq!(parse(""), Ok(vec![]));
+        assert_eq!(parse("19,5; -; 12"), Ok(vec![Some(19.5), None, Some(12.0)]));
+        assert_eq!(parse("19,5;"), Ok(vec![Some(19.5), None]));
+        assert!(parse("nitton").is_err());
+        // Issue 31: staff wrote the group's name, as the hint shows it.
+        assert_eq!(parse("Betyg: 17,5"), Ok(vec![Some(17.5), None, None]));
         assert_eq!(
-            parse_merits("19,5; -; 12"),
-            Ok(vec![Some(19.5), None, Some(12.0)])
+            parse("prov: 1,2; Betyg: 17,5"),
+            Ok(vec![Some(17.5), Some(1.2), None])
         );
-        assert_eq!(parse_merits("19,5;"), Ok(vec![Some(19.5), None]));
-        assert!(parse_merits("nitton").is_err());
+        assert!(parse("Intervju: 3").is_err(), "not a group");
+        assert!(parse("Betyg: sjutton").is_err());
         let tr = Tr::new(Lang::Sv);
         assert_eq!(merits_text(&tr, "[19.5,null,12.0]"), "19,5; -; 12");
     }

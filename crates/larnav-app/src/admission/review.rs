@@ -56,7 +56,8 @@ impl App {
         if priority_class.is_none() {
             checks.fail("priority_class", "admission.class_range");
         }
-        let merits = parse_merits(&form.merits);
+        let groups = self.choice_groups(round_id, choice_id).await?;
+        let merits = parse_merits(&form.merits, &groups);
         if merits.is_err() {
             checks.fail("merits", "admission.merits_invalid");
         }

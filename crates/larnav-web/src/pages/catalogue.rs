@@ -318,7 +318,7 @@ impl OfferingPage<'_> {
     fn time(&self, t: &chrono::NaiveDateTime) -> String {
         format!(
             "{} {}",
-            self.base.tr.naive_date(&t.date()),
+            self.base.tr.weekday_date(&t.date()),
             t.format("%H:%M")
         )
     }

@@ -162,8 +162,21 @@ impl ListPage<'_> {
             .filter(|r| r.override_.is_some())
             .collect()
     }
-    fn occupation_selected(&self, code: &str) -> bool {
-        self.override_form.value("ssyk_code") == code
+    /// The list's occupations to search among, in Swedish order of their names:
+    /// "5321 Undersköterskor, hemtjänst … (Rött)".
+    fn override_choices(&self) -> Vec<String> {
+        let mut rows: Vec<_> = self.view.computed.rows.iter().collect();
+        larnav_app::domain::text::sort_swedish_by(&mut rows, |r| &r.occupation_name);
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "{} {} ({})",
+                    r.ssyk_code,
+                    r.occupation_name,
+                    self.light(&r.light)
+                )
+            })
+            .collect()
     }
     fn light_selected(&self, l: &str) -> bool {
         self.override_form.value("light") == l
@@ -286,6 +299,6 @@ pub async fn export(
         &format!("lista-{id}"),
         &format,
         &LIST_COLUMNS,
-        &list_rows(&view.computed),
+        &list_rows(&view.computed, ctx.tr),
     )
 }

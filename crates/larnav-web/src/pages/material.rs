@@ -245,6 +245,14 @@ async fn form_page(
                 return Err(AppError::Forbidden.into());
             }
         };
+        if latest.status == "in_review" && !state.has_errors() {
+            // Locked while a reviewer looks at it: the material's page says so.
+            return Ok(redirect_with(
+                app,
+                &format!("/materials/{id}"),
+                "material.locked_in_review",
+            ));
+        }
         mode = if latest.status == "draft" {
             "in_place"
         } else {

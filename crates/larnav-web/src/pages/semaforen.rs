@@ -269,8 +269,8 @@ impl ExplainPage<'_> {
             ComponentKind::Needs => tr.fmt(
                 "explain.input_needs",
                 &[
-                    ("reports", &n(i.need_reports)),
-                    ("people", &n(i.needs_people)),
+                    ("reports", &tr.count("explain.reports", i.need_reports, &[])),
+                    ("people", &tr.count("explain.people", i.needs_people, &[])),
                     ("weighted", &tr.decimal(i.needs_weighted, 1)),
                 ],
             ),
@@ -377,9 +377,9 @@ pub const LIST_COLUMNS: [&str; 13] = [
     "motivering",
 ];
 
-/// A computed list as export rows (decimals with a point, so that the file reads the same in
-/// every program and back into Lärnav).
-pub fn list_rows(list: &ShortageList) -> Vec<Vec<String>> {
+/// A computed list as export rows in the reader's language: lights as words ("Rött"),
+/// decimals with a decimal comma in Swedish (the CSV separator is `;`, and XLSX gets numbers).
+pub fn list_rows(list: &ShortageList, tr: Tr) -> Vec<Vec<String>> {
     list.rows
         .iter()
         .map(|r| {
@@ -388,10 +388,10 @@ pub fn list_rows(list: &ShortageList) -> Vec<Vec<String>> {
                 r.occupation_name.clone(),
                 r.field_name.clone(),
                 r.band.as_str().to_string(),
-                r.light.as_str().to_string(),
-                r.score.light.as_str().to_string(),
-                format!("{:.1}", r.score.score),
-                format!("{:.3}", r.score.demand),
+                light_word(tr, r.light.as_str()),
+                light_word(tr, r.score.light.as_str()),
+                tr.decimal(r.score.score, 1),
+                tr.decimal(r.score.demand, 3),
                 r.inputs.ads.to_string(),
                 r.inputs
                     .ads_previous
@@ -420,7 +420,14 @@ pub const PUBLISHED_COLUMNS: [&str; 8] = [
     "motivering",
 ];
 
-pub fn published_rows(entries: &[PublishedEntry]) -> Vec<Vec<String>> {
+/// A light as a word of the reader's language ("Rött"); the code for one Lärnav does not know.
+fn light_word(tr: Tr, light: &str) -> String {
+    tr.get(&format!("light.{light}"))
+        .unwrap_or(light)
+        .to_string()
+}
+
+pub fn published_rows(entries: &[PublishedEntry], tr: Tr) -> Vec<Vec<String>> {
     entries
         .iter()
         .map(|e| {
@@ -430,8 +437,8 @@ pub fn published_rows(entries: &[PublishedEntry]) -> Vec<Vec<String>> {
                 e.occupation_name.clone(),
                 e.field_name.clone(),
                 e.band.clone(),
-                e.light.clone(),
-                format!("{:.1}", e.score),
+                light_word(tr, &e.light),
+                tr.decimal(e.score, 1),
                 e.reason.clone().unwrap_or_default(),
             ]
         })
@@ -448,7 +455,7 @@ pub async fn export(
         &format!("semaforen-{}", list.area.key),
         &format,
         &LIST_COLUMNS,
-        &list_rows(&list),
+        &list_rows(&list, ctx.tr),
     )
 }
 
@@ -466,7 +473,7 @@ pub async fn export_gaps(
         &format!("semaforen-luckor-{}", list.area.key),
         &format,
         &LIST_COLUMNS,
-        &list_rows(&list),
+        &list_rows(&list, ctx.tr),
     )
 }
 
@@ -544,7 +551,7 @@ pub async fn published_export(
         ),
         &format,
         &PUBLISHED_COLUMNS,
-        &published_rows(&entries),
+        &published_rows(&entries, ctx.tr),
     )
 }
 

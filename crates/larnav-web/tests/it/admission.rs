@@ -361,6 +361,14 @@ async fn a_round_from_applications_to_promoted_reserves() {
         let r = t
             .post_form(
                 &format!("/rounds/{round}/choices/{}", one.id),
+                &[("eligibility", "eligible"), ("merits", "Intervju: 3")],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "a named merit must name one of the groups");
+        assert!(r.text().await.unwrap().contains("med gruppens namn"));
+        let r = t
+            .post_form(
+                &format!("/rounds/{round}/choices/{}", one.id),
                 &[
                     ("eligibility", "not_eligible"),
                     ("note", "Saknar Svenska 2"),

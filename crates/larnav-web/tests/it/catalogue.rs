@@ -185,6 +185,11 @@ async fn a_provider_publishes_a_contract_course_from_a_template_and_a_learner_fi
             "the 13th, in summer time"
         );
         assert!(!ics.contains("20300416T"), "no 14th");
+        let (_, page) = t.get_text(&format!("/catalogue/{id}")).await;
+        assert!(
+            page.contains("tis 2030-01-15 13:00"),
+            "sessions name their weekday"
+        );
 
         // Two teachers with planned hours; one over capacity gets a warning.
         for (name, capacity) in [("Maria Lind", "400"), ("Johan Berg", "30")] {
@@ -394,6 +399,10 @@ async fn whoever_sends_an_offering_to_review_does_not_publish_it_unless_explicit
             html.contains("Du skickade själv utbildningen till granskning"),
             "{html}"
         );
+        assert!(
+            html.contains("Avgiftsfri") && !html.contains("(avgiftsfri)"),
+            "said once"
+        );
         assert!(html.contains("Publicera utan granskning av någon annan"));
         let r = t.post_form(&status(id), &[("to", "published")]).await;
         assert_eq!(r.status(), 409);
@@ -471,6 +480,21 @@ async fn whoever_sends_an_offering_to_review_does_not_publish_it_unless_explicit
                 .await
                 .status(),
             303
+        );
+
+        // Issue 31: a template's placeholder left in the title is not published.
+        let id = draft("Uppdragsutbildning för [arbetsgivare]").await;
+        assert_eq!(
+            c.post_form(&status(id), &[("to", "review")]).await.status(),
+            303
+        );
+        let r = t.post_form(&status(id), &[("to", "published")]).await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Ersätt mallens text inom hakparentes")
         );
         t
     })

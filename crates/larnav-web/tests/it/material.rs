@@ -194,6 +194,9 @@ async fn a_teacher_writes_material_a_reviewer_requests_changes_then_approves() {
         )
         .await;
         assert_eq!((status, body["code"].as_str()), (409, Some("material_in_review")));
+        // Issue 31: the editor does not open while the version is in review.
+        let r = teacher.get(&format!("/materials/{id}/edit")).await;
+        assert_eq!((r.status().as_u16(), location(&r)), (303, format!("/materials/{id}")));
 
         // The organiser's reviewer asks for changes: a comment is required.
         let r = reviewer

@@ -212,11 +212,36 @@ async fn an_analyst_overrides_with_a_reason_and_publishes_a_list_that_never_chan
             .await;
         assert_eq!(r.status(), 422, "a reason is required");
         assert!(r.text().await.unwrap().contains("Skriv en motivering"));
+        // Issue 31: the occupation is searched by name (a list of the list's occupations in
+        // Swedish order), not picked among ~330 unsorted options; the chosen text names it.
+        let (_, page) = t.get_text(&list_path).await;
+        assert!(page.contains("list=\"override-occupations\""));
+        let names: Vec<String> = page
+            .split("<datalist id=\"override-occupations\">")
+            .nth(1)
+            .unwrap()
+            .split("</datalist>")
+            .next()
+            .unwrap()
+            .split("<option value=\"")
+            .skip(1)
+            .map(|o| {
+                let text = o.split_once('"').unwrap().0;
+                let name = text.split_once(' ').unwrap().1.rsplit_once(" (").unwrap().0;
+                name.replace("&amp;", "&")
+                    .replace("&#x27;", "'")
+                    .replace("&quot;", "\"")
+            })
+            .collect();
+        assert!(names.len() > 1, "{names:?}");
+        let mut sorted = names.clone();
+        sorted.sort_by(|a, b| larnav_app::domain::text::compare_swedish(a, b));
+        assert_eq!(names, sorted, "in Swedish order");
         let r = t
             .post_form(
                 &override_path,
                 &[
-                    ("ssyk_code", "7212"),
+                    ("ssyk_code", "7212 Svetsare och gasskärare (Rött)"),
                     ("light", "red"),
                     ("band", "5-6"),
                     ("reason", "Nytt stålverk 2026"),
@@ -279,7 +304,13 @@ async fn an_analyst_overrides_with_a_reason_and_publishes_a_list_that_never_chan
         assert_eq!(table.rows.len(), entries.len());
         for ((_, row), e) in table.rows.iter().zip(entries) {
             assert_eq!(row[1], e["ssyk_code"].as_str().unwrap());
-            assert_eq!(row[5], e["light"].as_str().unwrap());
+            let word = match e["light"].as_str().unwrap() {
+                "red" => "Rött",
+                "yellow" => "Gult",
+                _ => "Grönt",
+            };
+            assert_eq!(row[5], word, "Swedish words in the Swedish export");
+            assert!(row[6].contains(','), "a decimal comma: {}", row[6]);
         }
         assert!(
             entries
@@ -339,6 +370,21 @@ async fn the_real_signals_make_a_list_with_explanations_charts_and_exports() {
         let table = read_table(&xlsx).unwrap();
         assert_eq!(table.rows.len(), rows.len());
         assert_eq!(table.headers[0], "ssyk");
+        // Issue 31: Swedish words and decimal commas in the Swedish export.
+        let csv = t
+            .get("/semaforen/21/export/csv")
+            .await
+            .text()
+            .await
+            .unwrap();
+        let first: Vec<&str> = csv.lines().nth(1).unwrap().split(';').collect();
+        assert!(["Rött", "Gult", "Grönt"].contains(&first[4]), "{first:?}");
+        assert!(
+            first[6].contains(',') && !first[6].contains('.'),
+            "score {}",
+            first[6]
+        );
+        assert!(!csv.contains(";red;") && !csv.contains(";yellow;") && !csv.contains(";green;"));
         assert_eq!(t.get_text("/semaforen/21/gaps").await.0, 200);
         assert_eq!(t.get_text("/semaforen/0000").await.0, 404);
         t
@@ -478,6 +524,26 @@ async fn a_job_ad_file_imports_in_the_background_and_a_second_run_counts_nothing
             imports.as_array().map(Vec::len),
             Some(0),
             "nothing was started"
+        );
+
+        // Issue 31: a workbook uploaded as the ads file is refused as a whole, judged by its
+        // content, not reported as broken lines.
+        let xlsx = write_xlsx("Annonser", &["id"], &[vec!["1".to_string()]]).unwrap();
+        let r = t
+            .upload_as("/signals/ads", "file", "annonser.jsonl", xlsx)
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Filen är ingen annonsfil"));
+        let imports: Value = t
+            .get("/api/v1/signals/ads/imports")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            imports.as_array().map(Vec::len),
+            Some(0),
+            "no run was started"
         );
 
         let mut runs = Vec::new();
