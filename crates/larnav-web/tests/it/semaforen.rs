@@ -661,7 +661,11 @@ async fn unconfirmed_supply_is_not_zero_and_analysts_confirm_suggestions_in_bulk
         assert_eq!(status, 200);
         assert_eq!(html.matches("<tr id=\"s").count(), 50);
         assert!(html.contains("sida 1 av "), "pages are named");
-        assert!(html.len() < 250_000, "{} bytes", html.len());
+        assert!(
+            html.len() < 400_000,
+            "{} bytes, not every row (741 KB)",
+            html.len()
+        );
         let (_, page2) = t.get_text("/supply?show=waiting&page=2").await;
         assert!(page2.contains("sida 2 av "));
 
