@@ -273,10 +273,33 @@ impl Store {
         expires_at: DateTime<Utc>,
         mail: &crate::NewMail,
     ) -> Result<()> {
+        self.create_mailed_link(
+            "password_reset",
+            token_hash,
+            user_id,
+            (now, expires_at),
+            mail,
+        )
+        .await
+    }
+
+    /// Stores a single-use link's hash in `table` (`password_reset` or `email_verification`,
+    /// which have the same columns) and queues the mail that carries the link, in one
+    /// transaction.
+    async fn create_mailed_link(
+        &self,
+        table: &'static str,
+        token_hash: &str,
+        user_id: i64,
+        (now, expires_at): (DateTime<Utc>, DateTime<Utc>),
+        mail: &crate::NewMail,
+    ) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO {table} (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)"
+        );
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO password_reset (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                 .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
             crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
             tx.commit().await?;
@@ -296,15 +319,14 @@ impl Store {
         expires_at: DateTime<Utc>,
         mail: &crate::NewMail,
     ) -> Result<()> {
-        on_pool!(self, p => {
-            let mut tx = p.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO email_verification (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_hash).bind(user_id).bind(now).bind(expires_at).execute(&mut *tx).await?;
-            crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
-            tx.commit().await?;
-            Ok(())
-        })
+        self.create_mailed_link(
+            "email_verification",
+            token_hash,
+            user_id,
+            (now, expires_at),
+            mail,
+        )
+        .await
     }
 
     /// Verification links sent to `user_id` since `since` (to limit how often one is resent).
