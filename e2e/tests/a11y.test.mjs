@@ -146,6 +146,30 @@ test("pages fit a phone screen without sideways scrolling", async () => {
   }
 });
 
+test("on a phone the menu is collapsed behind a button, and each role sees its own items", async () => {
+  const page = await newPage(browser, { viewport: { width: 375, height: 667 } });
+  await login(page, "strateg@demo.larnav.se");
+  await page.goto(`${BASE}/`);
+  const nav = page.getByRole("navigation", { name: "Huvudmeny" });
+  const button = nav.getByRole("button", { name: "Meny" });
+  assert.equal(await button.getAttribute("aria-expanded"), "false");
+  const closed = await nav.boundingBox();
+  assert.ok(closed.height < 667 * 0.15, `the closed menu takes ${closed.height}px of 667`);
+  assert.equal(await nav.getByRole("link", { name: "Efterfrågan" }).isVisible(), false);
+  await expectAccessible(page, "the start page on a phone, menu closed");
+
+  await button.click();
+  assert.equal(await button.getAttribute("aria-expanded"), "true");
+  // The analyst's items, not everyone's: no material library, no administration.
+  const items = await nav.getByRole("link").allTextContents();
+  assert.ok(items.includes("Efterfrågan") && items.includes("Semaforen"), items.join(", "));
+  assert.ok(!items.includes("Material") && !items.includes("Administration"), items.join(", "));
+  assert.ok(items.length <= 10, `${items.length} items: ${items.join(", ")}`);
+  await expectAccessible(page, "the start page on a phone, menu open");
+  await nav.getByRole("link", { name: "Efterfrågan" }).click();
+  await page.waitForURL((url) => url.pathname === "/signals");
+});
+
 test("the skip link moves keyboard focus to the main content", async () => {
   const page = await newPage(browser);
   await page.goto(`${BASE}/reference`);

@@ -1285,7 +1285,7 @@ impl App {
             step(
                 "meeting",
                 String::new(),
-                "Lärmöte: vad hände när vi provade?",
+                "Vad hände när vi provade?",
                 "2027-03-10",
             ),
         ] {

@@ -464,9 +464,14 @@ impl App {
                     .filter_map(|o| offers.iter().find(|f| f.id == *o))
                     .map(|f| f.organisation_name.clone())
                     .collect();
+                // "The models are full" is only true once pairs have been proposed; before
+                // that the application simply waits for the proposal.
                 let unpaired_reason = a.pair_id.is_none().then(|| {
                     let reason = match unmatched_reason(&offers, &a) {
                         Unmatched::NoModelForTheme => "mentorship.unpaired_no_model",
+                        Unmatched::ModelsFull if all_pairs.is_empty() => {
+                            "mentorship.unpaired_not_proposed"
+                        }
                         Unmatched::ModelsFull => "mentorship.unpaired_full",
                     };
                     tr.t(reason).to_string()

@@ -6,14 +6,17 @@
 //! database it follows and the last change it applied, so an index on disk knows exactly where
 //! to resume and can never claim changes it does not hold.
 //!
-//! Swedish search needs three views of the same text, because no single analysis is good enough:
+//! Swedish search needs four views of the same text, because no single analysis is good enough:
 //!
 //! - **stemmed** (Snowball Swedish): *sjuksköterskor* finds *sjuksköterska*;
 //! - **plain words** (lower-cased, unstemmed): prefixes for search-as-you-type and for pairs the
 //!   stemmer misses (*rektor*/*rektorer*), and typo tolerance by Levenshtein automata
 //!   (*underskoterska* finds *undersköterska*) — but never for short words, so *far* does not
 //!   find *får*;
-//! - **synonyms** from `data/catalogue/synonyms.csv` (*usk* → *undersköterska*).
+//! - **synonyms** from `data/catalogue/synonyms.csv` (*usk* → *undersköterska*);
+//! - **roots** of compounds and derivations ([`Lexicon`]): *svetsning* finds *svets* and
+//!   *rörsvetsning*, *undersköterska* finds *undersköterskeutbildning*; a search that finds
+//!   almost nothing offers its spelling correction ("menade du …").
 //!
 //! The user's text is never handed to tantivy's query parser: [`query`] reads words and quoted
 //! phrases itself, so operators, quotes, emoji or 10,000 characters cannot make a search fail.
@@ -30,12 +33,14 @@ use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocum
 
 mod facets;
 mod highlight;
+mod lexicon;
 pub mod query;
 mod schema;
 mod text_index;
 
 pub use facets::Facet;
 pub use highlight::Segment;
+pub use lexicon::Lexicon;
 pub use query::{Highlighter, ParsedQuery, Synonyms};
 use schema::Fields;
 pub use text_index::{TextDoc, TextHit, TextIndex, TextResults};
@@ -133,7 +138,12 @@ pub struct SearchResults {
     pub facets: BTreeMap<Facet, Vec<(String, u64)>>,
     /// The query as understood (words, phrases, what was dropped).
     pub query: ParsedQuery,
+    /// A corrected text that finds more, offered when this search found almost nothing.
+    pub did_you_mean: Option<String>,
 }
+
+/// Fewer hits than this count as "almost nothing": then a spelling correction is offered.
+const NEAR_EMPTY: usize = 3;
 
 /// Where an index stands: the database it was built from (an id the app keeps in that
 /// database) and the last change it applied.
@@ -144,11 +154,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The payload starts with the analysis version: an index whose words were analysed
+    /// differently (another lexicon) has no cursor, so the app rebuilds it.
     fn to_payload(&self) -> String {
-        format!("{}:{}", self.change, self.database)
+        format!("{}/{}:{}", Lexicon::version(), self.change, self.database)
     }
 
     fn from_payload(p: &str) -> Option<Self> {
+        let p = p.strip_prefix(&Lexicon::version())?.strip_prefix('/')?;
         let (change, database) = p.split_once(':')?;
         Some(Self {
             database: database.to_string(),
@@ -329,6 +342,37 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
         let parsed = ParsedQuery::parse(&req.text, &self.synonyms);
         let searcher = self.reader.searcher();
+        let query = self.query(req, &parsed);
+        let limit = req.limit.clamp(1, 100);
+        let top = TopDocs::with_limit(limit).and_offset(req.offset.min(10_000));
+        let facet_counter = facets::FacetCounter::new(Facet::ALL.to_vec());
+        let (docs, total, counts) = match req.sort {
+            Sort::Relevance => {
+                searcher.search(&query, &(top.order_by_score(), Count, facet_counter))?
+            }
+            Sort::Start => {
+                let by_start = top.order_by_u64_field("start_key", Order::Asc);
+                let (docs, total, counts) =
+                    searcher.search(&query, &(by_start, Count, facet_counter))?;
+                let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
+                (docs, total, counts)
+            }
+        };
+        let mut results = self.results(&searcher, &parsed, docs, total, counts)?;
+        // "Menade du …" only when the correction finds more, with the same filters.
+        if total < NEAR_EMPTY
+            && let Some(suggestion) = &parsed.suggestion
+        {
+            let corrected = ParsedQuery::parse(suggestion, &self.synonyms);
+            if searcher.search(&self.query(req, &corrected), &Count)? > total {
+                results.did_you_mean = Some(suggestion.clone());
+            }
+        }
+        Ok(results)
+    }
+
+    /// The text, filters and audience of a search as one tantivy query.
+    fn query(&self, req: &SearchRequest, parsed: &ParsedQuery) -> BooleanQuery {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(text) = parsed.to_query(&self.fields.words) {
             clauses.push((Occur::Must, text));
@@ -357,24 +401,7 @@ impl SearchIndex {
         }
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(audiences))));
         // The audience clause is always there, so the query is never empty.
-        let query = BooleanQuery::new(clauses);
-
-        let limit = req.limit.clamp(1, 100);
-        let top = TopDocs::with_limit(limit).and_offset(req.offset.min(10_000));
-        let facet_counter = facets::FacetCounter::new(Facet::ALL.to_vec());
-        let (docs, total, counts) = match req.sort {
-            Sort::Relevance => {
-                searcher.search(&query, &(top.order_by_score(), Count, facet_counter))?
-            }
-            Sort::Start => {
-                let by_start = top.order_by_u64_field("start_key", Order::Asc);
-                let (docs, total, counts) =
-                    searcher.search(&query, &(by_start, Count, facet_counter))?;
-                let docs = docs.into_iter().map(|(_, a)| (0.0, a)).collect();
-                (docs, total, counts)
-            }
-        };
-        self.results(&searcher, &parsed, docs, total, counts)
+        BooleanQuery::new(clauses)
     }
 
     fn term(&self, field: &str, value: &str) -> Box<dyn Query> {
@@ -428,6 +455,7 @@ impl SearchIndex {
             hits,
             facets,
             query: parsed.clone(),
+            did_you_mean: None,
         })
     }
 }

@@ -3,8 +3,10 @@
 //!
 //! Every word must match (the hits narrow as one types), in any of its forms: its stem (title
 //! weighs three times the rest), as a prefix of a word (from three letters), within one typo
-//! (from five letters; two from nine), or as one of its synonyms. Stop words (*på*, *nära* …)
-//! only add to the score. Whatever the input, parsing yields a valid query: characters that
+//! (from five letters; two from nine), as one of its synonyms, or by its root — a word that is
+//! a compound of it or shares its derivation (*svetsning* finds *svets* and *rörsvetsning*; a
+//! misspelt word also by its correction's root, see [`crate::Lexicon`]). Stop words (*på*,
+//! *nära* …) only add to the score. Whatever the input, parsing yields a valid query: characters that
 //! are not letters or digits separate words, and the text is cut at [`MAX_CHARS`].
 
 use std::collections::HashMap;
@@ -17,6 +19,7 @@ use tantivy::query::{
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::Lexicon;
 use crate::highlight::Segment;
 use crate::schema::{WordFields, plain_analyzer, stemmed_analyzer};
 
@@ -121,6 +124,12 @@ pub struct Word {
     pub optional: bool,
     /// Synonyms, each as (plain, stem) word pairs.
     pub synonyms: Vec<Vec<(String, String)>>,
+    /// Roots that also find the word, as alternatives of roots that must all match: the
+    /// word's own root, its compound parts' roots, and the same for its spelling correction
+    /// ([`Lexicon::roots`]).
+    pub roots: Vec<Vec<String>>,
+    /// The lexicon word this one is probably a misspelling of.
+    pub corrected: Option<String>,
 }
 
 /// What the searcher's text was read as.
@@ -131,6 +140,8 @@ pub struct ParsedQuery {
     pub phrases: Vec<Vec<(String, String)>>,
     /// The text was longer than [`MAX_CHARS`] or had more than [`MAX_WORDS`] words.
     pub truncated: bool,
+    /// The text with misspelt words corrected, when some were ("menade du …").
+    pub suggestion: Option<String>,
 }
 
 impl ParsedQuery {
@@ -175,11 +186,19 @@ impl ParsedQuery {
                     .iter()
                     .map(|m| m.iter().map(|s| (s.clone(), stem(s))).collect())
                     .collect();
+                let optional = STOP_WORDS.contains(&w.as_str()) || operators.contains(&w);
+                let (roots, corrected) = if optional {
+                    (Vec::new(), None)
+                } else {
+                    roots(&w)
+                };
                 out.words.push(Word {
                     stem: stem(&w),
-                    optional: STOP_WORDS.contains(&w.as_str()) || operators.contains(&w),
+                    optional,
                     text: w,
                     synonyms,
+                    roots,
+                    corrected,
                 });
             }
         }
@@ -190,6 +209,14 @@ impl ParsedQuery {
             }
         }
         out.truncated = truncated;
+        if out.phrases.is_empty() && out.words.iter().any(|w| w.corrected.is_some()) {
+            let words: Vec<&str> = out
+                .words
+                .iter()
+                .map(|w| w.corrected.as_deref().unwrap_or(&w.text))
+                .collect();
+            out.suggestion = Some(words.join(" "));
+        }
         out
     }
 
@@ -277,8 +304,72 @@ impl Word {
             || (chars >= PREFIX_FROM && lower.starts_with(&self.text))
             || typos(chars).is_some_and(|d| prefix_within(lower, &self.text, usize::from(d)))
             || self.synonyms.iter().flatten().any(|(_, s)| s == stem)
+            || self.root_matches(lower)
+    }
+
+    /// Whether a text word shares a root with this word. Only words that contain the start of
+    /// one of the roots are split (splitting costs more than the rest of highlighting).
+    fn root_matches(&self, lower: &str) -> bool {
+        let mut roots = self.roots.iter().flatten();
+        let start = |r: &String| r.chars().take(3).collect::<String>();
+        if !roots.clone().any(|r| lower.contains(&start(r))) {
+            return false;
+        }
+        let found = Lexicon::embedded().roots_cached(lower);
+        roots.any(|r| found.contains(r))
     }
 }
+
+/// The root alternatives of a query word (see [`Word::roots`]) and its spelling correction.
+/// The correction may be one edit further than the typos a search tolerates (it is only
+/// offered, "menade du …"); its roots join the word's only within that tolerance. Words
+/// shorter than [`PREFIX_FROM`] get no roots: they would match half the index.
+fn roots(word: &str) -> (Vec<Vec<String>>, Option<String>) {
+    let lexicon = Lexicon::embedded();
+    let chars = word.chars().count();
+    if chars < PREFIX_FROM {
+        return (Vec::new(), None);
+    }
+    let tolerated = typos(chars).unwrap_or(0);
+    let corrected = (chars > PREFIX_FROM)
+        .then(|| lexicon.correct(word, (tolerated + 1).min(2)))
+        .flatten();
+    let searched = corrected
+        .as_ref()
+        .filter(|(_, d)| *d <= tolerated)
+        .map(|(w, _)| w.as_str());
+    let mut out: Vec<Vec<String>> = Vec::new();
+    for w in std::iter::once(word).chain(searched) {
+        let all = lexicon.roots(w);
+        // A compound matches by all its parts, except those that are stop words
+        // (*undersköterskeutbildning* needs *undersköterska*, not *utbildning*), or by its
+        // head alone: *rörsvetsning* is a kind of *svetsning*, so it also finds welding
+        // courses (after those about pipes, which match more).
+        let parts: Vec<String> = all[1..]
+            .iter()
+            .filter(|r| !STOP_WORDS.iter().any(|s| lexicon.root(s) == **r))
+            .cloned()
+            .collect();
+        // Only a known word's split is trusted that far.
+        let head: Vec<String> = parts
+            .last()
+            .filter(|_| parts.len() > 1 && lexicon.contains(w))
+            .cloned()
+            .into_iter()
+            .collect();
+        for alternative in [vec![all[0].clone()], parts, head] {
+            // A root alone must say something: *förare* stems to *för*, which every text has.
+            let meaningful = alternative.iter().any(|r| r.chars().count() >= MIN_ROOT);
+            if meaningful && !out.contains(&alternative) {
+                out.push(alternative);
+            }
+        }
+    }
+    (out, corrected.map(|(w, _)| w))
+}
+
+/// A root alternative needs a root at least this long (see [`roots`]).
+const MIN_ROOT: usize = 4;
 
 /// Prefix matching starts at this many letters: shorter prefixes match half the dictionary.
 const PREFIX_FROM: usize = 3;
@@ -333,6 +424,20 @@ fn word_query(f: &WordFields, w: &Word) -> Box<dyn Query> {
             let fuzzy = FuzzyTermQuery::new_prefix(term, d, true);
             any.push((Occur::Should, boost(Box::new(fuzzy), weight)));
         }
+    }
+    // Roots score below every direct form: a course that names the word ranks above one that
+    // only shares its root (*svetsning* above *rörsvetsare*).
+    for alternative in &w.roots {
+        let all: Vec<(Occur, Box<dyn Query>)> = alternative
+            .iter()
+            .map(|r| {
+                (
+                    Occur::Must,
+                    term_query(Term::from_field_text(f.text_root, r)),
+                )
+            })
+            .collect();
+        any.push((Occur::Should, boost(Box::new(BooleanQuery::new(all)), 0.4)));
     }
     for meaning in &w.synonyms {
         let all: Vec<(Occur, Box<dyn Query>)> = meaning

@@ -10,8 +10,8 @@ use tantivy::tokenizer::{
 };
 use tantivy::{Index, TantivyDocument};
 
-use crate::OfferingDoc;
 use crate::facets::Facet;
+use crate::{Lexicon, OfferingDoc};
 
 /// Analyser names registered on the index.
 pub(crate) const STEMMED: &str = "sv_stem";
@@ -40,6 +40,22 @@ pub(crate) fn stemmed_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// Every word's roots, separated by spaces (roots are letters only, so the plain analyser
+/// reads them back one by one).
+fn roots_text(text: &str) -> String {
+    let lexicon = Lexicon::embedded();
+    let mut plain = plain_analyzer();
+    let mut stream = plain.token_stream(text);
+    let mut out = String::with_capacity(text.len());
+    while stream.advance() {
+        for root in lexicon.roots_cached(&stream.token().text) {
+            out.push_str(&root);
+            out.push(' ');
+        }
+    }
+    out
+}
+
 pub(crate) fn register_tokenizers(index: &Index) {
     index.tokenizers().register(STEMMED, stemmed_analyzer());
     index.tokenizers().register(PLAIN, plain_analyzer());
@@ -57,6 +73,9 @@ pub(crate) struct WordFields {
     pub text_stem: Field,
     /// All searchable text, unstemmed: prefixes and typos.
     pub text_plain: Field,
+    /// The roots of every word and of its compound parts ([`crate::Lexicon::roots`]):
+    /// *rörsvetsning* holds *rör* and *svet*, so a search for *svetsning* finds it.
+    pub text_root: Field,
 }
 
 impl WordFields {
@@ -79,6 +98,7 @@ impl WordFields {
             ),
             title_plain: b.add_text_field("title_plain", text(PLAIN, IndexRecordOption::Basic)),
             text_plain: b.add_text_field("text_plain", text(PLAIN, IndexRecordOption::WithFreqs)),
+            text_root: b.add_text_field("text_root", text(PLAIN, IndexRecordOption::WithFreqs)),
         }
     }
 
@@ -88,6 +108,7 @@ impl WordFields {
         doc.add_text(self.title_plain, title);
         doc.add_text(self.text_stem, all);
         doc.add_text(self.text_plain, all);
+        doc.add_text(self.text_root, roots_text(all));
     }
 }
 

@@ -324,6 +324,105 @@ fn a_damaged_index_is_recreated_empty_for_a_rebuild() {
     assert!(index.is_empty());
 }
 
+/// The welding courses of the catalogue, named the ways providers name them.
+fn welding() -> SearchIndex {
+    index(vec![
+        doc(1, "Svets", "Grundläggande svets MIG/MAG"),
+        doc(2, "Rörsvetsning", "Svetsa rör enligt standard"),
+        doc(3, "Specialsvetsning TIG", "För dig som kan svetsa"),
+        doc(4, "Svetsare, arbetsmarknadsutbildning", "Bli svetsare"),
+        doc(5, "Undersköterskeutbildning", "Vård och omsorg"),
+        doc(6, "Fordonstekniker", "Lastbil och buss"),
+        doc(7, "Kock", "Restaurang och storkök"),
+    ])
+}
+
+#[test]
+fn compounds_and_derivations_find_each_other() {
+    let index = welding();
+    // Every word about welding finds every welding course, whatever its form.
+    for text in [
+        "svetsning",
+        "svets",
+        "svetsare",
+        "rörsvetsning",
+        "svettsning",
+    ] {
+        let found = ids(&index, text);
+        assert!(
+            [1, 2, 3, 4].iter().all(|id| found.contains(id)),
+            "{text} found {found:?}"
+        );
+        assert!(
+            !found.contains(&5) && !found.contains(&6),
+            "{text} found {found:?}"
+        );
+    }
+    assert_eq!(ids(&index, "undersköterska"), vec![5]);
+    assert_eq!(ids(&index, "undersköterskeutbildning"), vec![5]);
+    assert_eq!(
+        ids(&index, "tekniker"),
+        vec![6],
+        "a compound's head finds it"
+    );
+}
+
+#[test]
+fn a_course_named_for_the_word_ranks_above_one_sharing_its_root() {
+    let index = welding();
+    let found = index
+        .search(&SearchRequest {
+            text: "rörsvetsning".into(),
+            limit: 10,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(found.hits[0].id, 2);
+    // The root match is highlighted too: "Svetsa rör" on a search for rörsvetsning.
+    let marked: Vec<&str> = found.hits[0]
+        .summary
+        .iter()
+        .filter(|s| s.hit)
+        .map(|s| s.text.as_str())
+        .collect();
+    assert!(marked.contains(&"rör"), "{marked:?}");
+}
+
+#[test]
+fn a_search_that_finds_almost_nothing_offers_its_correction() {
+    let index = welding();
+    let search = |text: &str| {
+        index
+            .search(&SearchRequest {
+                text: text.into(),
+                limit: 10,
+                ..SearchRequest::default()
+            })
+            .unwrap()
+    };
+    // "fordonsteknikr grus": nothing has both words, and the correction has no more hits
+    // either, so nothing is offered.
+    assert_eq!(search("fordonsteknikr grus").did_you_mean, None);
+    // A misspelt word that finds nothing by itself: offered when the correction finds more.
+    let found = search("omsorgg vård");
+    assert_eq!(found.query.suggestion.as_deref(), Some("omsorg vård"));
+    assert_eq!(found.total, 1, "the typo itself is tolerated");
+    assert_eq!(found.did_you_mean, None, "nothing more to find");
+    // A typo in a four-letter word is more than a search tolerates: nothing is found, and the
+    // correction that finds the course is offered.
+    let found = search("kovk");
+    assert_eq!(found.total, 0);
+    assert_eq!(found.did_you_mean.as_deref(), Some("kock"));
+    let found = search("fordonsteknikr xyzzy");
+    assert_eq!(found.total, 0);
+    assert_eq!(
+        found.did_you_mean, None,
+        "the correction finds nothing either"
+    );
+    // Correct words are never "corrected".
+    assert_eq!(search("svets").query.suggestion, None);
+}
+
 #[test]
 fn edit_distance_counts_a_transposition_as_one() {
     assert_eq!(levenshtein("får", "far"), 1);

@@ -121,7 +121,26 @@ function selectAll(box) {
       .forEach((c) => { c.checked = box.checked; }));
 }
 
+// The main menu collapses behind a "Meny" button on narrow screens (the CSS shows the button
+// only there); without the script the menu is simply always open.
+function collapsibleMenu(nav) {
+  const list = nav.querySelector("ul");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "menu-button";
+  button.textContent = nav.dataset.menuLabel;
+  button.setAttribute("aria-controls", list.id);
+  button.setAttribute("aria-expanded", "false");
+  nav.classList.add("is-collapsed");
+  button.addEventListener("click", () => {
+    const open = nav.classList.toggle("is-collapsed") === false;
+    button.setAttribute("aria-expanded", String(open));
+  });
+  nav.insertBefore(button, list);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("nav[data-collapsible]").forEach(collapsibleMenu);
   document.querySelectorAll("input[data-select-all]").forEach(selectAll);
   document.querySelectorAll("input[data-live-search]").forEach(liveSearch);
   document.querySelectorAll("form[data-live-results]").forEach(liveCatalogue);

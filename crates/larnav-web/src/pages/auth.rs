@@ -153,14 +153,12 @@ pub async fn register(State(app): State<App>, ctx: Ctx, Form(f): Form<Registrati
 struct ResetRequestPage<'a> {
     base: Base<'a>,
     form: FormState,
-    sent: bool,
 }
 
 pub async fn reset_request_page(ctx: Ctx) -> PageResult {
     render(&ResetRequestPage {
         base: Base::new(&ctx, ctx.tr.t("reset.title")),
         form: FormState::default(),
-        sent: false,
     })
 }
 
@@ -181,18 +179,14 @@ pub async fn reset_request(
         .request_password_reset(&f.email, ctx.tr.lang, &client.0)
         .await
     {
-        Ok(()) => render(&ResetRequestPage {
-            base: Base::new(&ctx, title),
-            form: FormState::default(),
-            sent: true,
-        }),
+        // The same answer whether the address has an account or not.
+        Ok(()) => Ok(redirect_with(&app, "/login", "reset.sent")),
         Err(e) if is_form_error(&e) => {
             let e = &e;
             shown_again(e, {
                 render(&ResetRequestPage {
                     base: Base::new(&ctx, title),
                     form: FormState::failed(&ctx, e, &[("email", &f.email)]),
-                    sent: false,
                 })
             })
         }

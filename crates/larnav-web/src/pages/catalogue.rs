@@ -92,6 +92,8 @@ struct CataloguePage<'a> {
     prev_href: Option<String>,
     next_href: Option<String>,
     truncated: bool,
+    /// A spelling correction that finds more: (text, link keeping the filters).
+    did_you_mean: Option<(String, String)>,
 }
 
 impl CataloguePage<'_> {
@@ -237,6 +239,10 @@ pub async fn search(
         prev_href: (page > 1).then(|| page_href(page - 1)),
         next_href: (page < found.pages).then(|| page_href(page + 1)),
         truncated: found.results.query.truncated,
+        did_you_mean: found.results.did_you_mean.clone().map(|text| {
+            let link = href(&query, &[("q", &text)]);
+            (text, link)
+        }),
         areas: app.area_choices().await?,
         query,
         found,
@@ -821,22 +827,16 @@ struct WorkspacePage<'a> {
     can_manage: bool,
     /// The rejected import's problems, by line and column.
     lines: Vec<crate::error::ProblemLine>,
-    /// How many drafts the import just created.
-    imported: Option<usize>,
 }
 
-/// What the workspace shows besides its lists: a teacher form with errors, an import result.
+/// What the workspace shows besides its lists: a teacher form with errors, a rejected import.
 enum WorkspaceNotice<'a> {
     None,
     Teacher(&'a AppError, &'a TeacherForm),
     ImportRejected(&'a [larnav_app::ImportProblem]),
-    Imported(usize),
 }
 
 impl WorkspacePage<'_> {
-    fn imported_text(&self, n: &usize) -> String {
-        self.base.tr.count("workspace.imported", *n as i64, &[])
-    }
     fn templates(&self) -> Vec<(&'static str, String)> {
         TEMPLATES
             .iter()
@@ -889,14 +889,13 @@ async fn workspace_page(
         (Vec::new(), Vec::new())
     };
     let mut teacher_form = FormState::with_values(&[("capacity_hours", "1000")]);
-    let (mut lines, mut imported) = (Vec::new(), None);
+    let mut lines = Vec::new();
     match notice {
         WorkspaceNotice::None => {}
         WorkspaceNotice::Teacher(e, f) => teacher_form = form_state(ctx, Some(e), f),
         WorkspaceNotice::ImportRejected(problems) => {
             lines = crate::error::problem_lines(ctx.tr, problems)
         }
-        WorkspaceNotice::Imported(n) => imported = Some(n),
     }
     render(&WorkspacePage {
         base: Base::new(ctx, ctx.tr.t("workspace.title")),
@@ -907,7 +906,6 @@ async fn workspace_page(
         teacher_form,
         can_manage,
         lines,
-        imported,
     })
 }
 
@@ -926,15 +924,12 @@ pub async fn import_offerings(
         Err(e) => Err(e),
     };
     match result {
-        Ok(done) => {
-            workspace_page(
-                &app,
-                &ctx,
-                org,
-                WorkspaceNotice::Imported(done.created.len()),
-            )
-            .await
-        }
+        Ok(done) => Ok(super::redirect_with_counts(
+            &app,
+            &format!("/organisations/{org}/offerings"),
+            "workspace.imported",
+            &[("n", done.created.len() as i64)],
+        )),
         Err(AppError::ImportRejected(problems)) => {
             let e = AppError::ImportRejected(problems.clone());
             shown_again(

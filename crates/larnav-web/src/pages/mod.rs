@@ -76,6 +76,57 @@ impl<'a> Base<'a> {
         !self.ctx.actor.memberships.is_empty()
     }
 
+    /// The main menu's links (path, label key) for who is signed in: each role sees the
+    /// sections it works in, not all seventeen (every page stays reachable by its address and
+    /// from the start page). Platform admins see everything.
+    pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
+        use larnav_app::domain::organisation::Role::{
+            Analyst, Coordinator, EmployerContact, OrganisationAdmin, ProviderStaff, Reviewer,
+        };
+        let actor = &self.ctx.actor;
+        let signed_in = self.signed_in();
+        let any = |roles: &[larnav_app::domain::organisation::Role]| {
+            actor.platform_admin || actor.memberships.iter().any(|m| roles.contains(&m.role))
+        };
+        let network = any(&[Coordinator, OrganisationAdmin, Reviewer, ProviderStaff]);
+        let staff = any(&[
+            Coordinator,
+            OrganisationAdmin,
+            Reviewer,
+            ProviderStaff,
+            Analyst,
+            EmployerContact,
+        ]);
+        [
+            ("/", "nav.home", true),
+            ("/catalogue", "nav.catalogue", true),
+            ("/admission", "nav.admission", true),
+            ("/semaforen", "nav.semaforen", !signed_in || staff),
+            ("/signals", "nav.signals", any(&[Analyst, EmployerContact])),
+            ("/reference", "nav.reference", any(&[Analyst])),
+            ("/centres", "nav.centres", true),
+            ("/models", "nav.models", network),
+            ("/materials", "nav.materials", network),
+            ("/collections", "nav.collections", network),
+            ("/mentorship", "nav.mentorship", network),
+            ("/meetings", "nav.meetings", signed_in),
+            ("/plans", "nav.plans", staff),
+            (
+                "/organisations",
+                "nav.organisations",
+                self.has_organisations(),
+            ),
+            ("/admin", "nav.admin", self.is_platform_admin()),
+            ("/account", "nav.account", signed_in),
+            ("/login", "nav.login", !signed_in),
+            ("/register", "nav.register", !signed_in),
+        ]
+        .into_iter()
+        .filter(|(_, _, shown)| *shown)
+        .map(|(href, key, _)| (href, key))
+        .collect()
+    }
+
     /// `aria-current="page"` for the navigation link of the current section.
     pub fn current(&self, prefix: &str) -> &'static str {
         let here = &self.ctx.path;
@@ -87,9 +138,28 @@ impl<'a> Base<'a> {
         if matches { "page" } else { "false" }
     }
 
-    pub fn flash(&self) -> Option<&str> {
-        // Only known message keys are shown: the cookie can never inject text.
-        self.ctx.flash.as_deref().and_then(|k| self.tr.get(k))
+    /// The message a redirect left for this page ([`redirect_with`], [`redirect_with_counts`]).
+    pub fn flash(&self) -> Option<String> {
+        // Only known message keys are shown, with whole numbers as their only arguments: the
+        // cookie can never inject text.
+        let value = self.ctx.flash.as_deref()?;
+        let (key, args) = value.split_once('?').unwrap_or((value, ""));
+        self.tr.get(key)?;
+        let numbers: Vec<(&str, i64)> = args
+            .split('&')
+            .filter_map(|a| a.split_once('='))
+            .filter_map(|(name, n)| Some((name, n.parse().ok()?)))
+            .collect();
+        let written: Vec<(&str, String)> = numbers
+            .iter()
+            .map(|(k, n)| (*k, self.tr.number(*n)))
+            .collect();
+        let args: Vec<(&str, &str)> = written.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        // `n` picks the singular form when it is one ("1 utkast är skapat").
+        Some(match numbers.iter().find(|(k, _)| *k == "n") {
+            Some((_, n)) => self.tr.count(key, *n, &args),
+            None => self.tr.fmt(key, &args),
+        })
     }
 
     pub fn lang(&self) -> &'static str {
@@ -125,9 +195,9 @@ pub fn all(fields: &[(String, String)], name: &str) -> Vec<String> {
         .collect()
 }
 
-/// Reads the file of an upload from a multipart form (the CSRF token travels in the query
-/// string, checked by the middleware before this runs), refusing it as soon as it grows past
-/// the upload's limit. Returns the file's name and content; App judges the content.
+/// Reads the file of an upload from a multipart form (the CSRF token is the form's first
+/// field, checked by the middleware before this runs; never in the URL), refusing it as soon
+/// as it grows past the upload's limit. Returns the file's name and content; App judges the content.
 ///
 /// # Errors
 /// [`AppError::Validation`] on the upload's field: no file, an empty one, or too large.
@@ -371,7 +441,46 @@ pub fn render(t: &impl Template) -> PageResult {
 /// Renders a template with a status (e.g. 422 for a form shown again with errors).
 pub fn render_status(status: StatusCode, t: &impl Template) -> PageResult {
     let html = t.render().map_err(|e| AppError::internal("template", e))?;
-    Ok((status, Html(html)).into_response())
+    Ok((status, Html(name_error_fields(html))).into_response())
+}
+
+/// The marker on an error summary's links (`<a href="#f-title" data-error-link>`).
+const ERROR_LINK: &str = " data-error-link>";
+
+/// Error summaries name each error's field ("Startdatum: Skriv ett datum …"). The name is the
+/// text of the field's `<label>` in the rendered page, so every form gets it without listing
+/// its labels twice; a field without a label keeps the message alone.
+fn name_error_fields(html: String) -> String {
+    if !html.contains(ERROR_LINK) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html.as_str();
+    while let Some(i) = rest.find(ERROR_LINK) {
+        let (tag, after) = rest.split_at(i + ERROR_LINK.len());
+        out.push_str(tag);
+        let target = tag
+            .rfind("href=\"#")
+            .map(|h| &tag[h + 7..i])
+            .and_then(|t| t.split('"').next());
+        if let Some(label) = target.and_then(|id| label_text(&html, id)) {
+            out.push_str(label);
+            out.push_str(": ");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The text of `<label for="{id}">`, up to its first element (a "(required)" marker or
+/// visually hidden context).
+fn label_text<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<label for=\"{id}\""))?;
+    let inner = &html[start..];
+    let inner = &inner[inner.find('>')? + 1..];
+    let text = inner[..inner.find('<')?].trim();
+    (!text.is_empty()).then_some(text)
 }
 
 /// A form page rendered again after `error`, with the error's status (422, 409, 401 …).
@@ -384,6 +493,18 @@ pub fn shown_again(error: &AppError, page: PageResult) -> PageResult {
             .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
     }
     Ok(r)
+}
+
+/// Redirects after a successful POST with a message that counts what was done ("12
+/// utbildningar importerades"): the key's `{name}` placeholders filled with the numbers.
+pub fn redirect_with_counts(
+    app: &App,
+    to: &str,
+    flash_key: &str,
+    counts: &[(&str, i64)],
+) -> Response {
+    let args: Vec<String> = counts.iter().map(|(k, n)| format!("{k}={n}")).collect();
+    redirect_with(app, to, &format!("{flash_key}?{}", args.join("&")))
 }
 
 /// Redirects after a successful POST, with a message key to show once on the next page.

@@ -5,7 +5,6 @@ use axum::extract::State;
 use larnav_app::App;
 use larnav_app::domain::Action;
 use larnav_app::records::SignalSource;
-use larnav_app::signals::SignalImport;
 
 use super::{Base, PageResult, render};
 use crate::ctx::Ctx;
@@ -16,7 +15,6 @@ struct SignalsPage<'a> {
     base: Base<'a>,
     sources: Vec<SignalSource>,
     can_import: bool,
-    imported: Option<SignalImport>,
 }
 
 impl SignalsPage<'_> {
@@ -27,34 +25,28 @@ impl SignalsPage<'_> {
             _ => "signals.kind_ads",
         })
     }
-
-    fn imported_text(&self, i: &SignalImport) -> String {
-        let tr = self.base.tr;
-        tr.fmt(
-            "signals.imported",
-            &[
-                ("forecasts", &tr.number(i.forecasts as i64)),
-                ("ads", &tr.number(i.ad_counts as i64)),
-                ("supply", &tr.number(i.supply_rows as i64)),
-            ],
-        )
-    }
-}
-
-async fn page(app: &App, ctx: &Ctx, imported: Option<SignalImport>) -> PageResult {
-    render(&SignalsPage {
-        base: Base::new(ctx, ctx.tr.t("signals.title")),
-        sources: app.signal_sources(&ctx.actor).await?,
-        can_import: app.may(&ctx.actor, Action::ImportSignals),
-        imported,
-    })
 }
 
 pub async fn show(State(app): State<App>, ctx: Ctx) -> PageResult {
-    page(&app, &ctx, None).await
+    render(&SignalsPage {
+        base: Base::new(&ctx, ctx.tr.t("signals.title")),
+        sources: app.signal_sources(&ctx.actor).await?,
+        can_import: app.may(&ctx.actor, Action::ImportSignals),
+    })
 }
 
 pub async fn import(State(app): State<App>, ctx: Ctx) -> PageResult {
-    let imported = app.import_signals(&ctx.actor).await?;
-    page(&app, &ctx, Some(imported)).await
+    let i = app.import_signals(&ctx.actor).await?;
+    let counts = [
+        ("forecasts", i.forecasts as i64),
+        ("ads", i.ad_counts as i64),
+        ("supply", i.supply_rows as i64),
+        ("skipped", i.skipped.len() as i64),
+    ];
+    Ok(super::redirect_with_counts(
+        &app,
+        "/signals",
+        "signals.imported",
+        &counts,
+    ))
 }

@@ -768,6 +768,12 @@ async fn a_plan_is_assigned_to_a_staff_group_who_mark_progress_seen_per_school()
             )
             .await;
         assert_eq!(r.status(), 303);
+        // A title that starts with the kind is not prefixed with it again.
+        let (_, html) = coordinator_b.get_text(&format!("/plans/{plan}")).await;
+        assert!(
+            html.contains("Lärmöte: vad lärde vi oss?") && !html.contains("Lärmöte:</span>"),
+            "{html}"
+        );
         let (_, view) = plan_as(&t, plan, &staff).await;
         let a = &view["activities"][1];
         assert_eq!(

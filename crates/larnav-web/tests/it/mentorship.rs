@@ -202,6 +202,13 @@ async fn a_mentorship_round_from_volunteers_to_evaluation() {
             303
         );
 
+        // Before any proposal no model is "full": the applications wait for it.
+        let (_, html) = nora.get_text(&format!("/mentorship/{id}")).await;
+        assert!(
+            html.contains("Inga par är föreslagna än.") && !html.contains("är fulla"),
+            "{html}"
+        );
+
         // Only the association proposes.
         assert_eq!(
             lulea_b

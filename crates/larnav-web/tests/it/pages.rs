@@ -1,4 +1,5 @@
 use larnav_app::App;
+use larnav_app::domain::organisation::Role;
 use larnav_store::testing::{TestDatabase, backends};
 
 use crate::helpers::{PASSWORD, each_backend, settings_for};
@@ -83,6 +84,84 @@ async fn every_page_has_a_language_a_title_a_skip_link_and_one_main_heading() {
         anonymous
     })
     .await;
+}
+
+/// The main menu shows each role the sections it works in (issue 31: seventeen items for
+/// everyone took a third of a phone's screen); the pages stay reachable by address.
+#[tokio::test]
+async fn each_role_sees_the_menu_items_it_uses() {
+    let t = crate::helpers::spawn_app(larnav_store::Backend::Sqlite).await;
+    let menu = |html: &str| -> Vec<String> {
+        let nav = &html[html.find("id=\"main-menu\"").unwrap()..html.find("</nav>").unwrap()];
+        nav.split("<a href=\"")
+            .skip(1)
+            .map(|a| a[..a.find('"').unwrap()].to_string())
+            .collect()
+    };
+    let (_, html) = t.get_text("/").await;
+    assert_eq!(
+        menu(&html),
+        [
+            "/",
+            "/catalogue",
+            "/admission",
+            "/semaforen",
+            "/centres",
+            "/login",
+            "/register"
+        ]
+    );
+    assert!(
+        html.contains("data-collapsible"),
+        "collapses on narrow screens"
+    );
+
+    t.create_user("learner@x.se", "Lärande", false).await;
+    t.org_with("Region", "analyst@x.se", "Analytiker", Role::Analyst)
+        .await;
+    t.create_user("admin@x.se", "Admin", true).await;
+    let learner = t.another_browser();
+    learner
+        .login("learner@x.se", crate::helpers::PASSWORD)
+        .await;
+    let (_, html) = learner.get_text("/").await;
+    assert_eq!(
+        menu(&html),
+        [
+            "/",
+            "/catalogue",
+            "/admission",
+            "/centres",
+            "/meetings",
+            "/account"
+        ]
+    );
+
+    let analyst = learner.another_browser();
+    analyst
+        .login("analyst@x.se", crate::helpers::PASSWORD)
+        .await;
+    let (_, html) = analyst.get_text("/").await;
+    let items = menu(&html);
+    for section in ["/semaforen", "/signals", "/reference", "/organisations"] {
+        assert!(items.iter().any(|i| i == section), "{section}: {items:?}");
+    }
+    assert!(
+        !items.iter().any(|i| i == "/materials" || i == "/admin"),
+        "{items:?}"
+    );
+    // A page outside the menu is still there.
+    assert_eq!(analyst.get_text("/materials").await.0, 200);
+
+    let admin = analyst.another_browser();
+    admin.login("admin@x.se", crate::helpers::PASSWORD).await;
+    let (_, html) = admin.get_text("/").await;
+    assert_eq!(
+        menu(&html).len(),
+        15,
+        "everything but login, register and (a member of none) the organisations"
+    );
+    admin.cleanup().await;
 }
 
 #[tokio::test]

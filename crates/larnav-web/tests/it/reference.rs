@@ -144,9 +144,14 @@ async fn an_analyst_imports_the_real_signals_and_an_occupation_page_shows_them_w
         let (_, html) = t.get_text("/signals").await;
         assert!(html.contains("Läs in Arbetsförmedlingens data"));
         let r = t.post_form("/signals/import", &[]).await;
-        assert_eq!(r.status(), 200);
-        let html = r.text().await.unwrap();
-        assert!(html.contains("Inläst:"), "the import reports what it did");
+        assert_eq!(r.status(), 303, "post/redirect/get");
+        let (_, html) = t.get_text("/signals").await;
+        assert!(
+            html.contains("Inläst:"),
+            "the import reports what it did: {html}"
+        );
+        let (_, again) = t.get_text("/signals").await;
+        assert!(!again.contains("Inläst:"), "once");
         assert!(
             html.contains("Yrkesbarometer")
                 && html.contains("Platsannonser per yrkesgrupp och kommun")
@@ -177,7 +182,7 @@ async fn an_analyst_imports_the_real_signals_and_an_occupation_page_shows_them_w
         // A second import replaces the first: still three sources (forecasts, ads, the YH
         // round), the same figures.
         let r = t.post_form("/signals/import", &[]).await;
-        assert_eq!(r.status(), 200);
+        assert_eq!(r.status(), 303);
         let sources: Value = t.get("/api/v1/signals/sources").await.json().await.unwrap();
         assert_eq!(sources.as_array().unwrap().len(), 3);
         let again: Value = t

@@ -29,6 +29,13 @@ pub trait DevelopmentLabels {
             .t(&format!("development.{kind}.{key}"))
             .to_string()
     }
+    /// The kind shown before a step's title ("Lärmöte:"), or nothing when the title already
+    /// starts with it ("Lärmöte: vad hände?" is not shown as "Lärmöte: Lärmöte: …").
+    fn kind_prefix(&self, kind: &str, title: &str) -> Option<String> {
+        let label = self.label("kind", kind);
+        let starts = title.to_lowercase().starts_with(&label.to_lowercase());
+        (!starts).then_some(label)
+    }
     fn scope_label(&self, key: &str) -> String {
         self.base()
             .tr
