@@ -81,22 +81,18 @@ impl<'a> Base<'a> {
     /// from the start page). Platform admins see everything.
     pub fn menu(&self) -> Vec<(&'static str, &'static str)> {
         use larnav_app::domain::organisation::Role::{
-            Analyst, Coordinator, EmployerContact, OrganisationAdmin, ProviderStaff, Reviewer,
+            Analyst, Coordinator, EmployerContact, ProviderStaff, Reviewer,
         };
         let actor = &self.ctx.actor;
         let signed_in = self.signed_in();
         let any = |roles: &[larnav_app::domain::organisation::Role]| {
             actor.platform_admin || actor.memberships.iter().any(|m| roles.contains(&m.role))
         };
-        let network = any(&[Coordinator, OrganisationAdmin, Reviewer, ProviderStaff]);
-        let staff = any(&[
-            Coordinator,
-            OrganisationAdmin,
-            Reviewer,
-            ProviderStaff,
-            Analyst,
-            EmployerContact,
-        ]);
+        // Administering an organisation (a region's, an employer's) is not working in the
+        // network: the network's sections follow the roles that do.
+        let network = any(&[Coordinator, Reviewer, ProviderStaff]);
+        // Learners apply; the shortage list is for visitors and everyone at work.
+        let staff = actor.platform_admin || self.has_organisations();
         [
             ("/", "nav.home", true),
             ("/catalogue", "nav.catalogue", true),
@@ -110,7 +106,9 @@ impl<'a> Base<'a> {
             ("/collections", "nav.collections", network),
             ("/mentorship", "nav.mentorship", network),
             ("/meetings", "nav.meetings", signed_in),
-            ("/plans", "nav.plans", staff),
+            // Plans are run by coordinators and followed by school staff; anyone assigned one
+            // also finds it on their record.
+            ("/plans", "nav.plans", network),
             (
                 "/organisations",
                 "nav.organisations",

@@ -117,7 +117,11 @@ async fn each_role_sees_the_menu_items_it_uses() {
     );
 
     t.create_user("learner@x.se", "Lärande", false).await;
-    t.org_with("Region", "analyst@x.se", "Analytiker", Role::Analyst)
+    // As in the demo, the region's analyst also administers the region's organisation.
+    let (region, analyst) = t
+        .org_with("Region", "analyst@x.se", "Analytiker", Role::Analyst)
+        .await;
+    t.grant(region, analyst, &[Role::Analyst, Role::OrganisationAdmin])
         .await;
     t.create_user("admin@x.se", "Admin", true).await;
     let learner = t.another_browser();
