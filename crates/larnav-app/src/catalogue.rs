@@ -128,6 +128,8 @@ pub struct OfferingView {
     pub can_edit: bool,
     /// The viewer may publish, close and complete.
     pub can_publish: bool,
+    /// The viewer follows the occasions' groups up: enrolments, attendance, completion.
+    pub can_follow_up: bool,
     /// Fields to fill before publication (translation keys by field).
     pub missing_for_publication: Vec<crate::FieldError>,
     /// The viewer sent the offering to review: someone else publishes it.
@@ -832,6 +834,9 @@ impl App {
             may_publish_without_review: offering
                 .provider_id
                 .is_some_and(|p| actor.may(Action::PublishWithoutReview(p))),
+            can_follow_up: offering
+                .provider_id
+                .is_some_and(|p| actor.may(Action::ManageEnrolments(p))),
             offering,
             occasions,
             can_edit,
@@ -989,6 +994,13 @@ impl App {
                 "occasions",
                 "catalogue.publish_needs_occasion",
             ));
+        }
+        // Enrolments are the follow-up's record of who took part: never deleted with a date.
+        if !self.store.enrolments(occasion_id).await?.is_empty() {
+            return Err(AppError::Conflict {
+                code: "occasion_has_enrolments",
+                message_key: "enrolment.occasion_has_enrolments",
+            });
         }
         let audit = AuditRecord::new(
             actor.user_id,

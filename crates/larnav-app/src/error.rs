@@ -184,6 +184,9 @@ impl AppError {
         "offering_status_changed",
         "offering_imported",
         "offering_completed",
+        "occasion_has_enrolments",
+        "enrolment_changed",
+        "already_enrolled",
         "offering_transition",
         "own_review",
         "over_capacity",
@@ -309,6 +312,7 @@ mod tests {
             include_str!("mentorship.rs"),
             include_str!("registry.rs"),
             include_str!("material.rs"),
+            include_str!("enrolments.rs"),
         ];
         // Written as `code: "…"` or, in the admission module, `conflict("…", …)`; compared
         // without white space, which rustfmt moves.

@@ -251,7 +251,12 @@ fn stockholm_offset(at: &DateTime<Utc>) -> FixedOffset {
 /// The date in Sweden at `at`: after 22:00 UTC in summer (23:00 in winter) it is already the
 /// next day there. Application windows, reply-by dates and "today" all use it.
 pub fn swedish_date(at: DateTime<Utc>) -> chrono::NaiveDate {
-    at.with_timezone(&stockholm_offset(&at)).date_naive()
+    swedish_local(at).date()
+}
+
+/// The Swedish wall-clock time at `at` (sessions are stored in local time).
+pub fn swedish_local(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    at.with_timezone(&stockholm_offset(&at)).naive_local()
 }
 
 /// A Swedish wall-clock time (as people type it) in UTC. Near the switch to and from summer

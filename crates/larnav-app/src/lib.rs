@@ -19,6 +19,7 @@ pub mod catalogue;
 pub mod catalogue_files;
 pub mod demo;
 pub mod development;
+pub mod enrolments;
 pub mod error;
 pub mod files;
 pub mod i18n;

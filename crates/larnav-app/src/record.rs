@@ -11,7 +11,6 @@ use larnav_store::{AuditRecord, RecordChoice, RecordMeetings, Shown};
 use serde::Serialize;
 
 use crate::accounts::{Caller, verify_blocking};
-use crate::catalogue::today_in_sweden;
 use crate::error::Checks;
 use crate::security::dummy_hash;
 use crate::{App, AppError, Result, now};
@@ -81,6 +80,8 @@ pub struct LearnerRecord {
     pub exported_at: DateTime<Utc>,
     pub person: RecordPerson,
     pub courses: Vec<RecordCourse>,
+    /// Places taken (accepted or enrolled directly): how each ended, attendance, credits.
+    pub enrolments: Vec<larnav_store::LearnerEnrolment>,
     pub materials_completed: Vec<RecordItem>,
     pub collections: Vec<RecordCollection>,
     pub plans: Vec<RecordPlan>,
@@ -99,14 +100,18 @@ impl App {
             .await?;
         let user = caller.user.id;
         let actor = &caller.actor;
-        let today = today_in_sweden();
+        let enrolments = self.my_enrolments(actor).await?;
         let courses = self
             .store
             .record_choices(user)
             .await?
             .into_iter()
             .map(|choice| RecordCourse {
-                completed: choice.offer.as_deref() == Some("accepted") && choice.ends_on < today,
+                // Completed is what the provider recorded, not a guess from the dates.
+                completed: enrolments.iter().any(|e| {
+                    e.offering_id == choice.offering_id
+                        && e.status == larnav_domain::enrolment::EnrolmentStatus::Completed.as_str()
+                }),
                 choice,
             })
             .collect();
@@ -182,6 +187,7 @@ impl App {
                 memberships,
             },
             courses,
+            enrolments,
             materials_completed,
             collections,
             plans,

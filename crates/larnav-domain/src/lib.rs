@@ -9,6 +9,7 @@ pub mod ad_years;
 pub mod admission;
 pub mod catalogue;
 pub mod codes;
+pub mod enrolment;
 pub mod material;
 pub mod network;
 pub mod organisation;

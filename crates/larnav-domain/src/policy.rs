@@ -85,6 +85,9 @@ pub enum Action {
     /// Run the organisation's admission rounds: rules, eligibility review, run, publish,
     /// statistics and exports — its provider staff, coordinators and administrators.
     ManageAdmission(i64),
+    /// Enrol learners on the organisation's occasions, mark attendance and record how each
+    /// enrolment ended: its provider staff, coordinators and administrators.
+    ManageEnrolments(i64),
     /// Apply in an open admission round, upload documents and reply to offers: any signed-in
     /// person, for their own application only.
     Apply,
@@ -122,6 +125,7 @@ impl Action {
             | Self::PublishOfferings(o)
             | Self::PublishWithoutReview(o)
             | Self::ManageAdmission(o)
+            | Self::ManageEnrolments(o)
             | Self::ManageNetwork(o)
             | Self::WriteMaterial(o)
             | Self::ReviewMaterial(o)
@@ -155,6 +159,7 @@ impl Action {
             Self::PublishWithoutReview(_) => "publish_without_review",
             Self::ImportCatalogue => "import_catalogue",
             Self::ManageAdmission(_) => "manage_admission",
+            Self::ManageEnrolments(_) => "manage_enrolments",
             Self::Apply => "apply",
             Self::ManageNetwork(_) => "manage_network",
             Self::TakePart => "take_part",
@@ -231,14 +236,14 @@ impl Actor {
             Action::ManageAreas(org) => {
                 self.holds(org, Role::Analyst) || self.holds(org, Role::OrganisationAdmin)
             }
-            Action::ManageOfferings(org) | Action::ManageAdmission(org) => {
-                self.roles_in(org).any(|r| {
-                    matches!(
-                        r,
-                        Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin
-                    )
-                })
-            }
+            Action::ManageOfferings(org)
+            | Action::ManageAdmission(org)
+            | Action::ManageEnrolments(org) => self.roles_in(org).any(|r| {
+                matches!(
+                    r,
+                    Role::ProviderStaff | Role::Coordinator | Role::OrganisationAdmin
+                )
+            }),
             Action::PublishOfferings(org) => self.roles_in(org).any(|r| {
                 matches!(
                     r,
@@ -317,14 +322,14 @@ mod tests {
             Role::Coordinator,
             Role::OrganisationAdmin,
         ] {
-            assert!(member(role).may(Action::ManageAdmission(ORG)), "{role:?}");
-            assert!(
-                !member(role).may(Action::ManageAdmission(OTHER)),
-                "{role:?}"
-            );
+            for action in [Action::ManageAdmission, Action::ManageEnrolments] {
+                assert!(member(role).may(action(ORG)), "{role:?}");
+                assert!(!member(role).may(action(OTHER)), "{role:?}");
+            }
         }
         for role in [Role::Analyst, Role::EmployerContact, Role::Reviewer] {
             assert!(!member(role).may(Action::ManageAdmission(ORG)), "{role:?}");
+            assert!(!member(role).may(Action::ManageEnrolments(ORG)), "{role:?}");
         }
         let learner = Actor {
             user_id: Some(2),

@@ -791,6 +791,21 @@ impl Store {
             for (choice, status) in &change.statuses {
                 sqlx::query("UPDATE admission_offer SET status = $1, replied_at = $2 WHERE choice_id = $3")
                     .bind(*status).bind(now).bind(choice).execute(&mut *tx).await?;
+                // An accepted place is an enrolment from that moment; a place given up for a
+                // better one (released) goes again while nothing has been recorded on it.
+                match *status {
+                    "accepted" => sqlx::query(
+                        "INSERT INTO enrolment (occasion_id, user_id, source, choice_id, status, created_at, updated_at)
+                         SELECT c.occasion_id, a.user_id, 'offer', c.id, 'enrolled', $2, $2
+                         FROM application_choice c JOIN application a ON a.id = c.application_id
+                         WHERE c.id = $1
+                         ON CONFLICT (occasion_id, user_id) DO NOTHING")
+                        .bind(choice).bind(now).execute(&mut *tx).await?,
+                    _ => sqlx::query(
+                        "DELETE FROM enrolment WHERE choice_id = $1 AND status = 'enrolled'
+                            AND NOT EXISTS (SELECT 1 FROM attendance a WHERE a.enrolment_id = enrolment.id)")
+                        .bind(choice).execute(&mut *tx).await?,
+                };
             }
             for (choice, reply_by) in &change.offers {
                 sqlx::query(

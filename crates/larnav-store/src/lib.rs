@@ -29,6 +29,8 @@ pub use catalogue::*;
 mod development;
 pub use development::*;
 mod audit;
+mod enrolment;
+pub use enrolment::*;
 mod meetings;
 mod mentorship;
 pub use meetings::*;
@@ -169,6 +171,9 @@ pub enum Conflict {
     /// A status change found the programme or round in another status than expected.
     #[error("the status changed")]
     StatusChanged,
+    /// The enrolment was saved by someone else since it was read.
+    #[error("the enrolment changed")]
+    EnrolmentChanged,
 }
 
 impl From<sqlx::Error> for StoreError {

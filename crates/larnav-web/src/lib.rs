@@ -250,6 +250,19 @@ pub fn router(app: App) -> Router {
             "/catalogue/{id}/occasions/{occasion}/staffing",
             post(pages::catalogue::set_staffing),
         )
+        .route("/occasions/{occasion}/group", get(pages::enrolments::group))
+        .route(
+            "/occasions/{occasion}/group/enrol",
+            post(pages::enrolments::enrol),
+        )
+        .route(
+            "/occasions/{occasion}/group/end",
+            post(pages::enrolments::end),
+        )
+        .route(
+            "/occasions/{occasion}/sessions/{session}/attendance",
+            get(pages::enrolments::roll_call).post(pages::enrolments::mark),
+        )
         .route("/offerings/new", get(pages::catalogue::answer_need))
         .route(
             "/organisations/{id}/offerings",

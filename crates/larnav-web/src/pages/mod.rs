@@ -21,6 +21,7 @@ pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod development;
+pub mod enrolments;
 pub mod home;
 pub mod lists;
 pub mod material;

@@ -583,6 +583,41 @@ async fn a_round_from_applications_to_promoted_reserves() {
             .await;
         assert!(html.contains("Antagen till ditt 1:a val"), "{html}");
         assert!(!html.contains("Inte antagen"), "{html}");
+        // Accepting makes the place an enrolment (issue 25): the occasion's group lists them.
+        let r = promoted_browser
+            .post_form(
+                &format!("/admission/{round}/choices/{}/reply", reserve.id),
+                &[("answer", "accept")],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let group = t
+            .app
+            .group(&staff_actor, reserve.occasion_id)
+            .await
+            .unwrap();
+        let enrolled = group
+            .enrolments
+            .iter()
+            .find(|e| e.user_id == reserve.user_id)
+            .expect("the accepted place is an enrolment");
+        assert_eq!(
+            (enrolled.source.as_str(), enrolled.status.as_str()),
+            ("offer", "enrolled")
+        );
+        let (status, html) = t
+            .get_text(&format!("/occasions/{}/group", reserve.occasion_id))
+            .await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&enrolled.name), "{html}");
+        assert_eq!(
+            promoted_browser
+                .get_text(&format!("/occasions/{}/group", reserve.occasion_id))
+                .await
+                .0,
+            403,
+            "a learner does not see the group"
+        );
         // Staff record a second decline by phone; the published result itself never changed.
         let second = pilot_admitted[1];
         let r = t

@@ -8,6 +8,7 @@ mod auth;
 mod authz;
 mod catalogue;
 mod development;
+mod enrolments;
 mod helpers;
 mod material;
 mod meetings;

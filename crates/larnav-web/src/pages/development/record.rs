@@ -30,6 +30,26 @@ impl RecordPage<'_> {
             &[("done", &done.to_string()), ("total", &total.to_string())],
         )
     }
+    fn enrolment_status(&self, e: &larnav_app::records::LearnerEnrolment) -> String {
+        let status = self
+            .base
+            .tr
+            .t(&format!("enrolment.status.{}", e.status))
+            .to_string();
+        match e.ended_on {
+            Some(d) => format!("{status} {}", self.base.tr.naive_date(&d)),
+            None => status,
+        }
+    }
+    fn attended(&self, e: &larnav_app::records::LearnerEnrolment) -> String {
+        self.base.tr.fmt(
+            "record.enrolment_attended",
+            &[
+                ("present", &e.present.to_string()),
+                ("held", &e.sessions_held.to_string()),
+            ],
+        )
+    }
     fn meetings_text(&self, n: &i64) -> String {
         self.base.tr.count("record.meetings_n", *n, &[])
     }

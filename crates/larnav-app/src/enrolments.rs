@@ -1,0 +1,411 @@
+//! Follow-up, first step: enrolments and attendance. An accepted offer becomes an enrolment by
+//! itself (in the store, with the reply); staff enrol people directly on rolling-intake and
+//! contract courses, mark attendance per session on a roll call, and record how each
+//! enrolment ended — one person or the whole group at once. Learners see theirs on the record.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use larnav_domain::enrolment::{
+    self, Ending, EnrolmentError, EnrolmentStatus, Finish, InterruptionReason, OccasionTerms,
+};
+use larnav_domain::{Action, Actor, Email};
+use larnav_store::{
+    AuditRecord, Conflict, EnrolmentEnding, EnrolmentRow, LearnerEnrolment, Occasion, Offering,
+    OfferingSession, StoreError,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::not_found;
+use crate::catalogue::{date, number, today_in_sweden};
+use crate::error::Checks;
+use crate::{App, AppError, Result, now};
+
+/// An occasion's group as its staff see it.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub offering: Offering,
+    pub occasion: Occasion,
+    pub sessions: Vec<OfferingSession>,
+    /// In Swedish name order.
+    pub enrolments: Vec<EnrolmentRow>,
+    /// The grades the course gives (empty: none).
+    pub grades: &'static [&'static str],
+    pub today: NaiveDate,
+}
+
+/// One session's roll call: each enrolment with its mark (None: not marked yet).
+#[derive(Debug, Clone)]
+pub struct RollCall {
+    pub offering: Offering,
+    pub occasion: Occasion,
+    pub session: OfferingSession,
+    pub rows: Vec<(EnrolmentRow, Option<bool>)>,
+    /// Why nothing can be marked yet (the session has not begun), as a message key.
+    pub closed: Option<&'static str>,
+}
+
+/// How enrolments end, as the form or the API sends it (all text; the checks name each
+/// field that is wrong).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct EndingForm {
+    /// completed, not_passed or interrupted.
+    #[schema(required)]
+    pub outcome: String,
+    /// The day it ended (YYYY-MM-DD); today when empty.
+    pub on: String,
+    /// An interruption's reason: a key of the fixed list.
+    pub reason: String,
+    pub note: String,
+    /// Credits given (decimal comma or point).
+    pub credits: String,
+    pub grade: String,
+    /// Needed to change an enrolment that has already ended: why it is corrected.
+    pub correction: String,
+}
+
+/// The longest free text on an enrolment.
+const MAX_NOTE: usize = 1_000;
+
+fn refused(e: EnrolmentError) -> AppError {
+    let (field, key) = match e {
+        EnrolmentError::AlreadyFinished => ("outcome", "enrolment.already_finished"),
+        EnrolmentError::NotFinished => ("correction", "enrolment.not_finished"),
+        EnrolmentError::CorrectionReasonMissing => ("correction", "enrolment.correction_missing"),
+        EnrolmentError::BeforeStart => ("on", "enrolment.before_start"),
+        EnrolmentError::InFuture => ("on", "enrolment.in_future"),
+        EnrolmentError::NoteMissing => ("note", "enrolment.note_missing"),
+        EnrolmentError::SessionNotInOccasion => ("session", "enrolment.session_elsewhere"),
+        EnrolmentError::SessionNotStarted => ("session", "enrolment.session_not_started"),
+        EnrolmentError::NoCredits => ("credits", "enrolment.no_credits"),
+        EnrolmentError::CreditsOutOfRange => ("credits", "enrolment.credits_range"),
+        EnrolmentError::UnknownGrade => ("grade", "enrolment.grade_unknown"),
+    };
+    AppError::invalid(field, key)
+}
+
+fn changed(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(Conflict::EnrolmentChanged) => AppError::Conflict {
+            code: "enrolment_changed",
+            message_key: "enrolment.changed",
+        },
+        StoreError::Conflict(Conflict::Duplicate(_)) => AppError::Conflict {
+            code: "already_enrolled",
+            message_key: "enrolment.already_enrolled",
+        },
+        e => e.into(),
+    }
+}
+
+fn swedish_now() -> NaiveDateTime {
+    crate::i18n::swedish_local(now())
+}
+
+impl App {
+    /// The occasion, its offering and the organisation whose staff manage its enrolments.
+    async fn occasion_to_follow(
+        &self,
+        actor: &Actor,
+        occasion_id: i64,
+    ) -> Result<(Offering, Occasion)> {
+        let occasion = self.store.occasion(occasion_id).await.map_err(not_found)?;
+        let offering = self
+            .store
+            .offering(occasion.offering_id)
+            .await
+            .map_err(not_found)?;
+        // Imported offerings of the national catalogue have nobody here to follow them up.
+        let provider = offering.provider_id.ok_or(AppError::NotFound)?;
+        self.authorize(actor, Action::ManageEnrolments(provider))
+            .await?;
+        Ok((offering, occasion))
+    }
+
+    /// The occasion's group: who is enrolled, how it ended, attendance so far.
+    ///
+    /// # Errors
+    /// A refusal, [`AppError::NotFound`].
+    pub async fn group(&self, actor: &Actor, occasion_id: i64) -> Result<Group> {
+        let (offering, occasion) = self.occasion_to_follow(actor, occasion_id).await?;
+        let sessions = self.store.offering_sessions(occasion_id).await?;
+        let mut enrolments = self.store.enrolments(occasion_id).await?;
+        larnav_domain::text::sort_swedish_by(&mut enrolments, |e| &e.name);
+        let grades = terms(&offering, &occasion).grades();
+        Ok(Group {
+            offering,
+            occasion,
+            sessions,
+            enrolments,
+            grades,
+            today: today_in_sweden(),
+        })
+    }
+
+    /// Enrols a person with an account directly (rolling intake, contract education).
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] on `email` (malformed, or nobody has that address),
+    /// `already_enrolled`, a refusal.
+    pub async fn enrol(&self, actor: &Actor, occasion_id: i64, email: &str) -> Result<i64> {
+        let (offering, _) = self.occasion_to_follow(actor, occasion_id).await?;
+        let email =
+            Email::parse(email).map_err(|_| AppError::invalid("email", "field.email_invalid"))?;
+        let user = self
+            .store
+            .find_user_by_email(email.as_str())
+            .await?
+            .ok_or(AppError::invalid("email", "enrolment.no_account"))?;
+        let audit = AuditRecord::new(actor.user_id, "enrolment.enrol", "")
+            .in_organisation(offering.provider_id.unwrap_or_default())
+            .with_detail(format!("occasion:{occasion_id} user:{}", user.id));
+        self.store
+            .enrol(occasion_id, user.id, now(), &audit)
+            .await
+            .map_err(changed)
+    }
+
+    /// Records how the given enrolments (id, version as read) ended — one or the whole group,
+    /// all or none. Ending an enrolment that has ended already is a correction and needs its
+    /// reason, which the audit log keeps with who made it.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (each field named), `enrolment_changed` when someone saved one
+    /// of them since it was read, a refusal, [`AppError::NotFound`].
+    pub async fn end_enrolments(
+        &self,
+        actor: &Actor,
+        occasion_id: i64,
+        chosen: &[(i64, i64)],
+        form: &EndingForm,
+    ) -> Result<usize> {
+        let (offering, occasion) = self.occasion_to_follow(actor, occasion_id).await?;
+        if chosen.is_empty() {
+            return Err(AppError::invalid("enrolments", "enrolment.none_chosen"));
+        }
+        let today = today_in_sweden();
+        let mut checks = Checks::new();
+        let reason = InterruptionReason::parse(form.reason.trim());
+        let finish = match form.outcome.trim() {
+            "completed" => Some(Finish::Completed),
+            "not_passed" => Some(Finish::NotPassed),
+            "interrupted" => match reason {
+                Some(r) => Some(Finish::Interrupted(r)),
+                None => {
+                    checks.fail("reason", "enrolment.reason_missing");
+                    None
+                }
+            },
+            _ => {
+                checks.fail("outcome", "enrolment.outcome_missing");
+                None
+            }
+        };
+        let on = match form.on.trim() {
+            "" => Some(today),
+            v => date(v).or_else(|| {
+                checks.fail("on", "field.date_invalid");
+                None
+            }),
+        };
+        let credits = match form.credits.trim() {
+            "" => None,
+            v => number(v).or_else(|| {
+                checks.fail("credits", "enrolment.credits_range");
+                None
+            }),
+        };
+        let note = form.note.trim();
+        if note.chars().count() > MAX_NOTE {
+            checks.fail("note", "field.too_long");
+        }
+        checks.finish()?;
+        let (Some(finish), Some(on)) = (finish, on) else {
+            return Err(AppError::bug("ending checks incomplete"));
+        };
+        let ending = Ending {
+            finish,
+            on,
+            note: note.to_string(),
+            credits,
+            grade: Some(form.grade.trim().to_string()).filter(|g| !g.is_empty()),
+        };
+        let terms = terms(&offering, &occasion);
+        let group = self.store.enrolments(occasion_id).await?;
+        let correction = form.correction.trim();
+        let mut corrections = 0;
+        for (id, _) in chosen {
+            let row = group
+                .iter()
+                .find(|e| e.id == *id)
+                .ok_or(AppError::NotFound)?;
+            let status = EnrolmentStatus::parse(&row.status)
+                .ok_or_else(|| AppError::bug(format!("enrolment {id}: status {}", row.status)))?;
+            if status.is_final() {
+                enrolment::correct(status, &ending, &terms, today, correction).map_err(refused)?;
+                corrections += 1;
+            } else {
+                enrolment::finish(status, &ending, &terms, today).map_err(refused)?;
+            }
+        }
+        // A mixed selection (some open, some ended) would make one audit row describe two
+        // kinds of change; ask for them separately.
+        if corrections > 0 && corrections < chosen.len() {
+            return Err(AppError::invalid("enrolments", "enrolment.mixed_selection"));
+        }
+        let is_correction = corrections > 0;
+        let status = finish.status().as_str();
+        let mut detail = format!(
+            "{status} on {on} for {} (enrolments {})",
+            chosen.len(),
+            chosen
+                .iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        if is_correction {
+            detail.push_str(&format!("; correction: {correction}"));
+        }
+        let event = if is_correction {
+            "enrolment.correct"
+        } else {
+            "enrolment.end"
+        };
+        let audit = AuditRecord::new(actor.user_id, event, format!("occasion:{occasion_id}"))
+            .in_organisation(offering.provider_id.unwrap_or_default())
+            .with_detail(detail);
+        let stored = EnrolmentEnding {
+            status,
+            ended_on: on,
+            reason: finish.reason().map(InterruptionReason::as_str),
+            note,
+            credits: ending.credits,
+            grade: ending.grade.as_deref(),
+            correction: is_correction,
+        };
+        self.store
+            .end_enrolments(occasion_id, chosen, &stored, now(), &audit)
+            .await
+            .map_err(changed)?;
+        Ok(chosen.len())
+    }
+
+    /// A session's roll call.
+    ///
+    /// # Errors
+    /// A refusal, [`AppError::NotFound`] (also for a session of another occasion).
+    pub async fn roll_call(
+        &self,
+        actor: &Actor,
+        occasion_id: i64,
+        session_id: i64,
+    ) -> Result<RollCall> {
+        let (offering, occasion) = self.occasion_to_follow(actor, occasion_id).await?;
+        let session = self
+            .store
+            .offering_sessions(occasion_id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == session_id)
+            .ok_or(AppError::NotFound)?;
+        let marks = self.store.attendance(session_id).await?;
+        let mut enrolments = self.store.enrolments(occasion_id).await?;
+        larnav_domain::text::sort_swedish_by(&mut enrolments, |e| &e.name);
+        let rows = enrolments
+            .into_iter()
+            .map(|e| {
+                let mark = marks
+                    .iter()
+                    .find(|m| m.enrolment_id == e.id)
+                    .map(|m| m.present);
+                (e, mark)
+            })
+            .collect();
+        let closed = (session.starts_at > swedish_now()).then_some("enrolment.session_not_started");
+        Ok(RollCall {
+            offering,
+            occasion,
+            session,
+            rows,
+            closed,
+        })
+    }
+
+    /// Stores a session's roll call: the enrolments in `present` attended, every other open
+    /// enrolment of the occasion did not. Ended enrolments keep their marks.
+    ///
+    /// # Errors
+    /// [`AppError::Validation`] (`session`: not begun; `enrolments`: someone not in the
+    /// group), a refusal, [`AppError::NotFound`].
+    pub async fn mark_attendance(
+        &self,
+        actor: &Actor,
+        occasion_id: i64,
+        session_id: i64,
+        present: &[i64],
+    ) -> Result<usize> {
+        let call = self.roll_call(actor, occasion_id, session_id).await?;
+        let today = today_in_sweden();
+        let open: Vec<&EnrolmentRow> = call
+            .rows
+            .iter()
+            .map(|(e, _)| e)
+            .filter(|e| e.status == EnrolmentStatus::Enrolled.as_str())
+            .collect();
+        if let Some(stranger) = present.iter().find(|id| !open.iter().any(|e| e.id == **id)) {
+            let ended = call.rows.iter().any(|(e, _)| e.id == *stranger);
+            return Err(AppError::invalid(
+                "enrolments",
+                if ended {
+                    "enrolment.already_finished"
+                } else {
+                    "enrolment.not_in_group"
+                },
+            ));
+        }
+        if call.closed.is_some() {
+            return Err(refused(EnrolmentError::SessionNotStarted));
+        }
+        let mut marks = Vec::with_capacity(open.len());
+        for e in open {
+            enrolment::may_mark_attendance(
+                EnrolmentStatus::Enrolled,
+                occasion_id,
+                call.session.occasion_id,
+                call.session.starts_at.date(),
+                today,
+            )
+            .map_err(refused)?;
+            marks.push((e.id, present.contains(&e.id)));
+        }
+        let attended = marks.iter().filter(|(_, p)| *p).count();
+        let audit = AuditRecord::new(
+            actor.user_id,
+            "attendance.mark",
+            format!("session:{session_id}"),
+        )
+        .in_organisation(call.offering.provider_id.unwrap_or_default())
+        .with_detail(format!("{attended} of {} present", marks.len()));
+        self.store
+            .mark_attendance(session_id, &marks, actor.user_id, now(), &audit)
+            .await?;
+        Ok(attended)
+    }
+
+    /// The signed-in person's enrolments, for their record.
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`].
+    pub async fn my_enrolments(&self, actor: &Actor) -> Result<Vec<LearnerEnrolment>> {
+        let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
+        Ok(self.store.learner_enrolments(user, swedish_now()).await?)
+    }
+}
+
+fn terms(offering: &Offering, occasion: &Occasion) -> OccasionTerms {
+    OccasionTerms {
+        starts_on: occasion.starts_on,
+        credit_kind: offering.credit_kind,
+        credits: offering.credits,
+    }
+}

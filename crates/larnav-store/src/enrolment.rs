@@ -1,0 +1,219 @@
+//! Enrolments and attendance. The rules (when an enrolment may end, which sessions take
+//! attendance) are `larnav_domain::enrolment`'s; this module stores what staff decided, each
+//! change with its audit row, and guards concurrent edits with the enrolment's version.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use crate::{AuditRecord, BeginWrite, Conflict, Result, Store, StoreError, on_pool, write_audit};
+
+/// One person on an occasion's group list.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct EnrolmentRow {
+    pub id: i64,
+    pub occasion_id: i64,
+    pub user_id: i64,
+    pub name: String,
+    #[serde(skip)]
+    pub email: String,
+    /// offer or direct.
+    pub source: String,
+    /// enrolled, completed, interrupted or not_passed.
+    pub status: String,
+    pub ended_on: Option<NaiveDate>,
+    /// The interruption's reason (a key of the fixed list).
+    pub reason: Option<String>,
+    pub note: String,
+    pub credits: Option<f64>,
+    pub grade: Option<String>,
+    /// Sessions marked present / marked at all.
+    pub present: i64,
+    pub marked: i64,
+    pub version: i64,
+    pub corrections: i64,
+}
+
+/// One of a learner's own enrolments, for their record.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct LearnerEnrolment {
+    pub id: i64,
+    pub offering_id: i64,
+    pub title: String,
+    pub provider_name: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: String,
+    pub ended_on: Option<NaiveDate>,
+    pub reason: Option<String>,
+    pub credits: Option<f64>,
+    pub grade: Option<String>,
+    pub present: i64,
+    /// The occasion's sessions that have begun (attendance can have been marked for them).
+    pub sessions_held: i64,
+}
+
+/// One attendance mark on a session's roll call.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct AttendanceMark {
+    pub enrolment_id: i64,
+    pub present: bool,
+}
+
+/// How an enrolment ends (checked by the app layer).
+#[derive(Debug, Clone)]
+pub struct EnrolmentEnding<'a> {
+    pub status: &'a str,
+    pub ended_on: NaiveDate,
+    pub reason: Option<&'a str>,
+    pub note: &'a str,
+    pub credits: Option<f64>,
+    pub grade: Option<&'a str>,
+    /// A correction of a finished enrolment (counted; the audit row carries the reason).
+    pub correction: bool,
+}
+
+const ENROLMENT: &str = "SELECT e.id, e.occasion_id, e.user_id, u.display_name AS name, u.email,
+        e.source, e.status, e.ended_on, e.reason, e.note, e.credits, e.grade,
+        (SELECT COUNT(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.present) AS present,
+        (SELECT COUNT(*) FROM attendance a WHERE a.enrolment_id = e.id) AS marked,
+        e.version, e.corrections
+     FROM enrolment e JOIN app_user u ON u.id = e.user_id";
+
+impl Store {
+    /// The occasion's group, in name order (the app sorts Swedish names again).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn enrolments(&self, occasion_id: i64) -> Result<Vec<EnrolmentRow>> {
+        let sql = format!("{ENROLMENT} WHERE e.occasion_id = $1 ORDER BY u.display_name, e.id");
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(occasion_id).fetch_all(p).await)?,
+        )
+    }
+
+    /// Enrols a person directly (rolling intake, contract education).
+    ///
+    /// # Errors
+    /// [`Conflict::Duplicate`] when the person is on the occasion already.
+    pub async fn enrol(
+        &self,
+        occasion_id: i64,
+        user_id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<i64> {
+        Ok(crate::audited_insert!(
+            self,
+            audit,
+            now,
+            target = "enrolment",
+            sqlx::query_as(
+                "INSERT INTO enrolment (occasion_id, user_id, source, status, created_at, updated_at)
+                 VALUES ($1, $2, 'direct', 'enrolled', $3, $3) RETURNING id"
+            )
+            .bind(occasion_id)
+            .bind(user_id)
+            .bind(now)
+        ))
+    }
+
+    /// Records how enrolments of one occasion ended, all or none: each `(id, version)` must
+    /// still be at that version.
+    ///
+    /// # Errors
+    /// [`Conflict::EnrolmentChanged`] when one was saved by someone else since it was read
+    /// (nothing is stored).
+    pub async fn end_enrolments(
+        &self,
+        occasion_id: i64,
+        ids: &[(i64, i64)],
+        ending: &EnrolmentEnding<'_>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            for (id, version) in ids {
+                let r = sqlx::query(
+                    "UPDATE enrolment SET status = $1, ended_on = $2, reason = $3, note = $4,
+                        credits = $5, grade = $6, version = version + 1,
+                        corrections = corrections + $7, updated_at = $8
+                     WHERE id = $9 AND occasion_id = $10 AND version = $11")
+                    .bind(ending.status).bind(ending.ended_on).bind(ending.reason).bind(ending.note)
+                    .bind(ending.credits).bind(ending.grade).bind(i64::from(ending.correction))
+                    .bind(now).bind(id).bind(occasion_id).bind(version)
+                    .execute(&mut *tx).await?;
+                if r.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(Conflict::EnrolmentChanged));
+                }
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The marks of one session.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn attendance(&self, session_id: i64) -> Result<Vec<AttendanceMark>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT enrolment_id, present FROM attendance WHERE session_id = $1")
+            .bind(session_id).fetch_all(p).await)?)
+    }
+
+    /// Stores a session's roll call: one mark per enrolment given (replacing earlier marks).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn mark_attendance(
+        &self,
+        session_id: i64,
+        marks: &[(i64, bool)],
+        by: Option<i64>,
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            for (enrolment, present) in marks {
+                sqlx::query(
+                    "INSERT INTO attendance (enrolment_id, session_id, present, marked_by, marked_at)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (enrolment_id, session_id) DO UPDATE SET present = excluded.present,
+                        marked_by = excluded.marked_by, marked_at = excluded.marked_at")
+                    .bind(enrolment).bind(session_id).bind(present).bind(by).bind(now)
+                    .execute(&mut *tx).await?;
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// A person's enrolments, newest occasion first. `now` (Swedish local time) decides which
+    /// sessions have been held.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn learner_enrolments(
+        &self,
+        user_id: i64,
+        now: NaiveDateTime,
+    ) -> Result<Vec<LearnerEnrolment>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT e.id, f.id AS offering_id, f.title, COALESCE(o.name, f.provider_name) AS provider_name,
+                c.starts_on, c.ends_on, e.status, e.ended_on, e.reason, e.credits, e.grade,
+                (SELECT COUNT(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.present) AS present,
+                (SELECT COUNT(*) FROM offering_session s WHERE s.occasion_id = c.id AND s.starts_at <= $2)
+                    AS sessions_held
+             FROM enrolment e
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             LEFT JOIN organisation o ON o.id = f.provider_id
+             WHERE e.user_id = $1 ORDER BY c.starts_on DESC, e.id DESC")
+            .bind(user_id).bind(now).fetch_all(p).await)?)
+    }
+}

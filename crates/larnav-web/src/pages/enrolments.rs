@@ -1,0 +1,281 @@
+//! Following an occasion's group up: the group page (who is enrolled, how it ended, enrol
+//! one person, end one or many at once) and a session's roll call.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use larnav_app::enrolments::{EndingForm, Group, RollCall};
+use larnav_app::records::EnrolmentRow;
+use larnav_app::{App, AppError};
+
+use super::{Base, FormState, PageResult, redirect_with, redirect_with_counts, render, submitted};
+use crate::ctx::Ctx;
+
+#[derive(Template)]
+#[template(path = "enrolments.html")]
+struct GroupPage<'a> {
+    base: Base<'a>,
+    group: Group,
+    enrol: FormState,
+    ending: FormState,
+    /// The enrolments ticked when the ending form failed (kept ticked).
+    chosen: Vec<i64>,
+}
+
+impl GroupPage<'_> {
+    fn date(&self, d: &chrono::NaiveDate) -> String {
+        self.base.tr.naive_date(d)
+    }
+    fn status(&self, e: &EnrolmentRow) -> String {
+        let status = self
+            .base
+            .tr
+            .t(&format!("enrolment.status.{}", e.status))
+            .to_string();
+        let mut text = match e.ended_on {
+            Some(d) => format!("{status} {}", self.base.tr.naive_date(&d)),
+            None => status,
+        };
+        if let Some(r) = &e.reason {
+            text.push_str(&format!(
+                " ({})",
+                self.base.tr.t(&format!("enrolment.reason.{r}"))
+            ));
+        }
+        text
+    }
+    fn attendance(&self, e: &EnrolmentRow) -> String {
+        self.base.tr.fmt(
+            "enrolment.attended_of",
+            &[
+                ("present", &e.present.to_string()),
+                ("marked", &e.marked.to_string()),
+            ],
+        )
+    }
+    fn credits(&self, e: &EnrolmentRow) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = e.credits {
+            parts.push(self.base.tr.decimal(c, 1));
+        }
+        if let Some(g) = &e.grade {
+            parts.push(g.clone());
+        }
+        parts.join(", ")
+    }
+    fn reasons(&self) -> Vec<(&'static str, String)> {
+        larnav_app::domain::enrolment::InterruptionReason::ALL
+            .iter()
+            .map(|r| {
+                let key = r.as_str();
+                let label = self
+                    .base
+                    .tr
+                    .t(&format!("enrolment.reason.{key}"))
+                    .to_string();
+                (key, label)
+            })
+            .collect()
+    }
+    /// Whether the ending form's `name` holds `value` (a ticked radio, a selected option).
+    fn picked(&self, name: &str, value: &str) -> bool {
+        self.ending.value(name) == value
+    }
+    fn open_count(&self) -> usize {
+        self.group
+            .enrolments
+            .iter()
+            .filter(|e| e.status == "enrolled")
+            .count()
+    }
+}
+
+/// The values of the ending form, as typed.
+fn ending_values(f: &EndingForm) -> Vec<(&'static str, &str)> {
+    vec![
+        ("outcome", f.outcome.as_str()),
+        ("on", f.on.as_str()),
+        ("reason", f.reason.as_str()),
+        ("note", f.note.as_str()),
+        ("credits", f.credits.as_str()),
+        ("grade", f.grade.as_str()),
+        ("correction", f.correction.as_str()),
+    ]
+}
+
+async fn group_page(
+    app: &App,
+    ctx: &Ctx,
+    occasion: i64,
+    enrol: FormState,
+    ending: FormState,
+    chosen: Vec<i64>,
+) -> PageResult {
+    let group = app.group(&ctx.actor, occasion).await?;
+    let title = ctx
+        .tr
+        .fmt("enrolment.title", &[("title", &group.offering.title)]);
+    render(&GroupPage {
+        base: Base::new(ctx, &title),
+        group,
+        enrol,
+        ending,
+        chosen,
+    })
+}
+
+pub async fn group(State(app): State<App>, ctx: Ctx, Path(occasion): Path<i64>) -> PageResult {
+    let ending = FormState::with_values(&[("outcome", "completed")]);
+    group_page(
+        &app,
+        &ctx,
+        occasion,
+        FormState::default(),
+        ending,
+        Vec::new(),
+    )
+    .await
+}
+
+pub async fn enrol(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(occasion): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let email = super::field(&super::fields(&body), "email").to_string();
+    submitted(
+        app.enrol(&ctx.actor, occasion, &email).await,
+        |_| {
+            redirect_with(
+                &app,
+                &format!("/occasions/{occasion}/group"),
+                "enrolment.enrolled",
+            )
+        },
+        async |e: &AppError| {
+            let enrol = FormState::failed(&ctx, e, &[("email", &email)]);
+            let ending = FormState::with_values(&[("outcome", "completed")]);
+            group_page(&app, &ctx, occasion, enrol, ending, Vec::new()).await
+        },
+    )
+    .await
+}
+
+pub async fn end(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(occasion): Path<i64>,
+    body: Bytes,
+) -> PageResult {
+    let fields = super::fields(&body);
+    let value = |name| super::field(&fields, name).to_string();
+    let form = EndingForm {
+        outcome: value("outcome"),
+        on: value("on"),
+        reason: value("reason"),
+        note: value("note"),
+        credits: value("credits"),
+        grade: value("grade"),
+        correction: value("correction"),
+    };
+    // Each ticked row is "id:version", so a row saved by someone else meanwhile is refused.
+    let chosen: Vec<(i64, i64)> = super::all(&fields, "enrolment")
+        .iter()
+        .filter_map(|v| {
+            let (id, version) = v.split_once(':')?;
+            Some((id.parse().ok()?, version.parse().ok()?))
+        })
+        .collect();
+    submitted(
+        app.end_enrolments(&ctx.actor, occasion, &chosen, &form)
+            .await,
+        |n| {
+            redirect_with_counts(
+                &app,
+                &format!("/occasions/{occasion}/group"),
+                "enrolment.ended",
+                &[("n", n as i64)],
+            )
+        },
+        async |e: &AppError| {
+            let ending = FormState::failed(&ctx, e, &ending_values(&form));
+            let ids = chosen.iter().map(|(id, _)| *id).collect();
+            group_page(&app, &ctx, occasion, FormState::default(), ending, ids).await
+        },
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "roll_call.html")]
+struct RollCallPage<'a> {
+    base: Base<'a>,
+    call: RollCall,
+    form: FormState,
+}
+
+impl RollCallPage<'_> {
+    fn status(&self, e: &EnrolmentRow) -> String {
+        self.base
+            .tr
+            .t(&format!("enrolment.status.{}", e.status))
+            .to_string()
+    }
+}
+
+async fn roll_call_page(
+    app: &App,
+    ctx: &Ctx,
+    occasion: i64,
+    session: i64,
+    form: FormState,
+) -> PageResult {
+    let call = app.roll_call(&ctx.actor, occasion, session).await?;
+    let title = ctx.tr.fmt(
+        "enrolment.roll_call_title",
+        &[("session", &call.session.title)],
+    );
+    render(&RollCallPage {
+        base: Base::new(ctx, &title),
+        call,
+        form,
+    })
+}
+
+pub async fn roll_call(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((occasion, session)): Path<(i64, i64)>,
+) -> PageResult {
+    roll_call_page(&app, &ctx, occasion, session, FormState::default()).await
+}
+
+pub async fn mark(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((occasion, session)): Path<(i64, i64)>,
+    body: Bytes,
+) -> PageResult {
+    let present: Vec<i64> = super::all(&super::fields(&body), "present")
+        .iter()
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    submitted(
+        app.mark_attendance(&ctx.actor, occasion, session, &present)
+            .await,
+        |n| {
+            redirect_with_counts(
+                &app,
+                &format!("/occasions/{occasion}/group"),
+                "enrolment.marked",
+                &[("n", n as i64)],
+            )
+        },
+        async |e: &AppError| {
+            let form = FormState::failed(&ctx, e, &[]);
+            roll_call_page(&app, &ctx, occasion, session, form).await
+        },
+    )
+    .await
+}

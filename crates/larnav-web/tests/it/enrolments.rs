@@ -1,0 +1,361 @@
+//! Follow-up, first step (issue 25): enrolling directly, the roll call per session, ending one
+//! or a whole group, corrections and concurrent edits, and the learner's record.
+
+use larnav_app::domain::{Actor, Role};
+
+use crate::helpers::{PASSWORD, each_backend};
+
+/// "id:version" of a person's enrolment, as the group page's checkbox sends it.
+async fn version(app: &larnav_app::App, occasion: i64, name: &str) -> String {
+    let g = app.group(&Actor::system(), occasion).await.unwrap();
+    let e = g.enrolments.iter().find(|e| e.name == name).unwrap();
+    format!("{}:{}", e.id, e.version)
+}
+
+#[tokio::test]
+async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        let (uni, coordinator) = t
+            .org_with(
+                "Högskolan i Gävle",
+                "kurs@hig.se",
+                "Karin Kursansvarig",
+                Role::Coordinator,
+            )
+            .await;
+        // Also the administrator, who reads the organisation's audit log below.
+        t.grant(
+            uni,
+            coordinator,
+            &[Role::Coordinator, Role::OrganisationAdmin],
+        )
+        .await;
+        let form = larnav_app::catalogue::OfferingForm {
+            title: "Ledarskap i vården".into(),
+            summary: "Kurs.".into(),
+            description: "Beskrivning.".into(),
+            kind: "course".into(),
+            ssyk_codes: "5321".into(),
+            format: "online_sessions".into(),
+            credits: "7,5".into(),
+            credit_kind: "hp".into(),
+            payer: "free".into(),
+            language: "sv".into(),
+            ..Default::default()
+        };
+        let offering = t
+            .app
+            .create_offering(&system, uni, &form, None)
+            .await
+            .unwrap();
+        // Started in the past and still running: two sessions held, one to come.
+        let occasion_form = larnav_app::catalogue::OccasionForm {
+            starts_on: "2026-01-12".into(),
+            ends_on: "2031-06-05".into(),
+            application_mode: "rolling".into(),
+            seats: "20".into(),
+            ..Default::default()
+        };
+        let occasion = t
+            .app
+            .save_occasion(&system, offering, None, &occasion_form)
+            .await
+            .unwrap();
+        for (date, repeat) in [("2026-02-02", "2"), ("2031-01-07", "1")] {
+            let s = larnav_app::catalogue::SessionForm {
+                date: date.into(),
+                start_time: "13:00".into(),
+                end_time: "16:00".into(),
+                title: "Träff".into(),
+                repeat: repeat.into(),
+                ..Default::default()
+            };
+            t.app.add_sessions(&system, occasion, &s).await.unwrap();
+        }
+        let sessions = t.app.group(&system, occasion).await.unwrap().sessions;
+        assert_eq!(sessions.len(), 3);
+        for (email, name) in [
+            ("asa@x.se", "Åsa Ågren"),
+            ("orjan@x.se", "Örjan Öst"),
+            ("bo@x.se", "Bo Berg"),
+        ] {
+            t.create_user(email, name, false).await;
+        }
+        assert_eq!(t.login("kurs@hig.se", PASSWORD).await.status(), 303);
+
+        // The course page links the group; the group starts empty.
+        let (_, html) = t.get_text(&format!("/catalogue/{offering}")).await;
+        assert!(
+            html.contains(&format!("/occasions/{occasion}/group")),
+            "{html}"
+        );
+        let group_url = format!("/occasions/{occasion}/group");
+        let (status, html) = t.get_text(&group_url).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Ingen är antagen eller inskriven än"),
+            "{html}"
+        );
+
+        // Enrol directly; unknown addresses and a second enrolment are refused by name.
+        for email in ["asa@x.se", "orjan@x.se", "bo@x.se"] {
+            let r = t
+                .post_form(&format!("{group_url}/enrol"), &[("email", email)])
+                .await;
+            assert_eq!(r.status(), 303, "{email}");
+        }
+        let r = t
+            .post_form(&format!("{group_url}/enrol"), &[("email", "ingen@x.se")])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Ingen har ett konto med den e-postadressen")
+        );
+        let r = t
+            .post_form(&format!("{group_url}/enrol"), &[("email", "bo@x.se")])
+            .await;
+        assert_eq!(r.status(), 409);
+        let (_, html) = t.get_text(&group_url).await;
+        // Swedish order: B, Å, Ö.
+        let (b, a, o) = (
+            html.find("Bo Berg").unwrap(),
+            html.find("Åsa Ågren").unwrap(),
+            html.find("Örjan Öst").unwrap(),
+        );
+        assert!(b < a && a < o, "Swedish name order");
+        assert!(html.contains("3 deltagare"), "{html}");
+        // An occasion with participants is not deleted with them.
+        let r = t
+            .post_form(
+                &format!("/catalogue/{offering}/occasions/{occasion}/delete"),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+
+        // Roll call for a held session: Åsa and Bo present, Örjan absent.
+        let group = t.app.group(&system, occasion).await.unwrap();
+        let id = |name: &str| group.enrolments.iter().find(|e| e.name == name).unwrap().id;
+        let (asa, orjan, bo) = (id("Åsa Ågren"), id("Örjan Öst"), id("Bo Berg"));
+        let held = format!(
+            "/occasions/{occasion}/sessions/{}/attendance",
+            sessions[0].id
+        );
+        let (status, html) = t.get_text(&held).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("(inte markerad)"), "{html}");
+        let r = t
+            .post_form(
+                &held,
+                &[("present", &asa.to_string()), ("present", &bo.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&group_url).await;
+        assert!(html.contains("Närvaron är sparad: 2 närvarande."), "{html}");
+        assert!(html.contains("1 av 1 träffar") && html.contains("0 av 1 träffar"));
+        // A session still to come takes no marks; another occasion's session is not found.
+        let coming = format!(
+            "/occasions/{occasion}/sessions/{}/attendance",
+            sessions[2].id
+        );
+        let (_, html) = t.get_text(&coming).await;
+        assert!(html.contains("Träffen har inte börjat än"), "{html}");
+        let r = t.post_form(&coming, &[("present", &asa.to_string())]).await;
+        assert_eq!(r.status(), 422);
+        let r = t
+            .post_form(
+                &format!(
+                    "/occasions/{}/sessions/{}/attendance",
+                    occasion + 1000,
+                    sessions[0].id
+                ),
+                &[],
+            )
+            .await;
+        assert_eq!(r.status(), 404);
+
+        // Ending: bad input is named field by field and nothing changes.
+        let end = format!("{group_url}/end");
+        let (a, b, o) = (
+            version(&t.app, occasion, "Åsa Ågren").await,
+            version(&t.app, occasion, "Bo Berg").await,
+            version(&t.app, occasion, "Örjan Öst").await,
+        );
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("outcome", "completed"),
+                    ("on", "2026-01-05"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Datum: Ingen kan fullfölja")
+        );
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &o),
+                    ("outcome", "interrupted"),
+                    ("on", "2026-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Välj ett skäl till avbrottet")
+        );
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("outcome", "completed"),
+                    ("on", "2026-06-05"),
+                    ("grade", "A"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422, "A is not on the hp scale");
+        assert!(
+            t.app
+                .group(&system, occasion)
+                .await
+                .unwrap()
+                .enrolments
+                .iter()
+                .all(|e| e.status == "enrolled")
+        );
+
+        // The group at once: Åsa and Bo complete with credits and a grade; Örjan stopped for work.
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("enrolment", &b),
+                    ("outcome", "completed"),
+                    ("on", "2026-06-05"),
+                    ("credits", "7,5"),
+                    ("grade", "VG"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &o),
+                    ("outcome", "interrupted"),
+                    ("on", "2026-03-01"),
+                    ("reason", "work"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&group_url).await;
+        assert!(html.contains("Fullföljd 2026-06-05"), "{html}");
+        assert!(html.contains("Avbruten 2026-03-01 (fick arbete)"), "{html}");
+        assert!(html.contains("7,5, VG"), "{html}");
+        // An ended enrolment takes no more attendance.
+        let r = t.post_form(&held, &[("present", &orjan.to_string())]).await;
+        assert_eq!(r.status(), 422);
+
+        // Saved from a page read before the change: refused and told, nothing stored.
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("outcome", "not_passed"),
+                    ("on", "2026-06-05"),
+                    ("correction", "Fel person"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("Någon annan har ändrat"));
+        // A correction of an ended enrolment needs its reason, and the audit log keeps it.
+        let a = version(&t.app, occasion, "Åsa Ågren").await;
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("outcome", "not_passed"),
+                    ("on", "2026-06-05"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Skriv varför du rättar"));
+        let r = t
+            .post_form(
+                &end,
+                &[
+                    ("enrolment", &a),
+                    ("outcome", "not_passed"),
+                    ("on", "2026-06-05"),
+                    ("correction", "Fel person markerad"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&format!("/organisations/{uni}/audit")).await;
+        assert!(html.contains("Avslutad deltagare rättad"), "{html}");
+        assert!(html.contains("Fel person markerad"), "{html}");
+
+        // The database itself refuses a silent change of an ended enrolment.
+        let refused = t
+            .app
+            .store()
+            .end_enrolments(
+                occasion,
+                &[(bo, 2)],
+                &larnav_store::EnrolmentEnding {
+                    status: "not_passed",
+                    ended_on: "2026-06-05".parse().unwrap(),
+                    reason: None,
+                    note: "",
+                    credits: None,
+                    grade: None,
+                    correction: false,
+                },
+                chrono::Utc::now(),
+                &larnav_store::AuditRecord::new(None, "enrolment.end", "test"),
+            )
+            .await;
+        assert!(refused.is_err(), "the trigger keeps an ended enrolment");
+
+        // The learner sees it on the record, and only staff see the group.
+        let learner = t.another_browser();
+        learner.login("bo@x.se", PASSWORD).await;
+        let (_, html) = learner.get_text("/account/record").await;
+        assert!(
+            html.contains("Mina utbildningar") && html.contains("Ledarskap i vården"),
+            "{html}"
+        );
+        assert!(html.contains("Fullföljd 2026-06-05"), "{html}");
+        assert!(html.contains("1 av 2 träffar"), "{html}");
+        assert_eq!(learner.get_text(&group_url).await.0, 403);
+        assert_eq!(learner.get_text(&held).await.0, 403);
+        learner
+    })
+    .await;
+}
