@@ -366,18 +366,19 @@ impl App {
         if call.closed.is_some() {
             return Err(refused(EnrolmentError::SessionNotStarted));
         }
-        let mut marks = Vec::with_capacity(open.len());
-        for e in open {
-            enrolment::may_mark_attendance(
-                EnrolmentStatus::Enrolled,
-                occasion_id,
-                call.session.occasion_id,
-                call.session.starts_at.date(),
-                today,
-            )
-            .map_err(refused)?;
-            marks.push((e.id, present.contains(&e.id)));
-        }
+        // Every row below is open (filtered above); the session's day and occasion decide.
+        enrolment::may_mark_attendance(
+            EnrolmentStatus::Enrolled,
+            occasion_id,
+            call.session.occasion_id,
+            call.session.starts_at.date(),
+            today,
+        )
+        .map_err(refused)?;
+        let marks: Vec<(i64, bool)> = open
+            .iter()
+            .map(|e| (e.id, present.contains(&e.id)))
+            .collect();
         let attended = marks.iter().filter(|(_, p)| *p).count();
         let audit = AuditRecord::new(
             actor.user_id,
