@@ -26,6 +26,7 @@ mod admission;
 mod areas;
 mod catalogue;
 mod development;
+mod enrolments;
 mod material;
 mod network;
 mod organisations;
@@ -125,6 +126,8 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         development::add_activity, development::move_activity, development::edit_activity, development::remove_activity,
         development::set_progress, development::assign, development::unassign,
         development::record, development::erase,
+        enrolments::list, enrolments::enrol, enrolments::end, enrolments::roll_call,
+        enrolments::mark, enrolments::mine,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &ProblemAnswers, &OperationIds, &RequiredHaveNoDefault),
@@ -299,6 +302,19 @@ pub fn router() -> Router<App> {
         .route("/me", get(accounts::me).patch(accounts::update_me))
         .route("/me/password", post(accounts::change_password))
         .route("/me/organisations", get(accounts::my_memberships))
+        .route("/me/enrolments", get(enrolments::mine))
+        .route(
+            "/occasions/{occasion}/enrolments",
+            get(enrolments::list).post(enrolments::enrol),
+        )
+        .route(
+            "/occasions/{occasion}/enrolments/end",
+            post(enrolments::end),
+        )
+        .route(
+            "/occasions/{occasion}/sessions/{session}/attendance",
+            get(enrolments::roll_call).put(enrolments::mark),
+        )
         .route(
             "/me/tokens",
             get(accounts::list_tokens).post(accounts::create_token),

@@ -12,69 +12,80 @@ async fn version(app: &larnav_app::App, occasion: i64, name: &str) -> String {
     format!("{}:{}", e.id, e.version)
 }
 
+/// A provider (its coordinator `kurs@hig.se` also administers it) with a 7.5 hp course whose
+/// occasion started in the past and still runs: two sessions held, one to come.
+/// Returns (provider, offering, occasion, sessions).
+async fn course_with_sessions(
+    t: &crate::helpers::TestApp,
+) -> (i64, i64, i64, Vec<larnav_store::OfferingSession>) {
+    let system = Actor::system();
+    let (uni, coordinator) = t
+        .org_with(
+            "Högskolan i Gävle",
+            "kurs@hig.se",
+            "Karin Kursansvarig",
+            Role::Coordinator,
+        )
+        .await;
+    // Also the administrator, who reads the organisation's audit log below.
+    t.grant(
+        uni,
+        coordinator,
+        &[Role::Coordinator, Role::OrganisationAdmin],
+    )
+    .await;
+    let form = larnav_app::catalogue::OfferingForm {
+        title: "Ledarskap i vården".into(),
+        summary: "Kurs.".into(),
+        description: "Beskrivning.".into(),
+        kind: "course".into(),
+        ssyk_codes: "5321".into(),
+        format: "online_sessions".into(),
+        credits: "7,5".into(),
+        credit_kind: "hp".into(),
+        payer: "free".into(),
+        language: "sv".into(),
+        ..Default::default()
+    };
+    let offering = t
+        .app
+        .create_offering(&system, uni, &form, None)
+        .await
+        .unwrap();
+    // Started in the past and still running: two sessions held, one to come.
+    let occasion_form = larnav_app::catalogue::OccasionForm {
+        starts_on: "2026-01-12".into(),
+        ends_on: "2031-06-05".into(),
+        application_mode: "rolling".into(),
+        seats: "20".into(),
+        ..Default::default()
+    };
+    let occasion = t
+        .app
+        .save_occasion(&system, offering, None, &occasion_form)
+        .await
+        .unwrap();
+    for (date, repeat) in [("2026-02-02", "2"), ("2031-01-07", "1")] {
+        let s = larnav_app::catalogue::SessionForm {
+            date: date.into(),
+            start_time: "13:00".into(),
+            end_time: "16:00".into(),
+            title: "Träff".into(),
+            repeat: repeat.into(),
+            ..Default::default()
+        };
+        t.app.add_sessions(&system, occasion, &s).await.unwrap();
+    }
+    let sessions = t.app.group(&system, occasion).await.unwrap().sessions;
+    assert_eq!(sessions.len(), 3);
+    (uni, offering, occasion, sessions)
+}
+
 #[tokio::test]
 async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
     each_backend(|t| async move {
         let system = Actor::system();
-        let (uni, coordinator) = t
-            .org_with(
-                "Högskolan i Gävle",
-                "kurs@hig.se",
-                "Karin Kursansvarig",
-                Role::Coordinator,
-            )
-            .await;
-        // Also the administrator, who reads the organisation's audit log below.
-        t.grant(
-            uni,
-            coordinator,
-            &[Role::Coordinator, Role::OrganisationAdmin],
-        )
-        .await;
-        let form = larnav_app::catalogue::OfferingForm {
-            title: "Ledarskap i vården".into(),
-            summary: "Kurs.".into(),
-            description: "Beskrivning.".into(),
-            kind: "course".into(),
-            ssyk_codes: "5321".into(),
-            format: "online_sessions".into(),
-            credits: "7,5".into(),
-            credit_kind: "hp".into(),
-            payer: "free".into(),
-            language: "sv".into(),
-            ..Default::default()
-        };
-        let offering = t
-            .app
-            .create_offering(&system, uni, &form, None)
-            .await
-            .unwrap();
-        // Started in the past and still running: two sessions held, one to come.
-        let occasion_form = larnav_app::catalogue::OccasionForm {
-            starts_on: "2026-01-12".into(),
-            ends_on: "2031-06-05".into(),
-            application_mode: "rolling".into(),
-            seats: "20".into(),
-            ..Default::default()
-        };
-        let occasion = t
-            .app
-            .save_occasion(&system, offering, None, &occasion_form)
-            .await
-            .unwrap();
-        for (date, repeat) in [("2026-02-02", "2"), ("2031-01-07", "1")] {
-            let s = larnav_app::catalogue::SessionForm {
-                date: date.into(),
-                start_time: "13:00".into(),
-                end_time: "16:00".into(),
-                title: "Träff".into(),
-                repeat: repeat.into(),
-                ..Default::default()
-            };
-            t.app.add_sessions(&system, occasion, &s).await.unwrap();
-        }
-        let sessions = t.app.group(&system, occasion).await.unwrap().sessions;
-        assert_eq!(sessions.len(), 3);
+        let (uni, offering, occasion, sessions) = course_with_sessions(&t).await;
         for (email, name) in [
             ("asa@x.se", "Åsa Ågren"),
             ("orjan@x.se", "Örjan Öst"),
@@ -356,6 +367,61 @@ async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
         assert_eq!(learner.get_text(&group_url).await.0, 403);
         assert_eq!(learner.get_text(&held).await.0, 403);
         learner
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_enrols_marks_attendance_and_ends_and_learners_read_their_own() {
+    use reqwest::Method;
+    use serde_json::json;
+
+    use crate::helpers::call;
+    each_backend(|t| async move {
+        let (_, _, occasion, sessions) = course_with_sessions(&t).await;
+        let staff = t.app.store().find_user_by_email("kurs@hig.se").await.unwrap().unwrap();
+        let staff = t.token_for(staff.id).await;
+        let learner_id = t.create_user("asa@x.se", "Åsa Ågren", false).await;
+        let learner = t.token_for(learner_id).await;
+        let base = format!("/api/v1/occasions/{occasion}");
+
+        let (status, body) = call(&t, Method::POST, &format!("{base}/enrolments"), &staff, Some(json!({"email": "asa@x.se"}))).await;
+        assert_eq!(status, 201, "{body}");
+        let id = body["id"].as_i64().unwrap();
+        let (status, body) = call(&t, Method::POST, &format!("{base}/enrolments"), &staff, Some(json!({"email": "asa@x.se"}))).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("already_enrolled")));
+        // A learner reads neither the group nor the roll call.
+        let (status, _) = call(&t, Method::GET, &format!("{base}/enrolments"), &learner, None).await;
+        assert_eq!(status, 403);
+
+        let roll = format!("{base}/sessions/{}/attendance", sessions[0].id);
+        let (status, body) = call(&t, Method::GET, &roll, &staff, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(body[0]["present"], serde_json::Value::Null, "not marked yet");
+        let (status, body) = call(&t, Method::PUT, &roll, &staff, Some(json!({"present": [id]}))).await;
+        assert_eq!((status, body["present"].as_i64()), (200, Some(1)));
+        let (status, body) = call(&t, Method::PUT, &roll, &staff, Some(json!({"present": [id + 99]}))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "enrolments", "{body}");
+
+        let end = format!("{base}/enrolments/end");
+        let (status, body) = call(&t, Method::POST, &end, &staff, Some(json!({
+            "enrolments": [{"id": id, "version": 1}], "outcome": "completed", "on": "2026-06-05", "grade": "4"
+        }))).await;
+        assert_eq!((status, body["updated"].as_i64()), (200, Some(1)), "{body}");
+        // The same version again: someone else's save is never overwritten.
+        let (status, body) = call(&t, Method::POST, &end, &staff, Some(json!({
+            "enrolments": [{"id": id, "version": 1}], "outcome": "not_passed", "on": "2026-06-05", "correction": "fel"
+        }))).await;
+        assert_eq!((status, body["code"].as_str()), (409, Some("enrolment_changed")));
+
+        let (status, body) = call(&t, Method::GET, "/api/v1/me/enrolments", &learner, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(body[0]["status"], "completed");
+        assert_eq!(body[0]["grade"], "4");
+        assert_eq!(body[0]["present"], 1);
+        assert_eq!(body[0]["sessions_held"], 2);
+        t
     })
     .await;
 }
