@@ -577,6 +577,7 @@ impl App {
             place: "Gävle och på distans".into(),
         };
         let occasion_id = self.save_occasion(&system, id, None, &occasion).await?;
+        self.seed_demo_finished_year(id, today).await?;
         self.move_offering(&system, id, OfferingStatus::Review, "", false)
             .await?;
         self.move_offering(&system, id, OfferingStatus::Published, "Granskad", false)
@@ -632,6 +633,141 @@ impl App {
             .map(|(c, m)| (c.id, 0, false, m))
             .collect();
         self.store.set_choice_merits(round, &rows).await?;
+        Ok(())
+    }
+}
+
+/// How many took part in the pilot course's finished occasion last year.
+pub const DEMO_ALUMNI: usize = 20;
+
+/// (e-mail, name) of the pilot course's participant `i` (0-based) last year:
+/// "kursdeltagare01@demo.larnav.se".
+pub fn demo_alumnus(i: usize) -> (String, String) {
+    const NAMES: [&str; DEMO_ALUMNI] = [
+        "Alva Sundin",
+        "Bilal Haddad",
+        "Camilla Wik",
+        "Dennis Ström",
+        "Emma Lundin",
+        "Filip Näslund",
+        "Gunilla Hed",
+        "Hamid Rahimi",
+        "Irene Bäck",
+        "Johan Olofsson",
+        "Kerstin Hägg",
+        "Linnea Sjödin",
+        "Mohammed Ali",
+        "Nadja Ek",
+        "Oskar Pålsson",
+        "Pia Jonsson",
+        "Rania Khalil",
+        "Sofia Mörk",
+        "Tove Åström",
+        "Ulf Lidén",
+    ];
+    (
+        format!("kursdeltagare{:02}@demo.larnav.se", i + 1),
+        NAMES[i % DEMO_ALUMNI].to_string(),
+    )
+}
+
+impl App {
+    /// Last year's occasion of the pilot course, over: 20 participants, 13 online sessions
+    /// with attendance marked, 18 completed with credits and grades, two interrupted (one for
+    /// work, one for health) — the follow-up's first finished group.
+    async fn seed_demo_finished_year(&self, offering: i64, today: chrono::NaiveDate) -> Result<()> {
+        use crate::catalogue::{OccasionForm, SessionForm};
+        use crate::enrolments::EndingForm;
+        let system = Actor::system();
+        // A Monday about 200 days ago; 13 weekly sessions; ends a week after the last.
+        let mut starts = today - chrono::Duration::days(200);
+        while starts.weekday() != chrono::Weekday::Mon {
+            starts -= chrono::Duration::days(1);
+        }
+        let ends = starts + chrono::Duration::weeks(13);
+        let occasion = OccasionForm {
+            starts_on: starts.to_string(),
+            ends_on: ends.to_string(),
+            application_mode: "fixed".into(),
+            opens_on: (starts - chrono::Duration::days(60)).to_string(),
+            closes_on: (starts - chrono::Duration::days(30)).to_string(),
+            seats: "20".into(),
+            place: "Gävle och på distans".into(),
+        };
+        let occasion = self
+            .save_occasion(&system, offering, None, &occasion)
+            .await?;
+        let sessions = SessionForm {
+            date: starts.to_string(),
+            start_time: "13:00".into(),
+            end_time: "15:30".into(),
+            title: "Träff".into(),
+            link: "https://meet.demo.larnav.se/pilotkurs".into(),
+            repeat: "13".into(),
+        };
+        self.add_sessions(&system, occasion, &sessions).await?;
+        let hash = crate::security::hash_password(DEMO_PASSWORD);
+        let mut ids = Vec::with_capacity(DEMO_ALUMNI);
+        for i in 0..DEMO_ALUMNI {
+            let (email, name) = demo_alumnus(i);
+            let user = larnav_store::NewUser {
+                email: email.clone(),
+                display_name: name,
+                password_hash: Some(hash.clone()),
+                platform_admin: false,
+                locale: "sv".into(),
+                email_verified: true,
+            };
+            let audit = AuditRecord::new(None, "user.create", "").with_detail("demo participant");
+            self.store.create_user(&user, now(), &audit).await?;
+            ids.push(self.enrol(&system, occasion, &email).await?);
+        }
+        // Two stop: the 4th after three sessions (a job), the 11th after five (health).
+        let stops = [(3usize, 3usize, "work"), (10, 5, "health")];
+        let mut draw = larnav_domain::admission::Draw(2026);
+        let group = self.group(&system, occasion).await?;
+        for (n, session) in group.sessions.iter().enumerate() {
+            let present: Vec<i64> = ids
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    !stops.iter().any(|(who, after, _)| i == who && n >= *after)
+                        && draw.below(10) != 0
+                })
+                .map(|(_, id)| *id)
+                .collect();
+            self.mark_attendance(&system, occasion, session.id, &present)
+                .await?;
+            for (who, after, reason) in stops {
+                if n + 1 == after {
+                    let ending = EndingForm {
+                        outcome: "interrupted".into(),
+                        on: session.starts_at.date().to_string(),
+                        reason: reason.into(),
+                        ..EndingForm::default()
+                    };
+                    self.end_enrolments(&system, occasion, &[(ids[who], 1)], &ending)
+                        .await?;
+                }
+            }
+        }
+        let finishing: Vec<(i64, i64)> = ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !stops.iter().any(|(who, _, _)| i == who))
+            .map(|(_, id)| (*id, 1))
+            .collect();
+        for (grade, chosen) in [("VG", &finishing[..6]), ("G", &finishing[6..])] {
+            let ending = EndingForm {
+                outcome: "completed".into(),
+                on: ends.to_string(),
+                credits: "7,5".into(),
+                grade: grade.into(),
+                ..EndingForm::default()
+            };
+            self.end_enrolments(&system, occasion, chosen, &ending)
+                .await?;
+        }
         Ok(())
     }
 }

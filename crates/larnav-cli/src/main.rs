@@ -521,6 +521,11 @@ fn print_demo_accounts() {
         "  deltagare01@demo.larnav.se … deltagare{:02}@demo.larnav.se: principals and business owners in the learning-meeting programme (samordnare@ pairs them)",
         demo::DEMO_PARTICIPANTS.len()
     );
+    let (first, _) = demo::demo_alumnus(0);
+    let (last, _) = demo::demo_alumnus(demo::DEMO_ALUMNI - 1);
+    println!(
+        "  {first} … {last}: the pilot course's group last year, ended and followed up (utbildare@ sees the group)"
+    );
 }
 
 async fn serve(s: Settings, with_demo: bool) -> Result<()> {

@@ -428,6 +428,43 @@ fn form_endpoints(
             ]),
             OfferingManagersOfA,
         ),
+        // Following the group up (issue 25): the same people as the offering's.
+        (
+            "GET",
+            format!("/occasions/{}/group", f.occasion),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/occasions/{}/group/enrol", f.occasion),
+            form(&[("email", "nobody@x.se")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/occasions/{}/group/end", f.occasion),
+            form(&[("outcome", "completed")]),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!(
+                "/occasions/{}/sessions/{}/attendance",
+                f.occasion, f.session
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!(
+                "/occasions/{}/sessions/{}/attendance",
+                f.occasion, f.session
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
         (
             "POST",
             format!(
@@ -875,6 +912,7 @@ fn endpoints(
             SignedIn,
         ),
         ("GET", "/api/v1/me/organisations".into(), None, SignedIn),
+        ("GET", "/api/v1/me/enrolments".into(), None, SignedIn),
         ("GET", "/api/v1/me/tokens".into(), None, SignedIn),
         (
             "POST",
@@ -1166,6 +1204,42 @@ fn endpoints(
             "POST",
             format!("/api/v1/occasions/{}/sessions", f.occasion),
             Some(json!({"date": "2030-01-21", "start_time": "09:00", "end_time": "10:00"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!("/api/v1/occasions/{}/enrolments", f.occasion),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/occasions/{}/enrolments", f.occasion),
+            Some(json!({"email": "nobody@x.se"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/occasions/{}/enrolments/end", f.occasion),
+            Some(json!({"enrolments": [], "outcome": "completed"})),
+            OfferingManagersOfA,
+        ),
+        (
+            "GET",
+            format!(
+                "/api/v1/occasions/{}/sessions/{}/attendance",
+                f.occasion, f.session
+            ),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "PUT",
+            format!(
+                "/api/v1/occasions/{}/sessions/{}/attendance",
+                f.occasion, f.session
+            ),
+            Some(json!({"present": []})),
             OfferingManagersOfA,
         ),
         (

@@ -1,0 +1,82 @@
+// Follow-up (issue 25) on the demo data: the provider opens last year's finished group of the
+// pilot course from the course page, reads a session's roll call and corrects one result with a
+// reason; enrols three people directly on the coming occasion, is told why nobody completes a
+// course that has not started, and records an interruption instead. The participant sees the
+// result on their record. axe on each page.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE, launch, newPage, login, expectAccessible } from "../lib.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+test("a provider follows a group up and the participant sees the result", async () => {
+  const staff = await newPage(browser);
+  await login(staff, "utbildare@demo.larnav.se");
+  await staff.goto(`${BASE}/catalogue?q=pilotkurs`);
+  await staff.getByRole("link", { name: "Vård- och omsorgsarbete, pilotkurs" }).first().click();
+  const groups = staff.getByRole("link", { name: /^Deltagare och närvaro/ });
+  assert.equal(await groups.count(), 2, "last year's occasion and the coming one");
+
+  // Last year's group: 20 participants, all ended; two interrupted.
+  await groups.first().click();
+  await staff.getByRole("heading", { name: /^Deltagare: / }).waitFor();
+  await expectAccessible(staff, "a finished group");
+  const table = staff.getByRole("table");
+  assert.equal(await table.getByRole("row").count(), 21);
+  assert.equal(await table.getByText(/^Avbruten/).count(), 2);
+  assert.equal(await table.getByText(/^Fullföljd/).count(), 18);
+
+  // A session's roll call, read only now that everyone has ended.
+  await staff.getByRole("link", { name: "Träff 1", exact: true }).click();
+  await staff.getByRole("heading", { name: "Närvaro: Träff 1" }).waitFor();
+  await expectAccessible(staff, "a roll call");
+  await staff.getByRole("link", { name: "Deltagare", exact: true }).click();
+
+  // A correction needs its reason; with it, the result changes and is marked as corrected.
+  await staff.getByLabel("Alva Sundin").check();
+  await staff.getByLabel("Ej godkänd").check();
+  await staff.getByRole("button", { name: "Spara för markerade" }).click();
+  await staff.getByText("Skriv varför du rättar en avslutad deltagare.").first().waitFor();
+  await expectAccessible(staff, "a refused correction");
+  assert.ok(await staff.getByLabel("Alva Sundin").isChecked(), "the selection is kept");
+  await staff.getByLabel("Skäl till rättelse").fill("Fel person markerad som fullföljd");
+  await staff.getByRole("button", { name: "Spara för markerade" }).click();
+  await staff.getByText("1 deltagare är uppdaterad.").waitFor();
+  const alva = staff.getByRole("row", { name: /Alva Sundin/ });
+  assert.match(await alva.innerText(), /Ej godkänd .* rättad/s);
+
+  // The coming occasion: enrol three directly; completing before the start is refused.
+  await staff.goto(`${BASE}/catalogue?q=pilotkurs`);
+  await staff.getByRole("link", { name: "Vård- och omsorgsarbete, pilotkurs" }).first().click();
+  await staff.getByRole("link", { name: /^Deltagare och närvaro/ }).last().click();
+  for (const n of ["02", "03", "05"]) {
+    await staff.getByLabel(/^Deltagarens e-postadress/).fill(`kursdeltagare${n}@demo.larnav.se`);
+    await staff.getByRole("button", { name: "Skriv in" }).click();
+    await staff.getByText("Deltagaren är inskriven.").waitFor();
+  }
+  await staff.getByLabel(/^Deltagarens e-postadress/).fill("ingen-alls@demo.larnav.se");
+  await staff.getByRole("button", { name: "Skriv in" }).click();
+  await staff.getByText("Ingen har ett konto med den e-postadressen").first().waitFor();
+  await expectAccessible(staff, "an enrolment refused");
+  await staff.getByLabel("Bilal Haddad").check();
+  await staff.getByLabel("Fullföljd").check();
+  await staff.getByRole("button", { name: "Spara för markerade" }).click();
+  await staff.getByText(/Ingen kan fullfölja eller bli underkänd innan utbildningen har börjat/).first().waitFor();
+  await staff.getByLabel("Avbruten").check();
+  await staff.getByLabel("Skäl till avbrott").selectOption({ label: "fick arbete" });
+  await staff.getByLabel("Datum").fill("");
+  await staff.getByRole("button", { name: "Spara för markerade" }).click();
+  await staff.getByText("1 deltagare är uppdaterad.").waitFor();
+  assert.match(await staff.getByRole("row", { name: /Bilal Haddad/ }).innerText(), /Avbruten .*\(fick arbete\)/s);
+
+  // The participant's own record.
+  const learner = await newPage(browser);
+  await login(learner, "kursdeltagare03@demo.larnav.se");
+  await learner.goto(`${BASE}/account/record`);
+  const text = await learner.getByRole("region", { name: "Mina utbildningar" }).innerText();
+  assert.match(text, /Fullföljd/);
+  assert.match(text, /7,5 VG/);
+  await expectAccessible(learner, "the record with courses");
+});
