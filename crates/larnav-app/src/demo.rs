@@ -4,7 +4,7 @@
 
 use chrono::Datelike;
 use larnav_domain::{Actor, OrganisationKind, Role};
-use larnav_store::{AuditRecord, User};
+use larnav_store::{AuditRecord, FollowUpColumn, User};
 
 use crate::admin::NewAccount;
 use crate::organisations::OrganisationForm;
@@ -679,8 +679,9 @@ impl App {
         use crate::catalogue::{OccasionForm, SessionForm};
         use crate::enrolments::EndingForm;
         let system = Actor::system();
-        // A Monday about 200 days ago; 13 weekly sessions; ends a week after the last.
-        let mut starts = today - chrono::Duration::days(200);
+        // A Monday about 300 days ago; 13 weekly sessions; ends a week after the last — so the
+        // six-month follow-up has been sent and answered.
+        let mut starts = today - chrono::Duration::days(300);
         while starts.weekday() != chrono::Weekday::Mon {
             starts -= chrono::Duration::days(1);
         }
@@ -767,6 +768,32 @@ impl App {
             };
             self.end_enrolments(&system, occasion, chosen, &ending)
                 .await?;
+        }
+        // The six-month follow-up went out; 17 answered, 15 of them in work (12 in the
+        // occupation, most in Gävle), two studying further.
+        self.send_due_follow_ups(today).await?;
+        let kommuner = ["2180", "2180", "2180", "2181", "2182", "2183", "2104"];
+        for i in 0..17 {
+            let user = self.store.find_user_by_email(&demo_alumnus(i).0).await?;
+            let Some(user) = user else { continue };
+            for f in self.store.learner_follow_ups(user.id).await? {
+                let in_work = i < 15;
+                let answers = [
+                    (FollowUpColumn::InWork, Some(in_work), None),
+                    (FollowUpColumn::InOccupation, Some(i < 12), None),
+                    (FollowUpColumn::FurtherStudies, Some(i >= 15), None),
+                    (
+                        FollowUpColumn::Kommun,
+                        None,
+                        Some(kommuner[i % kommuner.len()]),
+                    ),
+                ];
+                for (column, yes, text) in answers {
+                    self.store
+                        .answer_follow_up(f.id, column, yes, text, now())
+                        .await?;
+                }
+            }
         }
         Ok(())
     }

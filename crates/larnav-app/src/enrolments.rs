@@ -5,12 +5,13 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use larnav_domain::enrolment::{
-    self, Ending, EnrolmentError, EnrolmentStatus, Finish, InterruptionReason, OccasionTerms,
+    self, Ending, EnrolmentError, EnrolmentStatus, Finish, FollowUpAnswer, InterruptionReason,
+    OccasionTerms,
 };
 use larnav_domain::{Action, Actor, Email};
 use larnav_store::{
-    AuditRecord, Conflict, EnrolmentEnding, EnrolmentRow, LearnerEnrolment, Occasion, Offering,
-    OfferingSession, StoreError,
+    AuditRecord, Conflict, EnrolmentEnding, EnrolmentRow, FollowUp, FollowUpColumn,
+    LearnerEnrolment, Occasion, Offering, OfferingSession, StoreError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -282,6 +283,8 @@ impl App {
             credits: ending.credits,
             grade: ending.grade.as_deref(),
             correction: is_correction,
+            follow_ups: &enrolment::FOLLOW_UP_MONTHS
+                .map(|m| (i64::from(m), enrolment::follow_up_due(on, m))),
         };
         self.store
             .end_enrolments(occasion_id, chosen, &stored, now(), &audit)
@@ -408,5 +411,106 @@ fn terms(offering: &Offering, occasion: &Occasion) -> OccasionTerms {
         starts_on: occasion.starts_on,
         credit_kind: offering.credit_kind,
         credits: offering.credits,
+    }
+}
+
+/// How long a follow-up link can be used after it was sent.
+pub const FOLLOW_UP_DAYS: i64 = 60;
+
+/// Follow-ups sent per housekeeping tick at most (the rest go on the next).
+const FOLLOW_UPS_PER_TICK: i64 = 500;
+
+impl App {
+    /// E-mails every follow-up whose day has come: a single-use link (only its hash is kept)
+    /// to the questions, valid [`FOLLOW_UP_DAYS`] days. Called by the housekeeping tick.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn send_due_follow_ups(&self, today: NaiveDate) -> Result<usize> {
+        let mut sent = 0;
+        for due in self
+            .store
+            .due_follow_ups(today, FOLLOW_UPS_PER_TICK)
+            .await?
+        {
+            let token = crate::security::random_token();
+            let link = format!("{}/follow-up/{token}", self.settings.public_url());
+            let lang = crate::i18n::Lang::parse(&due.locale).unwrap_or(crate::i18n::Lang::Sv);
+            // "1 månad", "6 månader": the period in the learner's language.
+            let period = crate::i18n::Tr::new(lang).count("follow_up.period", due.months, &[]);
+            let days = FOLLOW_UP_DAYS.to_string();
+            let args = [
+                ("name", due.name.as_str()),
+                ("title", due.title.as_str()),
+                ("period", period.as_str()),
+                ("link", link.as_str()),
+                ("days", days.as_str()),
+            ];
+            let mail = Self::new_mail(
+                Some(format!("follow_up:{}", due.id)),
+                &due.email,
+                lang,
+                &crate::mail::Mail::FollowUp { args: &args },
+                None,
+            );
+            let at = now();
+            let expires = at + chrono::Duration::days(FOLLOW_UP_DAYS);
+            let hash = crate::security::token_hash(&token);
+            if self
+                .store
+                .send_follow_up(due.id, &hash, expires, &mail, at)
+                .await?
+            {
+                sent += 1;
+            }
+        }
+        if sent > 0 {
+            self.mail_wake.notify_one();
+        }
+        Ok(sent)
+    }
+
+    /// The follow-up a link opens (no sign-in: the link is the key).
+    ///
+    /// # Errors
+    /// [`AppError::LinkInvalid`] for an unknown, tampered-with or expired link.
+    pub async fn follow_up(&self, token: &str) -> Result<FollowUp> {
+        let f = self
+            .store
+            .follow_up_by_token(&crate::security::token_hash(token))
+            .await?
+            .ok_or(AppError::LinkInvalid)?;
+        if f.expires_at.is_none_or(|e| e < now()) {
+            return Err(AppError::LinkInvalid);
+        }
+        Ok(f)
+    }
+
+    /// Stores one answer of a follow-up (one click). Answers may be changed while the link
+    /// is valid.
+    ///
+    /// # Errors
+    /// [`AppError::LinkInvalid`]; [`AppError::Validation`] on the question for an unknown
+    /// question, value or kommun.
+    pub async fn answer_follow_up(&self, token: &str, question: &str, value: &str) -> Result<()> {
+        let f = self.follow_up(token).await?;
+        let answer = FollowUpAnswer::parse(question, value.trim())
+            .ok_or(AppError::invalid("answer", "follow_up.answer_invalid"))?;
+        let (column, yes, text) = match &answer {
+            FollowUpAnswer::InWork(y) => (FollowUpColumn::InWork, Some(*y), None),
+            FollowUpAnswer::InOccupation(y) => (FollowUpColumn::InOccupation, Some(*y), None),
+            FollowUpAnswer::WithEmployer(y) => (FollowUpColumn::WithEmployer, Some(*y), None),
+            FollowUpAnswer::FurtherStudies(y) => (FollowUpColumn::FurtherStudies, Some(*y), None),
+            FollowUpAnswer::Kommun(k) => {
+                if self.places().await?.name(k.as_str()).is_none() {
+                    return Err(AppError::invalid("answer", "follow_up.answer_invalid"));
+                }
+                (FollowUpColumn::Kommun, None, Some(k.as_str().to_string()))
+            }
+        };
+        self.store
+            .answer_follow_up(f.id, column, yes, text.as_deref(), now())
+            .await?;
+        Ok(())
     }
 }

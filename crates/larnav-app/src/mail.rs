@@ -76,6 +76,10 @@ pub enum Mail<'a> {
         step: &'a str,
         args: &'a [(&'a str, &'a str)],
     },
+    /// An outcome follow-up after a course (`mail.follow_up.subject` and `.body`).
+    FollowUp {
+        args: &'a [(&'a str, &'a str)],
+    },
 }
 
 impl Mailer {
@@ -191,6 +195,7 @@ impl Mail<'_> {
             Mail::Admission { step, args } => (format!("mail.admission.{step}"), pairs(args)),
             Mail::Network { step, args } => (format!("mail.network.{step}"), pairs(args)),
             Mail::Review { step, args } => (format!("mail.review.{step}"), pairs(args)),
+            Mail::FollowUp { args } => ("mail.follow_up".into(), pairs(args)),
         }
     }
 }

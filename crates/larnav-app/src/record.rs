@@ -16,8 +16,9 @@ use crate::security::dummy_hash;
 use crate::{App, AppError, Result, now};
 
 /// What erasure keeps, as locale keys (each explained on the account page and in the API).
-pub const ERASURE_KEEPS: [&str; 4] = [
+pub const ERASURE_KEEPS: [&str; 5] = [
     "record.keeps_admission",
+    "record.keeps_enrolments",
     "record.keeps_meetings",
     "record.keeps_material",
     "record.keeps_audit",
@@ -82,6 +83,8 @@ pub struct LearnerRecord {
     pub courses: Vec<RecordCourse>,
     /// Places taken (accepted or enrolled directly): how each ended, attendance, credits.
     pub enrolments: Vec<larnav_store::LearnerEnrolment>,
+    /// Outcome follow-ups sent after courses, with the answers given.
+    pub follow_ups: Vec<larnav_store::FollowUp>,
     pub materials_completed: Vec<RecordItem>,
     pub collections: Vec<RecordCollection>,
     pub plans: Vec<RecordPlan>,
@@ -188,6 +191,7 @@ impl App {
             },
             courses,
             enrolments,
+            follow_ups: self.store.learner_follow_ups(user).await?,
             materials_completed,
             collections,
             plans,

@@ -6,7 +6,7 @@
 pub use larnav_search::Facet;
 pub use larnav_store::{
     AdImport, AdmissionRound, ApiToken, Area, AuditEvent, ChoiceRow, DocumentOwner, EnrolmentRow,
-    Invitation, KommunRecord, LanRecord, LearnerEnrolment, MeetingProgramme, Member,
+    FollowUp, Invitation, KommunRecord, LanRecord, LearnerEnrolment, MeetingProgramme, Member,
     MembershipRecord, MentorshipOffer, MentorshipPair, MentorshipRound, NeedReport,
     NetworkDocument, NetworkTheme, OccupationGroupRecord, Offering, OfferingSummary, Organisation,
     OutboxCounts, OutboxMail, PlanRow, PriorityList, PublishedEntry, PublishedList,

@@ -241,6 +241,50 @@ pub fn may_mark_attendance(
     Ok(())
 }
 
+/// When an ended enrolment's outcome is asked for: months after the end.
+pub const FOLLOW_UP_MONTHS: [u32; 3] = [1, 6, 12];
+
+/// The day a follow-up `months` after `ended_on` is due (the last day of a shorter month when
+/// the day does not exist: 31 January + 1 month is 28 or 29 February).
+pub fn follow_up_due(ended_on: NaiveDate, months: u32) -> NaiveDate {
+    ended_on
+        .checked_add_months(chrono::Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// One answer on a follow-up, as one click sends it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FollowUpAnswer {
+    InWork(bool),
+    /// Working in the occupation the course was for.
+    InOccupation(bool),
+    /// Where the work (or the person) is: a kommun code.
+    Kommun(crate::KommunCode),
+    /// With the employer that ordered the course.
+    WithEmployer(bool),
+    FurtherStudies(bool),
+}
+
+impl FollowUpAnswer {
+    /// Reads a question (`in_work`, `in_occupation`, `kommun`, `with_employer`,
+    /// `further_studies`) and its value (`yes`/`no`, or a kommun code); None for anything else.
+    pub fn parse(question: &str, value: &str) -> Option<Self> {
+        let yes = match value {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        };
+        match question {
+            "in_work" => yes.map(Self::InWork),
+            "in_occupation" => yes.map(Self::InOccupation),
+            "with_employer" => yes.map(Self::WithEmployer),
+            "further_studies" => yes.map(Self::FurtherStudies),
+            "kommun" => crate::KommunCode::parse(value).ok().map(Self::Kommun),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +414,33 @@ mod tests {
             finish(open, &e, &terms(CreditKind::Hp), today),
             Err(EnrolmentError::CreditsOutOfRange)
         );
+    }
+
+    #[test]
+    fn follow_ups_fall_due_by_calendar_month_and_answers_are_read_strictly() {
+        assert_eq!(follow_up_due(day("2026-06-05"), 1), day("2026-07-05"));
+        assert_eq!(follow_up_due(day("2026-06-05"), 12), day("2027-06-05"));
+        assert_eq!(follow_up_due(day("2027-01-31"), 1), day("2027-02-28"));
+        assert_eq!(
+            FollowUpAnswer::parse("in_work", "yes"),
+            Some(FollowUpAnswer::InWork(true))
+        );
+        assert_eq!(
+            FollowUpAnswer::parse("further_studies", "no"),
+            Some(FollowUpAnswer::FurtherStudies(false))
+        );
+        assert!(matches!(
+            FollowUpAnswer::parse("kommun", "2180"),
+            Some(FollowUpAnswer::Kommun(_))
+        ));
+        for (q, v) in [
+            ("in_work", "ja"),
+            ("kommun", "9999x"),
+            ("salary", "yes"),
+            ("in_work", ""),
+        ] {
+            assert_eq!(FollowUpAnswer::parse(q, v), None, "{q}={v}");
+        }
     }
 
     #[test]

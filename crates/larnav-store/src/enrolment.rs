@@ -70,6 +70,50 @@ pub struct EnrolmentEnding<'a> {
     pub grade: Option<&'a str>,
     /// A correction of a finished enrolment (counted; the audit row carries the reason).
     pub correction: bool,
+    /// The outcome follow-ups to ask: (months after the end, due day). A correction moves the
+    /// ones not sent yet.
+    pub follow_ups: &'a [(i64, NaiveDate)],
+}
+
+/// A follow-up whose day has come and whose e-mail has not gone.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DueFollowUp {
+    pub id: i64,
+    pub months: i64,
+    pub email: String,
+    pub name: String,
+    pub locale: String,
+    pub title: String,
+}
+
+/// A follow-up as its link opens it: the questions' context and what is answered so far.
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+pub struct FollowUp {
+    pub id: i64,
+    pub months: i64,
+    #[serde(skip)]
+    pub expires_at: Option<DateTime<Utc>>,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub in_work: Option<bool>,
+    pub in_occupation: Option<bool>,
+    pub kommun_code: Option<String>,
+    pub with_employer: Option<bool>,
+    pub further_studies: Option<bool>,
+    pub title: String,
+    /// The occupation the course was for (its first), if any.
+    pub occupation: Option<String>,
+    /// The employer that ordered the course, if one did.
+    pub employer: Option<String>,
+}
+
+/// One answer to store.
+#[derive(Debug, Clone, Copy)]
+pub enum FollowUpColumn {
+    InWork,
+    InOccupation,
+    Kommun,
+    WithEmployer,
+    FurtherStudies,
 }
 
 const ENROLMENT: &str = "SELECT e.id, e.occasion_id, e.user_id, u.display_name AS name, u.email,
@@ -147,6 +191,13 @@ impl Store {
                 if r.rows_affected() == 0 {
                     return Err(StoreError::Conflict(Conflict::EnrolmentChanged));
                 }
+                for (months, due) in ending.follow_ups {
+                    sqlx::query(
+                        "INSERT INTO follow_up (enrolment_id, months, due_on) VALUES ($1, $2, $3)
+                         ON CONFLICT (enrolment_id, months) DO UPDATE SET due_on = excluded.due_on
+                         WHERE follow_up.sent_at IS NULL")
+                        .bind(id).bind(months).bind(due).execute(&mut *tx).await?;
+                }
             }
             write_audit!(&mut *tx, audit, now)?;
             tx.commit().await?;
@@ -215,5 +266,119 @@ impl Store {
              LEFT JOIN organisation o ON o.id = f.provider_id
              WHERE e.user_id = $1 ORDER BY c.starts_on DESC, e.id DESC")
             .bind(user_id).bind(now).fetch_all(p).await)?)
+    }
+
+    /// Follow-ups due by `today` whose e-mail has not been sent, oldest first (at most `limit`).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn due_follow_ups(&self, today: NaiveDate, limit: i64) -> Result<Vec<DueFollowUp>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT f.id, f.months, u.email, u.display_name AS name, u.locale, o.title
+             FROM follow_up f
+             JOIN enrolment e ON e.id = f.enrolment_id
+             JOIN app_user u ON u.id = e.user_id
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering o ON o.id = c.offering_id
+             WHERE f.sent_at IS NULL AND f.due_on <= $1
+               -- A learner is asked once: when a later follow-up is due too, only that one.
+               AND NOT EXISTS (SELECT 1 FROM follow_up g WHERE g.enrolment_id = f.enrolment_id
+                               AND g.months > f.months AND g.due_on <= $1)
+             ORDER BY f.due_on, f.id LIMIT $2")
+            .bind(today).bind(limit).fetch_all(p).await)?)
+    }
+
+    /// Gives a due follow-up its link and queues its e-mail, in one transaction; false when
+    /// another instance sent it first.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn send_follow_up(
+        &self,
+        id: i64,
+        token_hash: &str,
+        expires_at: DateTime<Utc>,
+        mail: &crate::NewMail,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let r = sqlx::query(
+                "UPDATE follow_up SET token_hash = $1, sent_at = $2, expires_at = $3
+                 WHERE id = $4 AND sent_at IS NULL")
+                .bind(token_hash).bind(now).bind(expires_at).bind(id)
+                .execute(&mut *tx).await?;
+            if r.rows_affected() == 0 {
+                return Ok(false);
+            }
+            crate::outbox::enqueue_mails!(tx, std::slice::from_ref(mail), now)?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// The follow-up a link's token hash opens, if any.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn follow_up_by_token(&self, token_hash: &str) -> Result<Option<FollowUp>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT f.id, f.months, f.expires_at, f.answered_at, f.in_work, f.in_occupation,
+                f.kommun_code, f.with_employer, f.further_studies, o.title,
+                (SELECT g.name FROM offering_occupation x JOIN occupation_group g ON g.code = x.ssyk_code
+                 WHERE x.offering_id = o.id ORDER BY x.ssyk_code LIMIT 1) AS occupation,
+                (SELECT w.name FROM organisation w WHERE w.id = o.employer_id) AS employer
+             FROM follow_up f
+             JOIN enrolment e ON e.id = f.enrolment_id
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering o ON o.id = c.offering_id
+             WHERE f.token_hash = $1")
+            .bind(token_hash).fetch_optional(p).await)?)
+    }
+
+    /// Stores one answer (a boolean, or for `Kommun` a code in `text`).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn answer_follow_up(
+        &self,
+        id: i64,
+        column: FollowUpColumn,
+        yes: Option<bool>,
+        text: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let column = match column {
+            FollowUpColumn::InWork => "in_work",
+            FollowUpColumn::InOccupation => "in_occupation",
+            FollowUpColumn::Kommun => "kommun_code",
+            FollowUpColumn::WithEmployer => "with_employer",
+            FollowUpColumn::FurtherStudies => "further_studies",
+        };
+        let sql = format!("UPDATE follow_up SET {column} = $1, answered_at = $2 WHERE id = $3");
+        on_pool!(self, p => {
+            let q = sqlx::query(sqlx::AssertSqlSafe(sql.clone()));
+            let q = if column == "kommun_code" { q.bind(text) } else { q.bind(yes) };
+            q.bind(now).bind(id).execute(p).await?;
+            Ok(())
+        })
+    }
+
+    /// A person's follow-ups that have been sent, for their record (newest first).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn learner_follow_ups(&self, user_id: i64) -> Result<Vec<FollowUp>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT f.id, f.months, f.expires_at, f.answered_at, f.in_work, f.in_occupation,
+                f.kommun_code, f.with_employer, f.further_studies, o.title,
+                CAST(NULL AS TEXT) AS occupation, CAST(NULL AS TEXT) AS employer
+             FROM follow_up f
+             JOIN enrolment e ON e.id = f.enrolment_id
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering o ON o.id = c.offering_id
+             WHERE e.user_id = $1 AND f.sent_at IS NOT NULL
+             ORDER BY f.sent_at DESC, f.id DESC")
+            .bind(user_id).fetch_all(p).await)?)
     }
 }

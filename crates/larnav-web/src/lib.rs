@@ -252,6 +252,10 @@ pub fn router(app: App) -> Router {
         )
         .route("/occasions/{occasion}/group", get(pages::enrolments::group))
         .route(
+            "/follow-up/{token}",
+            get(pages::enrolments::follow_up).post(pages::enrolments::answer),
+        )
+        .route(
             "/occasions/{occasion}/group/enrol",
             post(pages::enrolments::enrol),
         )
@@ -823,6 +827,15 @@ pub async fn serve(
                     Ok(0) => {}
                     Ok(n) => tracing::info!(expired = n, "admission offers expired"),
                     Err(e) => tracing::warn!(error = %e, "expiring admission offers failed"),
+                }
+                // Outcome follow-ups whose day has come (1, 6 and 12 months after a course).
+                match app
+                    .send_due_follow_ups(larnav_app::catalogue::today_in_sweden())
+                    .await
+                {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(sent = n, "follow-ups sent"),
+                    Err(e) => tracing::warn!(error = %e, "sending follow-ups failed"),
                 }
                 // Learning meetings within a day: both in the pair get a reminder.
                 match app.remind_meetings().await {

@@ -279,3 +279,89 @@ pub async fn mark(
     )
     .await
 }
+
+#[derive(Template)]
+#[template(path = "follow_up.html")]
+struct FollowUpPage<'a> {
+    base: Base<'a>,
+    token: String,
+    follow_up: larnav_app::records::FollowUp,
+    kommuner: Vec<(String, String)>,
+    form: FormState,
+}
+
+impl FollowUpPage<'_> {
+    /// The yes/no questions in order: (question, its text, the answer so far).
+    fn questions(&self) -> Vec<(&'static str, String, Option<bool>)> {
+        let f = &self.follow_up;
+        let tr = &self.base.tr;
+        let mut out = vec![(
+            "in_work",
+            tr.t("follow_up.q.in_work").to_string(),
+            f.in_work,
+        )];
+        if let Some(o) = &f.occupation {
+            out.push((
+                "in_occupation",
+                tr.fmt("follow_up.q.in_occupation", &[("occupation", o)]),
+                f.in_occupation,
+            ));
+        }
+        if let Some(e) = &f.employer {
+            out.push((
+                "with_employer",
+                tr.fmt("follow_up.q.with_employer", &[("employer", e)]),
+                f.with_employer,
+            ));
+        }
+        out.push((
+            "further_studies",
+            tr.t("follow_up.q.further_studies").to_string(),
+            f.further_studies,
+        ));
+        out
+    }
+    fn chosen_kommun(&self, code: &str) -> bool {
+        self.follow_up.kommun_code.as_deref() == Some(code)
+    }
+}
+
+async fn follow_up_page(app: &App, ctx: &Ctx, token: &str, form: FormState) -> PageResult {
+    let follow_up = app.follow_up(token).await?;
+    let places = app.places().await?;
+    let period = ctx.tr.count("follow_up.period", follow_up.months, &[]);
+    let title = ctx.tr.fmt("follow_up.title", &[("period", &period)]);
+    render(&FollowUpPage {
+        base: Base::new(ctx, &title),
+        token: token.to_string(),
+        follow_up,
+        kommuner: places.kommuner.clone(),
+        form,
+    })
+}
+
+/// The follow-up questions a mailed link opens (no sign-in).
+pub async fn follow_up(State(app): State<App>, ctx: Ctx, Path(token): Path<String>) -> PageResult {
+    follow_up_page(&app, &ctx, &token, FormState::default()).await
+}
+
+/// One click: one question's answer (`question`, `value`), then the page again.
+pub async fn answer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> PageResult {
+    let fields = super::fields(&body);
+    let question = super::field(&fields, "question").to_string();
+    let value = super::field(&fields, "value").to_string();
+    submitted(
+        app.answer_follow_up(&token, &question, &value).await,
+        |()| redirect_with(&app, &format!("/follow-up/{token}"), "follow_up.saved"),
+        async |e: &AppError| {
+            let form = FormState::failed(&ctx, e, &[]);
+            follow_up_page(&app, &ctx, &token, form).await
+        },
+    )
+    .await
+}

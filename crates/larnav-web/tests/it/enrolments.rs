@@ -347,6 +347,7 @@ async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
                     credits: None,
                     grade: None,
                     correction: false,
+                    follow_ups: &[],
                 },
                 chrono::Utc::now(),
                 &larnav_store::AuditRecord::new(None, "enrolment.end", "test"),
@@ -422,6 +423,134 @@ async fn the_api_enrols_marks_attendance_and_ends_and_learners_read_their_own() 
         assert_eq!(body[0]["present"], 1);
         assert_eq!(body[0]["sessions_held"], 2);
         t
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_follow_up_is_mailed_when_due_and_answered_with_one_click_per_question() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        let (_, _, occasion, _) = course_with_sessions(&t).await;
+        for (email, name) in [("bo@x.se", "Bo Berg"), ("asa@x.se", "Åsa Ågren")] {
+            t.create_user(email, name, false).await;
+            t.app.enrol(&system, occasion, email).await.unwrap();
+        }
+        let group = t.app.group(&system, occasion).await.unwrap();
+        let chosen: Vec<(i64, i64)> = group.enrolments.iter().map(|e| (e.id, e.version)).collect();
+        let ending = larnav_app::enrolments::EndingForm {
+            outcome: "completed".into(),
+            on: "2026-06-05".into(),
+            ..Default::default()
+        };
+        t.app
+            .end_enrolments(&system, occasion, &chosen, &ending)
+            .await
+            .unwrap();
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+
+        // Nothing before a month has passed; then one mail each, once.
+        assert_eq!(
+            t.app.send_due_follow_ups(day("2026-07-04")).await.unwrap(),
+            0
+        );
+        assert_eq!(
+            t.app.send_due_follow_ups(day("2026-07-05")).await.unwrap(),
+            2
+        );
+        assert_eq!(
+            t.app.send_due_follow_ups(day("2026-07-06")).await.unwrap(),
+            0
+        );
+        let link = t.link_in_mail("bo@x.se", "/follow-up/").await;
+        let mail = t
+            .outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.contains("bo@x.se"))
+            .unwrap();
+        assert!(
+            mail.contains("För 1 månad sedan avslutade du Ledarskap i vården"),
+            "{mail}"
+        );
+
+        // No sign-in: the link opens the questions; each click stores one answer.
+        let visitor = t.another_browser();
+        let (status, html) = visitor.get_text(&link).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Har du ett arbete nu?"), "{html}");
+        assert!(
+            html.contains("Undersköterskor"),
+            "the course's occupation is asked about: {html}"
+        );
+        for (question, value) in [
+            ("in_work", "yes"),
+            ("in_occupation", "yes"),
+            ("kommun", "2180"),
+        ] {
+            let r = visitor
+                .post_form(&link, &[("question", question), ("value", value)])
+                .await;
+            assert_eq!(r.status(), 303, "{question}");
+        }
+        let (_, html) = visitor.get_text(&link).await;
+        assert!(html.contains("Tack, svaret är sparat."), "{html}");
+        assert!(html.contains(r#"value="2180" selected"#), "{html}");
+        // Bad input is named, nothing stored; a tampered link is a clear page, never a 500.
+        let r = visitor
+            .post_form(&link, &[("question", "in_work"), ("value", "kanske")])
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("Svaret kunde inte läsas"));
+        let r = visitor
+            .post_form(&link, &[("question", "kommun"), ("value", "0000")])
+            .await;
+        assert_eq!(r.status(), 422);
+        let (status, html) = visitor.get_text("/follow-up/not-a-real-token").await;
+        assert_eq!(status, 410);
+        assert!(
+            !html.contains("panicked") && !html.contains("sqlx"),
+            "{html}"
+        );
+
+        // The answers are on Bo's record, and erased with his account.
+        visitor.login("bo@x.se", PASSWORD).await;
+        let (_, html) = visitor.get_text("/account/record").await;
+        assert!(html.contains("Uppföljning efter utbildning"), "{html}");
+        assert!(html.contains("Ledarskap i vården, efter 1 månad"), "{html}");
+        assert!(html.contains("Har du ett arbete nu? Ja"), "{html}");
+        let bo = visitor
+            .app
+            .store()
+            .find_user_by_email("bo@x.se")
+            .await
+            .unwrap()
+            .unwrap();
+        visitor
+            .app
+            .store()
+            .erase_user(
+                bo.id,
+                chrono::Utc::now(),
+                &larnav_store::AuditRecord::new(None, "user.erase", "test"),
+            )
+            .await
+            .unwrap();
+        assert!(
+            visitor
+                .app
+                .store()
+                .learner_follow_ups(bo.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert_eq!(
+            visitor.get_text(&link).await.0,
+            410,
+            "the link went with the answers"
+        );
+        visitor
     })
     .await;
 }

@@ -50,6 +50,32 @@ impl RecordPage<'_> {
             ],
         )
     }
+    /// "Kurs X, efter 6 månader: Har du ett arbete nu? Ja · …" (or "inte besvarad").
+    fn follow_up_line(&self, f: &larnav_app::records::FollowUp) -> String {
+        let tr = &self.base.tr;
+        let period = tr.count("follow_up.period", f.months, &[]);
+        let head = tr.fmt(
+            "record.follow_up_line",
+            &[("title", &f.title), ("period", &period)],
+        );
+        let yes_no = |b: bool| tr.t(if b { "follow_up.yes" } else { "follow_up.no" });
+        let mut answers = Vec::new();
+        for (key, answer) in [
+            ("follow_up.q.in_work", f.in_work),
+            ("follow_up.q.further_studies", f.further_studies),
+        ] {
+            if let Some(a) = answer {
+                answers.push(format!("{} {}", tr.t(key), yes_no(a)));
+            }
+        }
+        if f.in_occupation == Some(true) {
+            answers.push(tr.t("record.follow_up_in_occupation").to_string());
+        }
+        if f.answered_at.is_none() {
+            answers.push(tr.t("record.follow_up_unanswered").to_string());
+        }
+        format!("{head}: {}", answers.join(" · "))
+    }
     fn meetings_text(&self, n: &i64) -> String {
         self.base.tr.count("record.meetings_n", *n, &[])
     }
