@@ -79,4 +79,8 @@ test("a provider follows a group up and the participant sees the result", async 
   assert.match(text, /Fullföljd/);
   assert.match(text, /7,5 VG/);
   await expectAccessible(learner, "the record with courses");
+  await learner.getByRole("link", { name: /^Intyg/ }).first().click();
+  await learner.getByRole("heading", { name: "Intyg om fullföljd utbildning" }).waitFor();
+  assert.match(await learner.locator("main").innerText(), /Camilla Wik har fullföljt utbildningen Vård- och omsorgsarbete, pilotkurs\./);
+  await expectAccessible(learner, "a certificate of completion");
 });

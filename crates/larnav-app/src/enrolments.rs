@@ -396,6 +396,28 @@ impl App {
         Ok(attended)
     }
 
+    /// A certificate of completion for one of the signed-in person's completed enrolments:
+    /// (the person's name, the enrolment).
+    ///
+    /// # Errors
+    /// [`AppError::Unauthenticated`]; [`AppError::NotFound`] for another person's enrolment
+    /// or one not completed.
+    pub async fn certificate(
+        &self,
+        actor: &Actor,
+        enrolment_id: i64,
+    ) -> Result<(String, LearnerEnrolment)> {
+        let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
+        let enrolment = self
+            .my_enrolments(actor)
+            .await?
+            .into_iter()
+            .find(|e| e.id == enrolment_id && e.status == EnrolmentStatus::Completed.as_str())
+            .ok_or(AppError::NotFound)?;
+        let person = self.store.get_user(user).await?;
+        Ok((person.display_name, enrolment))
+    }
+
     /// The signed-in person's enrolments, for their record.
     ///
     /// # Errors

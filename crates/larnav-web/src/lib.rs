@@ -140,6 +140,10 @@ pub fn router(app: App) -> Router {
         .route("/language", post(pages::auth::language))
         .route("/account", get(pages::account::show))
         .route("/account/record", get(pages::development::record))
+        .route(
+            "/account/enrolments/{id}/certificate",
+            get(pages::enrolments::certificate),
+        )
         .route("/account/record.json", get(pages::development::record_json))
         .route("/account/erase", post(pages::development::erase_account))
         .route("/account/profile", post(pages::account::update_profile))

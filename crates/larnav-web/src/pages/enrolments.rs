@@ -365,3 +365,23 @@ pub async fn answer(
     )
     .await
 }
+
+#[derive(Template)]
+#[template(path = "certificate.html")]
+struct CertificatePage<'a> {
+    base: Base<'a>,
+    name: String,
+    e: larnav_app::records::LearnerEnrolment,
+    issued: chrono::NaiveDate,
+}
+
+/// A printable certificate of completion for one of the learner's completed courses.
+pub async fn certificate(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    let (name, e) = app.certificate(&ctx.actor, id).await?;
+    render(&CertificatePage {
+        base: Base::new(&ctx, ctx.tr.t("certificate.title")),
+        name,
+        e,
+        issued: larnav_app::catalogue::today_in_sweden(),
+    })
+}

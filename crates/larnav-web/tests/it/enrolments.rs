@@ -365,6 +365,20 @@ async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
         );
         assert!(html.contains("Fullföljd 2026-06-05"), "{html}");
         assert!(html.contains("1 av 2 träffar"), "{html}");
+        // A printable certificate for a completed course, and for nothing else.
+        let certificate = format!("/account/enrolments/{bo}/certificate");
+        assert!(html.contains(&certificate), "{html}");
+        let (status, html) = learner.get_text(&certificate).await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Bo Berg har fullföljt utbildningen Ledarskap i vården."),
+            "{html}"
+        );
+        assert!(html.contains("7,5") && html.contains("VG"), "{html}");
+        let (status, _) = learner
+            .get_text(&format!("/account/enrolments/{asa}/certificate"))
+            .await;
+        assert_eq!(status, 404, "another person's enrolment");
         assert_eq!(learner.get_text(&group_url).await.0, 403);
         assert_eq!(learner.get_text(&held).await.0, 403);
         learner
