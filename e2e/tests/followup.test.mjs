@@ -84,3 +84,25 @@ test("a provider follows a group up and the participant sees the result", async 
   assert.match(await learner.locator("main").innerText(), /Camilla Wik har fullföljt utbildningen Vård- och omsorgsarbete, pilotkurs\./);
   await expectAccessible(learner, "a certificate of completion");
 });
+
+test("the analyst reads the follow-up for Gävleborg with small counts suppressed", async () => {
+  const analyst = await newPage(browser);
+  await login(analyst, "strateg@demo.larnav.se");
+  await analyst.goto(`${BASE}/semaforen`);
+  await analyst.getByRole("link", { name: "Uppföljning av utbildningar" }).click();
+  await analyst.getByLabel("Område").selectOption({ label: "Gävleborgs län" });
+  await analyst.getByRole("button", { name: "Visa" }).click();
+  await analyst.getByRole("heading", { name: "Deltagare per kommun" }).waitFor();
+  await expectAccessible(analyst, "the follow-up view");
+  // Last year's pilot group in Gävle: 20 participants; the two interruptions are hidden (and
+  // whatever else would give them back); no count of 1–4 shows anywhere in the row.
+  const gavle = analyst.getByRole("row", { name: /^Gävle/ });
+  const cells = await gavle.getByRole("cell").allInnerTexts();
+  assert.equal(cells[0], "20");
+  assert.equal(cells[2], "–", "the two interruptions");
+  for (const c of cells.slice(0, 5)) assert.ok(c === "–" || c === "0" || Number(c) >= 5, cells.join(" | "));
+  // Six months on: 20 asked, 17 answered, 15 in work.
+  const care = analyst.getByRole("row", { name: /Undersköterskor/ });
+  assert.match(await care.innerText(), /20\s+17\s+85 %\s+15 \(88 %\)/);
+  assert.ok(await analyst.locator("svg[role=img]").isVisible(), "the chart is drawn with its table");
+});

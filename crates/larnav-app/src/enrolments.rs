@@ -536,3 +536,140 @@ impl App {
         Ok(())
     }
 }
+
+/// A count as follow-up statistics may show it: 1–4 people never are.
+fn shown(n: i64) -> Option<i64> {
+    (n == 0 || n >= enrolment::MIN_CELL).then_some(n)
+}
+
+/// Participants on courses given in one kommun, by how their enrolment stands.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KommunOutcome {
+    pub kommun_code: String,
+    pub kommun_name: String,
+    /// None: suppressed (fewer than five people, or it would give a suppressed count back).
+    pub participants: Option<i64>,
+    pub completed: Option<i64>,
+    pub interrupted: Option<i64>,
+    pub not_passed: Option<i64>,
+    pub ongoing: Option<i64>,
+    /// Completed as a share of participants, in percent.
+    pub completion_rate: Option<f64>,
+}
+
+/// Follow-up answers for courses aimed at one occupation.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OccupationOutcome {
+    pub ssyk_code: String,
+    pub occupation: String,
+    pub asked: Option<i64>,
+    pub answered: Option<i64>,
+    pub in_work: Option<i64>,
+    pub in_occupation: Option<i64>,
+    pub response_rate: Option<f64>,
+    /// Shares of those who answered, in percent.
+    pub work_rate: Option<f64>,
+    pub occupation_rate: Option<f64>,
+}
+
+/// The region's follow-up of one area and year.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct OutcomeView {
+    /// A län code, or "" for the whole country.
+    pub area: String,
+    pub area_name: String,
+    pub year: i32,
+    /// The follow-up the outcome table shows (months after the end).
+    pub months: i64,
+    pub kommuner: Vec<KommunOutcome>,
+    pub occupations: Vec<OccupationOutcome>,
+    /// The smallest count shown.
+    pub min_cell: i64,
+}
+
+impl App {
+    /// Follow-up statistics for courses given in a län (or the whole country, `area` = "")
+    /// whose occasions started in `year`: participants and how it went per kommun, and the
+    /// six-month outcomes per occupation. Counts of 1–4 people are suppressed everywhere, with
+    /// a second cell where the row would give one back.
+    ///
+    /// # Errors
+    /// A refusal (analysts); [`AppError::Validation`] for an unknown area or a year out of range.
+    pub async fn outcome_view(&self, actor: &Actor, area: &str, year: i32) -> Result<OutcomeView> {
+        self.authorize(actor, Action::AnalyseSignals).await?;
+        let places = self.places().await?;
+        let area_name = match area {
+            "" => "Riket".to_string(),
+            a if a.len() == 2 => places
+                .name(a)
+                .ok_or(AppError::invalid("area", "outcomes.area_unknown"))?
+                .to_string(),
+            _ => return Err(AppError::invalid("area", "outcomes.area_unknown")),
+        };
+        let (Some(from), Some(to)) = (
+            NaiveDate::from_ymd_opt(year, 1, 1).filter(|_| (2000..=2100).contains(&year)),
+            NaiveDate::from_ymd_opt(year + 1, 1, 1),
+        ) else {
+            return Err(AppError::invalid("year", "outcomes.year_invalid"));
+        };
+        let mut by_kommun: std::collections::BTreeMap<String, [i64; 4]> = Default::default();
+        for (kommun, status, n) in self.store.enrolments_by_kommun(from, to, area).await? {
+            let slot = match EnrolmentStatus::parse(&status) {
+                Some(EnrolmentStatus::Completed) => 0,
+                Some(EnrolmentStatus::Interrupted) => 1,
+                Some(EnrolmentStatus::NotPassed) => 2,
+                _ => 3,
+            };
+            by_kommun.entry(kommun).or_default()[slot] += n;
+        }
+        let mut kommuner: Vec<KommunOutcome> = by_kommun
+            .into_iter()
+            .map(|(code, parts)| {
+                let (participants, p) = enrolment::protect_row(parts.iter().sum(), &parts);
+                KommunOutcome {
+                    kommun_name: places.name(&code).unwrap_or_default().to_string(),
+                    kommun_code: code,
+                    participants,
+                    completed: p[0],
+                    interrupted: p[1],
+                    not_passed: p[2],
+                    ongoing: p[3],
+                    completion_rate: enrolment::protected_share(p[0], participants),
+                }
+            })
+            .collect();
+        larnav_domain::text::sort_swedish_by(&mut kommuner, |k| &k.kommun_name);
+        const MONTHS: i64 = 6;
+        let mut occupations: Vec<OccupationOutcome> = self
+            .store
+            .outcomes_by_occupation(from, to, area, MONTHS)
+            .await?
+            .into_iter()
+            .map(|(code, name, sent, answered, in_work, in_occupation)| {
+                let (asked, answered) = (shown(sent), shown(answered));
+                let (in_work, in_occupation) = (shown(in_work), shown(in_occupation));
+                OccupationOutcome {
+                    ssyk_code: code,
+                    occupation: name,
+                    response_rate: enrolment::protected_share(answered, asked),
+                    work_rate: enrolment::protected_share(in_work, answered),
+                    occupation_rate: enrolment::protected_share(in_occupation, answered),
+                    asked,
+                    answered,
+                    in_work,
+                    in_occupation,
+                }
+            })
+            .collect();
+        larnav_domain::text::sort_swedish_by(&mut occupations, |o| &o.occupation);
+        Ok(OutcomeView {
+            area: area.to_string(),
+            area_name,
+            year,
+            months: MONTHS,
+            kommuner,
+            occupations,
+            min_cell: enrolment::MIN_CELL,
+        })
+    }
+}

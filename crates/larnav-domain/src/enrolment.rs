@@ -285,6 +285,46 @@ impl FollowUpAnswer {
     }
 }
 
+/// Counts below this many people are never shown in follow-up statistics (page, API, export).
+pub const MIN_CELL: i64 = 5;
+
+/// Protects one row of follow-up statistics: a total and the parts it is made of (e.g.
+/// participants = completed + interrupted + not passed + ongoing). Parts of 1–4 people are
+/// suppressed; and since the total minus the visible parts would give a single suppressed part
+/// back, a second part is suppressed with it (the smallest other non-zero one) or, when there
+/// is none, the total. A suppressed total hides the whole row.
+pub fn protect_row(total: i64, parts: &[i64]) -> (Option<i64>, Vec<Option<i64>>) {
+    let small = |n: i64| n > 0 && n < MIN_CELL;
+    if small(total) {
+        return (None, vec![None; parts.len()]);
+    }
+    let mut shown: Vec<Option<i64>> = parts
+        .iter()
+        .map(|&n| if small(n) { None } else { Some(n) })
+        .collect();
+    if shown.iter().filter(|p| p.is_none()).count() == 1 {
+        let next = shown
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.filter(|&n| n > 0).map(|n| (n, i)))
+            .min();
+        match next {
+            Some((_, i)) => shown[i] = None,
+            None => return (None, vec![None; parts.len()]),
+        }
+    }
+    (Some(total), shown)
+}
+
+/// A share in percent, shown only when both counts are (a share of a suppressed count would
+/// give it back).
+pub fn protected_share(part: Option<i64>, whole: Option<i64>) -> Option<f64> {
+    match (part, whole) {
+        (Some(p), Some(w)) if w >= MIN_CELL => Some(p as f64 * 100.0 / w as f64),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -441,6 +481,48 @@ mod tests {
         ] {
             assert_eq!(FollowUpAnswer::parse(q, v), None, "{q}={v}");
         }
+    }
+
+    #[test]
+    fn no_suppressed_count_can_be_worked_out_from_what_a_row_shows() {
+        assert_eq!(
+            protect_row(20, &[17, 3, 0, 0]),
+            (Some(20), vec![None, None, Some(0), Some(0)]),
+            "the interruptions (3) would be 20 − 17: the completions go too"
+        );
+        assert_eq!(protect_row(4, &[4, 0]), (None, vec![None, None]));
+        assert_eq!(
+            protect_row(12, &[0, 12]),
+            (Some(12), vec![Some(0), Some(12)])
+        );
+        assert_eq!(protect_row(9, &[2, 7]), (Some(9), vec![None, None]));
+        assert_eq!(
+            protect_row(5, &[3, 0, 2]),
+            (Some(5), vec![None, Some(0), None])
+        );
+        // Every row up to 12 people in three parts: when the total shows, the suppressed parts
+        // are never exactly one, and no part of 1–4 shows.
+        for a in 0..12 {
+            for b in 0..12 - a {
+                for c in 0..12 - a - b {
+                    let (total, parts) = protect_row(a + b + c, &[a, b, c]);
+                    let hidden = parts.iter().filter(|p| p.is_none()).count();
+                    assert!(
+                        parts.iter().flatten().all(|&n| n == 0 || n >= MIN_CELL),
+                        "{a} {b} {c}"
+                    );
+                    if total.is_some() {
+                        assert_ne!(hidden, 1, "{a} {b} {c}");
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            protected_share(Some(15), Some(17)).map(|s| s.round()),
+            Some(88.0)
+        );
+        assert_eq!(protected_share(None, Some(17)), None);
+        assert_eq!(protected_share(Some(0), None), None);
     }
 
     #[test]

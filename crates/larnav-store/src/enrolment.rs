@@ -381,4 +381,58 @@ impl Store {
              ORDER BY f.sent_at DESC, f.id DESC")
             .bind(user_id).fetch_all(p).await)?)
     }
+
+    /// Enrolments on occasions starting in `[from, to)` in offerings given in a kommun whose
+    /// code starts with `area` ("" for the whole country): (kommun code, status, count).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn enrolments_by_kommun(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        area: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT COALESCE(f.kommun_code, '') AS kommun, e.status, COUNT(*) AS n
+             FROM enrolment e
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             WHERE c.starts_on >= $1 AND c.starts_on < $2
+               AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
+             GROUP BY COALESCE(f.kommun_code, ''), e.status")
+            .bind(from).bind(to).bind(area).fetch_all(p).await)?)
+    }
+
+    /// Follow-ups `months` after the end, sent for the same enrolments: per occupation the
+    /// course was for (its first SSYK code, "" for none), (code, name, sent, answered, in
+    /// work, in the occupation).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn outcomes_by_occupation(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        area: &str,
+        months: i64,
+    ) -> Result<Vec<(String, String, i64, i64, i64, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT COALESCE(o.code, '') AS code, COALESCE(o.name, '') AS name,
+                COUNT(*) AS sent,
+                SUM(CASE WHEN u.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+                SUM(CASE WHEN u.in_work THEN 1 ELSE 0 END) AS in_work,
+                SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
+             FROM follow_up u
+             JOIN enrolment e ON e.id = u.enrolment_id
+             JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             LEFT JOIN occupation_group o ON o.code = (SELECT MIN(x.ssyk_code)
+                 FROM offering_occupation x WHERE x.offering_id = f.id)
+             WHERE u.sent_at IS NOT NULL AND u.months = $4
+               AND c.starts_on >= $1 AND c.starts_on < $2
+               AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
+             GROUP BY COALESCE(o.code, ''), COALESCE(o.name, '')")
+            .bind(from).bind(to).bind(area).bind(months).fetch_all(p).await)?)
+    }
 }

@@ -255,6 +255,11 @@ pub fn router(app: App) -> Router {
             post(pages::catalogue::set_staffing),
         )
         .route("/occasions/{occasion}/group", get(pages::enrolments::group))
+        .route("/outcomes", get(pages::enrolments::outcomes))
+        .route(
+            "/outcomes/export/{format}",
+            get(pages::enrolments::outcomes_download),
+        )
         .route(
             "/follow-up/{token}",
             get(pages::enrolments::follow_up).post(pages::enrolments::answer),

@@ -385,3 +385,137 @@ pub async fn certificate(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) 
         issued: larnav_app::catalogue::today_in_sweden(),
     })
 }
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct OutcomeQuery {
+    area: String,
+    year: String,
+}
+
+impl OutcomeQuery {
+    /// The year asked for; this year when none is.
+    fn year(&self) -> Result<i32, AppError> {
+        match self.year.trim() {
+            "" => Ok(chrono::Datelike::year(
+                &larnav_app::catalogue::today_in_sweden(),
+            )),
+            y => y
+                .parse()
+                .map_err(|_| AppError::invalid("year", "outcomes.year_invalid")),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "outcomes.html")]
+struct OutcomesPage<'a> {
+    base: Base<'a>,
+    view: larnav_app::enrolments::OutcomeView,
+    lan: Vec<(String, String)>,
+    years: Vec<i32>,
+}
+
+impl OutcomesPage<'_> {
+    fn n(&self, n: &Option<i64>) -> String {
+        match n {
+            Some(n) => self.base.tr.number(*n),
+            None => "–".into(),
+        }
+    }
+    fn pct(&self, p: &Option<f64>) -> String {
+        match p {
+            Some(p) => format!("{} %", self.base.tr.decimal(*p, 0)),
+            None => "–".into(),
+        }
+    }
+    fn query(&self) -> String {
+        format!("area={}&year={}", self.view.area, self.view.year)
+    }
+}
+
+/// The region's follow-up per area and year (analysts).
+pub async fn outcomes(
+    State(app): State<App>,
+    ctx: Ctx,
+    axum::extract::Query(q): axum::extract::Query<OutcomeQuery>,
+) -> PageResult {
+    let view = app.outcome_view(&ctx.actor, &q.area, q.year()?).await?;
+    let places = app.places().await?;
+    let this_year = chrono::Datelike::year(&larnav_app::catalogue::today_in_sweden());
+    let title = ctx.tr.t("outcomes.title").to_string();
+    render(&OutcomesPage {
+        base: Base::new(&ctx, &title),
+        view,
+        lan: places.lan.clone(),
+        years: (this_year - 4..=this_year).rev().collect(),
+    })
+}
+
+/// The same tables as CSV or XLSX, suppressed the same way.
+pub async fn outcomes_download(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<OutcomeQuery>,
+) -> PageResult {
+    let v = app.outcome_view(&ctx.actor, &q.area, q.year()?).await?;
+    let tr = &ctx.tr;
+    let n = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_else(|| "–".into());
+    let pct = |p: Option<f64>| p.map(|p| tr.decimal(p, 1)).unwrap_or_else(|| "–".into());
+    let headers = [
+        tr.t("outcomes.col.table"),
+        tr.t("outcomes.col.group"),
+        tr.t("outcomes.col.participants_or_asked"),
+        tr.t("outcomes.col.completed_or_answered"),
+        tr.t("outcomes.col.interrupted_or_in_work"),
+        tr.t("outcomes.col.not_passed_or_in_occupation"),
+        tr.t("outcomes.col.ongoing"),
+        tr.t("outcomes.col.rate"),
+    ];
+    let mut rows: Vec<Vec<String>> = v
+        .kommuner
+        .iter()
+        .map(|k| {
+            vec![
+                tr.t("outcomes.kommuner").to_string(),
+                if k.kommun_name.is_empty() {
+                    tr.t("outcomes.no_kommun").to_string()
+                } else {
+                    k.kommun_name.clone()
+                },
+                n(k.participants),
+                n(k.completed),
+                n(k.interrupted),
+                n(k.not_passed),
+                n(k.ongoing),
+                pct(k.completion_rate),
+            ]
+        })
+        .collect();
+    rows.extend(v.occupations.iter().map(|o| {
+        vec![
+            tr.t("outcomes.occupations").to_string(),
+            format!("{} {}", o.ssyk_code, o.occupation)
+                .trim()
+                .to_string(),
+            n(o.asked),
+            n(o.answered),
+            n(o.in_work),
+            n(o.in_occupation),
+            String::new(),
+            pct(o.work_rate),
+        ]
+    }));
+    let headers: Vec<&str> = headers.to_vec();
+    super::table_download(
+        &format!(
+            "uppfoljning-{}-{}",
+            if v.area.is_empty() { "riket" } else { &v.area },
+            v.year
+        ),
+        &format,
+        &headers,
+        &rows,
+    )
+}

@@ -102,6 +102,8 @@ struct IndexPage<'a> {
     base: Base<'a>,
     choices: Vec<(&'static str, Vec<(String, String)>)>,
     published: Vec<PublishedList>,
+    /// Analysts also follow up what courses led to (`/outcomes`).
+    follows_up: bool,
 }
 
 /// The heading of a group of areas in an area choice.
@@ -130,6 +132,7 @@ pub async fn index(State(app): State<App>, ctx: Ctx, Query(q): Query<AreaQuery>)
         base: Base::new(&ctx, ctx.tr.t("semaforen.title")),
         choices: app.area_choices().await?,
         published: app.published_lists(&ctx.actor).await?,
+        follows_up: app.may(&ctx.actor, larnav_app::domain::Action::AnalyseSignals),
     })
 }
 

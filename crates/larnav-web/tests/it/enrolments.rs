@@ -568,3 +568,110 @@ async fn a_follow_up_is_mailed_when_due_and_answered_with_one_click_per_question
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_analysts_follow_up_view_never_shows_fewer_than_five_people() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        let (_, _, occasion, _) = course_with_sessions(&t).await;
+        let mut chosen = Vec::new();
+        for i in 0..7 {
+            let email = format!("d{i}@x.se");
+            t.create_user(&email, &format!("Deltagare {i}"), false)
+                .await;
+            let id = t.app.enrol(&system, occasion, &email).await.unwrap();
+            chosen.push((id, 1));
+        }
+        let completed = larnav_app::enrolments::EndingForm {
+            outcome: "completed".into(),
+            on: "2026-06-05".into(),
+            ..Default::default()
+        };
+        t.app
+            .end_enrolments(&system, occasion, &chosen[..6], &completed)
+            .await
+            .unwrap();
+        let stopped = larnav_app::enrolments::EndingForm {
+            outcome: "interrupted".into(),
+            on: "2026-03-01".into(),
+            reason: "work".into(),
+            ..Default::default()
+        };
+        t.app
+            .end_enrolments(&system, occasion, &chosen[6..], &stopped)
+            .await
+            .unwrap();
+        // The six-month follow-up goes to all seven; five answer, all in work.
+        let day = "2026-12-06".parse().unwrap();
+        assert_eq!(t.app.send_due_follow_ups(day).await.unwrap(), 7);
+        for i in 0..5 {
+            let user = t
+                .app
+                .store()
+                .find_user_by_email(&format!("d{i}@x.se"))
+                .await
+                .unwrap()
+                .unwrap();
+            for f in t.app.store().learner_follow_ups(user.id).await.unwrap() {
+                t.app
+                    .store()
+                    .answer_follow_up(
+                        f.id,
+                        larnav_store::FollowUpColumn::InWork,
+                        Some(true),
+                        None,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .unwrap();
+            }
+        }
+        t.org_with(
+            "Region Gävleborg",
+            "analys@x.se",
+            "Analytiker",
+            Role::Analyst,
+        )
+        .await;
+        assert_eq!(t.login("analys@x.se", PASSWORD).await.status(), 303);
+        let (_, html) = t.get_text("/semaforen").await;
+        assert!(html.contains(r#"href="/outcomes""#), "linked for analysts");
+        let (status, html) = t.get_text("/outcomes?area=&year=2026").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            html.contains("Antal under 5 personer visas aldrig"),
+            "the rule is stated"
+        );
+        // 7 participants: 6 completed and 1 interrupted. The 1 is suppressed, and so are the 6
+        // (7 − 6 would give the 1 back); the share completed goes with them.
+        let row = &html[html.find("Ingen kommun (distans)</th>").unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert_eq!(row.matches("<td>").count(), 6, "{row}");
+        assert!(
+            row.contains("<td>7</td><td>–</td><td>–</td><td>0</td><td>0</td><td>–</td>"),
+            "{row}"
+        );
+        // Outcomes: 7 asked, 5 answered (71 %), 5 in work (100 % of those who answered).
+        assert!(
+            html.contains("<td>7</td><td>5</td><td>71 %</td><td>5 (100 %)</td>"),
+            "{html}"
+        );
+        // The download is suppressed the same way.
+        let csv = t
+            .get("/outcomes/export/csv?area=&year=2026")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(csv.contains("Ingen kommun (distans);7;–;–;0;0;–"), "{csv}");
+        // A year with nobody, an unknown area, and someone who is not an analyst.
+        let (_, html) = t.get_text("/outcomes?area=21&year=2026").await;
+        assert!(html.contains("Inga deltagare"), "{html}");
+        assert_eq!(t.get_text("/outcomes?area=99&year=2026").await.0, 422);
+        let learner = t.another_browser();
+        learner.login("d1@x.se", PASSWORD).await;
+        assert_eq!(learner.get_text("/outcomes").await.0, 403);
+        learner
+    })
+    .await;
+}
