@@ -542,11 +542,9 @@ fn shown(n: i64) -> Option<i64> {
     (n == 0 || n >= enrolment::MIN_CELL).then_some(n)
 }
 
-/// Participants on courses given in one kommun, by how their enrolment stands.
+/// Participants of one group by how their enrolment stands, protected.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct KommunOutcome {
-    pub kommun_code: String,
-    pub kommun_name: String,
+pub struct StatusRow {
     /// None: suppressed (fewer than five people, or it would give a suppressed count back).
     pub participants: Option<i64>,
     pub completed: Option<i64>,
@@ -555,6 +553,54 @@ pub struct KommunOutcome {
     pub ongoing: Option<i64>,
     /// Completed as a share of participants, in percent.
     pub completion_rate: Option<f64>,
+}
+
+/// Counts per (group, status) as protected rows per group, in the groups' order.
+fn status_rows(counts: Vec<(String, String, i64)>) -> Vec<(String, StatusRow)> {
+    let mut groups: std::collections::BTreeMap<String, [i64; 4]> = Default::default();
+    for (group, status, n) in counts {
+        let slot = match EnrolmentStatus::parse(&status) {
+            Some(EnrolmentStatus::Completed) => 0,
+            Some(EnrolmentStatus::Interrupted) => 1,
+            Some(EnrolmentStatus::NotPassed) => 2,
+            _ => 3,
+        };
+        groups.entry(group).or_default()[slot] += n;
+    }
+    groups
+        .into_iter()
+        .map(|(group, parts)| {
+            let (participants, p) = enrolment::protect_row(parts.iter().sum(), &parts);
+            let row = StatusRow {
+                participants,
+                completed: p[0],
+                interrupted: p[1],
+                not_passed: p[2],
+                ongoing: p[3],
+                completion_rate: enrolment::protected_share(p[0], participants),
+            };
+            (group, row)
+        })
+        .collect()
+}
+
+/// Participants on courses given in one kommun.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KommunOutcome {
+    pub kommun_code: String,
+    pub kommun_name: String,
+    #[serde(flatten)]
+    pub row: StatusRow,
+}
+
+/// Participants by kind of course and SeQF level.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct KindOutcome {
+    /// An offering kind key.
+    pub kind: String,
+    pub seqf_level: Option<i64>,
+    #[serde(flatten)]
+    pub row: StatusRow,
 }
 
 /// Follow-up answers for courses aimed at one occupation.
@@ -582,6 +628,7 @@ pub struct OutcomeView {
     /// The follow-up the outcome table shows (months after the end).
     pub months: i64,
     pub kommuner: Vec<KommunOutcome>,
+    pub kinds: Vec<KindOutcome>,
     pub occupations: Vec<OccupationOutcome>,
     /// The smallest count shown.
     pub min_cell: i64,
@@ -612,29 +659,23 @@ impl App {
         ) else {
             return Err(AppError::invalid("year", "outcomes.year_invalid"));
         };
-        let mut by_kommun: std::collections::BTreeMap<String, [i64; 4]> = Default::default();
-        for (kommun, status, n) in self.store.enrolments_by_kommun(from, to, area).await? {
-            let slot = match EnrolmentStatus::parse(&status) {
-                Some(EnrolmentStatus::Completed) => 0,
-                Some(EnrolmentStatus::Interrupted) => 1,
-                Some(EnrolmentStatus::NotPassed) => 2,
-                _ => 3,
-            };
-            by_kommun.entry(kommun).or_default()[slot] += n;
-        }
-        let mut kommuner: Vec<KommunOutcome> = by_kommun
-            .into_iter()
-            .map(|(code, parts)| {
-                let (participants, p) = enrolment::protect_row(parts.iter().sum(), &parts);
-                KommunOutcome {
+        let mut kommuner: Vec<KommunOutcome> =
+            status_rows(self.store.enrolments_by_kommun(from, to, area).await?)
+                .into_iter()
+                .map(|(code, row)| KommunOutcome {
                     kommun_name: places.name(&code).unwrap_or_default().to_string(),
                     kommun_code: code,
-                    participants,
-                    completed: p[0],
-                    interrupted: p[1],
-                    not_passed: p[2],
-                    ongoing: p[3],
-                    completion_rate: enrolment::protected_share(p[0], participants),
+                    row,
+                })
+                .collect();
+        let kinds = status_rows(self.store.enrolments_by_kind(from, to, area).await?)
+            .into_iter()
+            .map(|(group, row)| {
+                let (kind, level) = group.split_once(' ').unwrap_or((group.as_str(), ""));
+                KindOutcome {
+                    kind: kind.to_string(),
+                    seqf_level: level.parse().ok(),
+                    row,
                 }
             })
             .collect();
@@ -668,6 +709,7 @@ impl App {
             year,
             months: MONTHS,
             kommuner,
+            kinds,
             occupations,
             min_cell: enrolment::MIN_CELL,
         })

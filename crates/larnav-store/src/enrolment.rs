@@ -393,15 +393,52 @@ impl Store {
         to: NaiveDate,
         area: &str,
     ) -> Result<Vec<(String, String, i64)>> {
-        Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT COALESCE(f.kommun_code, '') AS kommun, e.status, COUNT(*) AS n
+        self.enrolments_by("COALESCE(f.kommun_code, '')", from, to, area)
+            .await
+    }
+
+    /// The same enrolments by kind of course and SeQF level ("" when none):
+    /// ("kind level", status, count).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn enrolments_by_kind(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        area: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        self.enrolments_by(
+            "f.kind || ' ' || COALESCE(CAST(f.seqf_level AS TEXT), '')",
+            from,
+            to,
+            area,
+        )
+        .await
+    }
+
+    /// Enrolments counted per `group` (a fixed SQL expression over the offering `f`) and status.
+    async fn enrolments_by(
+        &self,
+        group: &'static str,
+        from: NaiveDate,
+        to: NaiveDate,
+        area: &str,
+    ) -> Result<Vec<(String, String, i64)>> {
+        // Only the fixed expressions above are interpolated: safe.
+        let sql = format!(
+            "SELECT {group} AS grp, e.status, COUNT(*) AS n
              FROM enrolment e
              JOIN occasion c ON c.id = e.occasion_id
              JOIN offering f ON f.id = c.offering_id
              WHERE c.starts_on >= $1 AND c.starts_on < $2
                AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
-             GROUP BY COALESCE(f.kommun_code, ''), e.status")
-            .bind(from).bind(to).bind(area).fetch_all(p).await)?)
+             GROUP BY {group}, e.status"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(from).bind(to).bind(area).fetch_all(p).await)?,
+        )
     }
 
     /// Follow-ups `months` after the end, sent for the same enrolments: per occupation the

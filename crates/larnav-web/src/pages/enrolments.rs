@@ -473,26 +473,44 @@ pub async fn outcomes_download(
         tr.t("outcomes.col.ongoing"),
         tr.t("outcomes.col.rate"),
     ];
+    let status_cells = |r: &larnav_app::enrolments::StatusRow| {
+        vec![
+            n(r.participants),
+            n(r.completed),
+            n(r.interrupted),
+            n(r.not_passed),
+            n(r.ongoing),
+            pct(r.completion_rate),
+        ]
+    };
     let mut rows: Vec<Vec<String>> = v
         .kommuner
         .iter()
         .map(|k| {
-            vec![
-                tr.t("outcomes.kommuner").to_string(),
-                if k.kommun_name.is_empty() {
-                    tr.t("outcomes.no_kommun").to_string()
-                } else {
-                    k.kommun_name.clone()
-                },
-                n(k.participants),
-                n(k.completed),
-                n(k.interrupted),
-                n(k.not_passed),
-                n(k.ongoing),
-                pct(k.completion_rate),
+            let name = if k.kommun_name.is_empty() {
+                tr.t("outcomes.no_kommun").to_string()
+            } else {
+                k.kommun_name.clone()
+            };
+            [
+                vec![tr.t("outcomes.kommuner").to_string(), name],
+                status_cells(&k.row),
             ]
+            .concat()
         })
         .collect();
+    rows.extend(v.kinds.iter().map(|k| {
+        let kind = tr.t(&format!("offering_kind.{}", k.kind)).to_string();
+        let group = match k.seqf_level {
+            Some(l) => format!("{kind}, SeQF {l}"),
+            None => kind,
+        };
+        [
+            vec![tr.t("outcomes.kinds").to_string(), group],
+            status_cells(&k.row),
+        ]
+        .concat()
+    }));
     rows.extend(v.occupations.iter().map(|o| {
         vec![
             tr.t("outcomes.occupations").to_string(),

@@ -651,6 +651,11 @@ async fn the_analysts_follow_up_view_never_shows_fewer_than_five_people() {
             row.contains("<td>7</td><td>–</td><td>–</td><td>0</td><td>0</td><td>–</td>"),
             "{row}"
         );
+        // The same by kind of course and SeQF level (none given here).
+        assert!(
+            html.contains("<th scope=\"row\">Kurs</th><td>–</td><td>7</td><td>–</td><td>–</td><td>0</td><td>0</td><td>–</td>"),
+            "{html}"
+        );
         // Outcomes: 7 asked, 5 answered (71 %), 5 in work (100 % of those who answered).
         assert!(
             html.contains("<td>7</td><td>5</td><td>71 %</td><td>5 (100 %)</td>"),
@@ -664,6 +669,7 @@ async fn the_analysts_follow_up_view_never_shows_fewer_than_five_people() {
             .await
             .unwrap();
         assert!(csv.contains("Ingen kommun (distans);7;–;–;0;0;–"), "{csv}");
+        assert!(csv.contains("Kurs;7;–;–;0;0;–"), "{csv}");
         // A year with nobody, an unknown area, and someone who is not an analyst.
         let (_, html) = t.get_text("/outcomes?area=21&year=2026").await;
         assert!(html.contains("Inga deltagare"), "{html}");
