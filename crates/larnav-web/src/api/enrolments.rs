@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use larnav_app::App;
-use larnav_app::enrolments::EndingForm;
+use larnav_app::enrolments::{EndingForm, OutcomeView};
 use larnav_app::records::{EnrolmentRow, LearnerEnrolment};
 use serde::{Deserialize, Serialize};
 
@@ -142,4 +142,24 @@ pub async fn mark(
     responses((status = 200, body = [LearnerEnrolment]), (status = 401, body = Problem)))]
 pub async fn mine(State(app): State<App>, ctx: Ctx) -> ApiResult<Json<Vec<LearnerEnrolment>>> {
     Ok(Json(app.my_enrolments(&ctx.actor).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct OutcomeParams {
+    /// A län code; empty or absent for the whole country.
+    #[serde(default)]
+    area: String,
+    year: i32,
+}
+
+/// The region's follow-up of an area and start year (analysts). Counts of 1–4 people are
+/// null, as is a second count wherever a row would give a hidden one back.
+#[utoipa::path(get, path = "/api/v1/outcomes", tag = "follow-up", params(OutcomeParams),
+    responses((status = 200, body = OutcomeView), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn outcomes(
+    State(app): State<App>,
+    ctx: Ctx,
+    axum::extract::Query(p): axum::extract::Query<OutcomeParams>,
+) -> ApiResult<Json<OutcomeView>> {
+    Ok(Json(app.outcome_view(&ctx.actor, &p.area, p.year).await?))
 }

@@ -127,7 +127,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         development::set_progress, development::assign, development::unassign,
         development::record, development::erase,
         enrolments::list, enrolments::enrol, enrolments::end, enrolments::roll_call,
-        enrolments::mark, enrolments::mine,
+        enrolments::mark, enrolments::mine, enrolments::outcomes,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &ProblemAnswers, &OperationIds, &RequiredHaveNoDefault),
@@ -303,6 +303,7 @@ pub fn router() -> Router<App> {
         .route("/me/password", post(accounts::change_password))
         .route("/me/organisations", get(accounts::my_memberships))
         .route("/me/enrolments", get(enrolments::mine))
+        .route("/outcomes", get(enrolments::outcomes))
         .route(
             "/occasions/{occasion}/enrolments",
             get(enrolments::list).post(enrolments::enrol),

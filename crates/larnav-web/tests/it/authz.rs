@@ -913,6 +913,7 @@ fn endpoints(
         ),
         ("GET", "/api/v1/me/organisations".into(), None, SignedIn),
         ("GET", "/api/v1/me/enrolments".into(), None, SignedIn),
+        ("GET", "/api/v1/outcomes?year=2026".into(), None, Analysts),
         ("GET", "/api/v1/me/tokens".into(), None, SignedIn),
         (
             "POST",

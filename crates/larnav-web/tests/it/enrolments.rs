@@ -670,6 +670,22 @@ async fn the_analysts_follow_up_view_never_shows_fewer_than_five_people() {
             .unwrap();
         assert!(csv.contains("Ingen kommun (distans);7;–;–;0;0;–"), "{csv}");
         assert!(csv.contains("Kurs;7;–;–;0;0;–"), "{csv}");
+        // The API gives the same, with hidden counts as null.
+        let analyst = t.app.store().find_user_by_email("analys@x.se").await.unwrap().unwrap();
+        let token = t.token_for(analyst.id).await;
+        let (status, body) = crate::helpers::call(
+            &t,
+            reqwest::Method::GET,
+            "/api/v1/outcomes?year=2026",
+            &token,
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["kommuner"][0]["participants"], 7);
+        assert_eq!(body["kommuner"][0]["completed"], serde_json::Value::Null);
+        assert_eq!(body["kommuner"][0]["interrupted"], serde_json::Value::Null);
+        assert_eq!(body["occupations"][0]["answered"], 5);
         // A year with nobody, an unknown area, and someone who is not an analyst.
         let (_, html) = t.get_text("/outcomes?area=21&year=2026").await;
         assert!(html.contains("Inga deltagare"), "{html}");
