@@ -30,7 +30,6 @@ pub struct Group {
     pub enrolments: Vec<EnrolmentRow>,
     /// The grades the course gives (empty: none).
     pub grades: &'static [&'static str],
-    pub today: NaiveDate,
 }
 
 /// One session's roll call: each enrolment with its mark (None: not marked yet).
@@ -138,7 +137,6 @@ impl App {
             sessions,
             enrolments,
             grades,
-            today: today_in_sweden(),
         })
     }
 
