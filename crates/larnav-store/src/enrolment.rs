@@ -123,6 +123,16 @@ const ENROLMENT: &str = "SELECT e.id, e.occasion_id, e.user_id, u.display_name A
         e.version, e.corrections
      FROM enrolment e JOIN app_user u ON u.id = e.user_id";
 
+const FOLLOW_UP: &str = "SELECT f.id, f.months, f.expires_at, f.answered_at, f.in_work,
+        f.in_occupation, f.kommun_code, f.with_employer, f.further_studies, o.title,
+        (SELECT g.name FROM offering_occupation x JOIN occupation_group g ON g.code = x.ssyk_code
+         WHERE x.offering_id = o.id ORDER BY x.ssyk_code LIMIT 1) AS occupation,
+        (SELECT w.name FROM organisation w WHERE w.id = o.employer_id) AS employer
+     FROM follow_up f
+     JOIN enrolment e ON e.id = f.enrolment_id
+     JOIN occasion c ON c.id = e.occasion_id
+     JOIN offering o ON o.id = c.offering_id";
+
 impl Store {
     /// The occasion's group, in name order (the app sorts Swedish names again).
     ///
@@ -322,18 +332,11 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn follow_up_by_token(&self, token_hash: &str) -> Result<Option<FollowUp>> {
-        Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT f.id, f.months, f.expires_at, f.answered_at, f.in_work, f.in_occupation,
-                f.kommun_code, f.with_employer, f.further_studies, o.title,
-                (SELECT g.name FROM offering_occupation x JOIN occupation_group g ON g.code = x.ssyk_code
-                 WHERE x.offering_id = o.id ORDER BY x.ssyk_code LIMIT 1) AS occupation,
-                (SELECT w.name FROM organisation w WHERE w.id = o.employer_id) AS employer
-             FROM follow_up f
-             JOIN enrolment e ON e.id = f.enrolment_id
-             JOIN occasion c ON c.id = e.occasion_id
-             JOIN offering o ON o.id = c.offering_id
-             WHERE f.token_hash = $1")
-            .bind(token_hash).fetch_optional(p).await)?)
+        let sql = format!("{FOLLOW_UP} WHERE f.token_hash = $1");
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(token_hash).fetch_optional(p).await)?,
+        )
     }
 
     /// Stores one answer (a boolean, or for `Kommun` a code in `text`).
@@ -369,17 +372,14 @@ impl Store {
     /// # Errors
     /// A database error.
     pub async fn learner_follow_ups(&self, user_id: i64) -> Result<Vec<FollowUp>> {
-        Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT f.id, f.months, f.expires_at, f.answered_at, f.in_work, f.in_occupation,
-                f.kommun_code, f.with_employer, f.further_studies, o.title,
-                CAST(NULL AS TEXT) AS occupation, CAST(NULL AS TEXT) AS employer
-             FROM follow_up f
-             JOIN enrolment e ON e.id = f.enrolment_id
-             JOIN occasion c ON c.id = e.occasion_id
-             JOIN offering o ON o.id = c.offering_id
-             WHERE e.user_id = $1 AND f.sent_at IS NOT NULL
-             ORDER BY f.sent_at DESC, f.id DESC")
-            .bind(user_id).fetch_all(p).await)?)
+        let sql = format!(
+            "{FOLLOW_UP} WHERE e.user_id = $1 AND f.sent_at IS NOT NULL
+             ORDER BY f.sent_at DESC, f.id DESC"
+        );
+        Ok(
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(user_id).fetch_all(p).await)?,
+        )
     }
 
     /// Enrolments on occasions starting in `[from, to)` in offerings given in a kommun whose

@@ -11,6 +11,19 @@ use larnav_app::{App, AppError};
 use super::{Base, FormState, PageResult, redirect_with, redirect_with_counts, render, submitted};
 use crate::ctx::Ctx;
 
+/// An enrolment's status as people read it, with the day it ended: "Fullföljd 2026-06-05".
+pub(crate) fn status_text(
+    tr: larnav_app::i18n::Tr,
+    status: &str,
+    ended_on: Option<chrono::NaiveDate>,
+) -> String {
+    let status = tr.t(&format!("enrolment.status.{status}")).to_string();
+    match ended_on {
+        Some(d) => format!("{status} {}", tr.naive_date(&d)),
+        None => status,
+    }
+}
+
 #[derive(Template)]
 #[template(path = "enrolments.html")]
 struct GroupPage<'a> {
@@ -27,15 +40,7 @@ impl GroupPage<'_> {
         self.base.tr.naive_date(d)
     }
     fn status(&self, e: &EnrolmentRow) -> String {
-        let status = self
-            .base
-            .tr
-            .t(&format!("enrolment.status.{}", e.status))
-            .to_string();
-        let mut text = match e.ended_on {
-            Some(d) => format!("{status} {}", self.base.tr.naive_date(&d)),
-            None => status,
-        };
+        let mut text = status_text(self.base.tr, &e.status, e.ended_on);
         if let Some(r) = &e.reason {
             text.push_str(&format!(
                 " ({})",
@@ -217,10 +222,7 @@ struct RollCallPage<'a> {
 
 impl RollCallPage<'_> {
     fn status(&self, e: &EnrolmentRow) -> String {
-        self.base
-            .tr
-            .t(&format!("enrolment.status.{}", e.status))
-            .to_string()
+        status_text(self.base.tr, &e.status, None)
     }
 }
 

@@ -31,15 +31,7 @@ impl RecordPage<'_> {
         )
     }
     fn enrolment_status(&self, e: &larnav_app::records::LearnerEnrolment) -> String {
-        let status = self
-            .base
-            .tr
-            .t(&format!("enrolment.status.{}", e.status))
-            .to_string();
-        match e.ended_on {
-            Some(d) => format!("{status} {}", self.base.tr.naive_date(&d)),
-            None => status,
-        }
+        crate::pages::enrolments::status_text(self.base.tr, &e.status, e.ended_on)
     }
     fn attended(&self, e: &larnav_app::records::LearnerEnrolment) -> String {
         self.base.tr.fmt(
