@@ -376,11 +376,7 @@ pub async fn again_with(
     error: &AppError,
     values: &[(String, String)],
 ) -> PageResult {
-    let failed = Failed {
-        form,
-        error,
-        values,
-    };
+    let failed = Failed::new(form, error, values);
     again(app, ctx, id, failed).await
 }
 
@@ -414,11 +410,7 @@ pub async fn submit(
             "material.submitted",
         )),
         Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "submit",
-                error: &e,
-                values: &values,
-            };
+            let failed = Failed::new("submit", &e, &values);
             again(&app, &ctx, id, failed).await
         }
         Err(e) => Err(e.into()),
@@ -454,11 +446,7 @@ pub async fn review(
             },
         )),
         Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "review",
-                error: &e,
-                values: &values,
-            };
+            let failed = Failed::new("review", &e, &values);
             again(&app, &ctx, id, failed).await
         }
         Err(e) => Err(e.into()),
@@ -485,11 +473,7 @@ pub async fn upload_attachment(
             "material.attachment_saved",
         )),
         Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "attachment",
-                error: &e,
-                values: &[],
-            };
+            let failed = Failed::new("attachment", &e, &[]);
             again(&app, &ctx, id, failed).await
         }
         Err(e) => Err(e.into()),

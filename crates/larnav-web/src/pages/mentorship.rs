@@ -204,11 +204,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageResult
         result,
         |id| redirect_with(&app, &format!("/mentorship/{id}"), "mentorship.opened"),
         async |e| {
-            let failed = Failed {
-                form: "round",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("round", e, &values);
             list_page(&app, &ctx, Some(&failed)).await
         },
     )
@@ -222,11 +218,7 @@ pub async fn add_theme(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageRes
             .await,
         |_| redirect_with(&app, "/mentorship#themes", "mentorship.theme_added"),
         async |e| {
-            let failed = Failed {
-                form: "theme",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("theme", e, &values);
             list_page(&app, &ctx, Some(&failed)).await
         },
     )
@@ -281,11 +273,7 @@ async fn after(
         Err(e) if is_form_error(&e) => e,
         Err(e) => return Err(e.into()),
     };
-    let failed = Failed {
-        form,
-        error: &e,
-        values,
-    };
+    let failed = Failed::new(form, &e, values);
     let page = match on {
         On::Round(id) => round_page(app, ctx, id, Some(&failed)).await,
         On::Pair(id) => pair_page(app, ctx, id, Some(&failed)).await,

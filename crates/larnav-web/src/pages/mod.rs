@@ -319,6 +319,16 @@ pub struct Failed<'a> {
     pub values: &'a [(String, String)],
 }
 
+impl<'a> Failed<'a> {
+    pub fn new(form: &'static str, error: &'a AppError, values: &'a [(String, String)]) -> Self {
+        Self {
+            form,
+            error,
+            values,
+        }
+    }
+}
+
 /// The state of form `name`: the failure's messages and values if it was the one that failed.
 pub fn state(ctx: &Ctx, failed: Option<&Failed<'_>>, name: &str) -> FormState {
     match failed {

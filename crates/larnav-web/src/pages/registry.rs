@@ -495,11 +495,7 @@ pub async fn adopt(
         result,
         |message| redirect_with(&app, &format!("/models/{id}#adoptions"), message),
         async |e| {
-            let failed = Failed {
-                form: "adoption",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("adoption", e, &values);
             model_page(&app, &ctx, id, Some(&failed)).await
         },
     )
@@ -529,11 +525,7 @@ pub async fn upload_model_document(
             )
         },
         async |e| {
-            let failed = Failed {
-                form: "document",
-                error: e,
-                values: &[],
-            };
+            let failed = Failed::new("document", e, &[]);
             model_page(&app, &ctx, id, Some(&failed)).await
         },
     )

@@ -2,8 +2,8 @@
 
 use crate::ctx::Ctx;
 use crate::pages::{
-    Base, Failed, FormState, PageResult, field, fields, is_form_error, redirect_with, render,
-    shown_again, state, submitted,
+    Base, Failed, FormState, PageResult, field, fields, redirect_with, render, shown_again, state,
+    submitted,
 };
 use askama::Template;
 use axum::body::Bytes;
@@ -79,11 +79,7 @@ pub async fn create_collection(State(app): State<App>, ctx: Ctx, body: Bytes) ->
             )
         },
         async |e| {
-            let failed = Failed {
-                form: "collection",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("collection", e, &values);
             collections_page(&app, &ctx, String::new(), Some(&failed)).await
         },
     )
@@ -173,25 +169,23 @@ pub async fn update_collection(
     body: Bytes,
 ) -> PageResult {
     let values = fields(&body);
-    match app
+    let result = app
         .update_collection(&ctx.actor, id, &collection_form(&values))
-        .await
-    {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/collections/{id}"),
-            "development.collection_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "edit",
-                error: &e,
-                values: &values,
-            };
-            collection_again(&app, &ctx, id, failed).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let saved = (
+        "edit",
+        format!("/collections/{id}"),
+        "development.collection_saved",
+    );
+    after_parent_form(
+        &app,
+        &ctx,
+        (Steps::CollectionItems, id),
+        result,
+        saved,
+        &values,
+    )
+    .await
 }
 
 pub async fn add_collection_step(
@@ -201,25 +195,23 @@ pub async fn add_collection_step(
     body: Bytes,
 ) -> PageResult {
     let values = fields(&body);
-    match app
+    let result = app
         .add_collection_step(&ctx.actor, id, &step_form(&values))
-        .await
-    {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/collections/{id}#steps"),
-            "development.step_added",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "step",
-                error: &e,
-                values: &values,
-            };
-            collection_again(&app, &ctx, id, failed).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let saved = (
+        "step",
+        format!("/collections/{id}#steps"),
+        "development.step_added",
+    );
+    after_parent_form(
+        &app,
+        &ctx,
+        (Steps::CollectionItems, id),
+        result,
+        saved,
+        &values,
+    )
+    .await
 }
 
 pub async fn change_collection_step(

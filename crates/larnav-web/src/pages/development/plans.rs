@@ -3,8 +3,8 @@
 use crate::charts::{Bar, bars};
 use crate::ctx::Ctx;
 use crate::pages::{
-    Base, Failed, FormState, PageResult, field, fields, is_form_error, redirect_with, render,
-    shown_again, state, submitted,
+    Base, Failed, FormState, PageResult, field, fields, redirect_with, render, shown_again, state,
+    submitted,
 };
 use askama::Template;
 use axum::body::Bytes;
@@ -59,11 +59,7 @@ pub async fn create_plan(State(app): State<App>, ctx: Ctx, body: Bytes) -> PageR
         app.create_plan(&ctx.actor, &plan_form(&values)).await,
         |id| redirect_with(&app, &format!("/plans/{id}"), "development.plan_saved"),
         async |e| {
-            let failed = Failed {
-                form: "plan",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("plan", e, &values);
             plans_page(&app, &ctx, Some(&failed)).await
         },
     )
@@ -210,22 +206,17 @@ pub async fn update_plan(
     body: Bytes,
 ) -> PageResult {
     let values = fields(&body);
-    match app.update_plan(&ctx.actor, id, &plan_form(&values)).await {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/plans/{id}"),
-            "development.plan_saved",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "edit",
-                error: &e,
-                values: &values,
-            };
-            plan_again(&app, &ctx, id, failed).await
-        }
-        Err(e) => Err(e.into()),
-    }
+    let result = app.update_plan(&ctx.actor, id, &plan_form(&values)).await;
+    let saved = ("edit", format!("/plans/{id}"), "development.plan_saved");
+    after_parent_form(
+        &app,
+        &ctx,
+        (Steps::PlanActivities, id),
+        result,
+        saved,
+        &values,
+    )
+    .await
 }
 
 pub async fn add_plan_activity(
@@ -235,25 +226,23 @@ pub async fn add_plan_activity(
     body: Bytes,
 ) -> PageResult {
     let values = fields(&body);
-    match app
+    let result = app
         .add_plan_activity(&ctx.actor, id, &step_form(&values))
-        .await
-    {
-        Ok(_) => Ok(redirect_with(
-            &app,
-            &format!("/plans/{id}#activities"),
-            "development.step_added",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "activity",
-                error: &e,
-                values: &values,
-            };
-            plan_again(&app, &ctx, id, failed).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let saved = (
+        "activity",
+        format!("/plans/{id}#activities"),
+        "development.step_added",
+    );
+    after_parent_form(
+        &app,
+        &ctx,
+        (Steps::PlanActivities, id),
+        result,
+        saved,
+        &values,
+    )
+    .await
 }
 
 pub async fn change_plan_activity(
@@ -279,25 +268,23 @@ pub async fn assign_plan(
 ) -> PageResult {
     let values = fields(&body);
     let assigned = field(&values, "assigned") != "0";
-    match app
+    let result = app
         .assign_plan(&ctx.actor, id, field(&values, "group_id"), assigned)
-        .await
-    {
-        Ok(()) => Ok(redirect_with(
-            &app,
-            &format!("/plans/{id}#groups"),
-            "development.plan_assigned",
-        )),
-        Err(e) if is_form_error(&e) => {
-            let failed = Failed {
-                form: "assign",
-                error: &e,
-                values: &values,
-            };
-            plan_again(&app, &ctx, id, failed).await
-        }
-        Err(e) => Err(e.into()),
-    }
+        .await;
+    let saved = (
+        "assign",
+        format!("/plans/{id}#groups"),
+        "development.plan_assigned",
+    );
+    after_parent_form(
+        &app,
+        &ctx,
+        (Steps::PlanActivities, id),
+        result,
+        saved,
+        &values,
+    )
+    .await
 }
 
 pub async fn edit_plan_activity(

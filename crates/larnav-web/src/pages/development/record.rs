@@ -119,11 +119,7 @@ pub async fn erase_account(State(app): State<App>, ctx: Ctx, body: Bytes) -> Pag
                 .into_iter()
                 .filter(|(k, _)| k != "password")
                 .collect();
-            let failed = Failed {
-                form: "erase",
-                error: &e,
-                values: &kept,
-            };
+            let failed = Failed::new("erase", &e, &kept);
             shown_again(&e, record_page(&app, &ctx, Some(&failed)).await)
         }
         Err(e) => Err(e.into()),

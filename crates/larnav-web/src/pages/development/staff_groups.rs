@@ -70,11 +70,7 @@ pub async fn create_staff_group(State(app): State<App>, ctx: Ctx, body: Bytes) -
             )
         },
         async |e| {
-            let failed = Failed {
-                form: "group",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("group", e, &values);
             staff_groups_page(&app, &ctx, org, Some(&failed)).await
         },
     )
@@ -101,11 +97,7 @@ pub async fn set_staff_member(
         },
         async |e| {
             values.push(("group_id".into(), id.to_string()));
-            let failed = Failed {
-                form: "member",
-                error: e,
-                values: &values,
-            };
+            let failed = Failed::new("member", e, &values);
             let org = app.staff_group_organisation(id).await;
             staff_groups_page(&app, &ctx, org, Some(&failed)).await
         },

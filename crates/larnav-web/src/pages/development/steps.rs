@@ -175,17 +175,42 @@ pub(super) async fn after_step_form(
         Err(e) if is_form_error(&e) => {
             let parent = app.step_parent(steps, id).await?;
             values.push(("step_id".into(), id.to_string()));
-            let failed = Failed {
-                form,
-                error: &e,
-                values: &values,
-            };
-            match steps {
-                Steps::CollectionItems => collection_again(app, ctx, parent, failed).await,
-                Steps::PlanActivities => plan_again(app, ctx, parent, failed).await,
-            }
+            parent_again(app, ctx, steps, parent, Failed::new(form, &e, &values)).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+/// After a form on a learning path or plan itself (`parent`): on to `to` with the `saved`
+/// message, or the page again with form `form` showing what was typed and what is wrong.
+pub(super) async fn after_parent_form<T>(
+    app: &App,
+    ctx: &Ctx,
+    (steps, parent): (Steps, i64),
+    result: Result<T, AppError>,
+    (form, to, saved): (&'static str, String, &str),
+    values: &[(String, String)],
+) -> PageResult {
+    match result {
+        Ok(_) => Ok(redirect_with(app, &to, saved)),
+        Err(e) if is_form_error(&e) => {
+            parent_again(app, ctx, steps, parent, Failed::new(form, &e, values)).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The learning path's or plan's page again after `failed`, with its status.
+async fn parent_again(
+    app: &App,
+    ctx: &Ctx,
+    steps: Steps,
+    parent: i64,
+    failed: Failed<'_>,
+) -> PageResult {
+    match steps {
+        Steps::CollectionItems => collection_again(app, ctx, parent, failed).await,
+        Steps::PlanActivities => plan_again(app, ctx, parent, failed).await,
     }
 }
 
