@@ -66,6 +66,9 @@ pub struct OfferingForm {
     pub url: String,
     /// The version the edit was based on (edits only).
     pub version: String,
+    /// New offerings only: the area of the shortage list the offering answers ("answer a
+    /// need"); it is linked to that area's newest published entry for each of its occupations.
+    pub answers_area: String,
 }
 
 /// An occasion as a form sends it.
@@ -525,6 +528,7 @@ impl App {
                 },
                 url: o.url,
                 version: String::new(),
+                answers_area: String::new(),
             };
         }
         if let Some((ssyk, area)) = need {
@@ -542,6 +546,7 @@ impl App {
             if area.len() == 4 && area.bytes().all(|b| b.is_ascii_digit()) {
                 form.kommun_code = area.to_string();
             }
+            form.answers_area = area.to_string();
         }
         Ok(form)
     }
@@ -563,9 +568,12 @@ impl App {
         let audit = AuditRecord::new(actor.user_id, "offering.create", "")
             .in_organisation(provider_id)
             .with_detail(fields.title.clone());
+        let answers = self
+            .answered_entries(form.answers_area.trim(), &fields.ssyk_codes)
+            .await?;
         let id = self
             .store
-            .create_offering(&fields, copied_from, actor.user_id, now(), &audit)
+            .create_offering(&fields, copied_from, &answers, actor.user_id, now(), &audit)
             .await?;
         self.after_catalogue_write().await;
         Ok(id)

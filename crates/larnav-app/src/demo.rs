@@ -390,6 +390,7 @@ impl App {
                 .await?;
         }
         self.import_national_catalogue(&system).await?;
+        self.seed_demo_published_list(org_ids[0]).await?;
         self.seed_demo_offerings(org_ids[2], org_ids[1], org_ids[3])
             .await?;
         self.seed_demo_admission(org_ids[2]).await?;
@@ -403,6 +404,23 @@ impl App {
 }
 
 impl App {
+    /// The region's published list for Gävleborg for the year the demo's finished course
+    /// started, so that the pilot course (created to answer it) shows the whole chain.
+    async fn seed_demo_published_list(&self, region: i64) -> Result<()> {
+        let system = Actor::system();
+        let year = (crate::catalogue::today_in_sweden()
+            - chrono::Duration::days(FINISHED_DAYS_AGO))
+        .year();
+        let form = crate::semaforen::NewListForm {
+            area: DEMO_LAN.into(),
+            year: year.to_string(),
+            title: String::new(),
+        };
+        let list = self.create_priority_list(&system, region, &form).await?;
+        self.publish_priority_list(&system, list.id).await?;
+        Ok(())
+    }
+
     /// Two offerings the demo's providers made in Lärnav: the university's contract education
     /// for the care employer (13 online sessions, two teachers) and the learning centre's
     /// distance course with local support.
@@ -562,6 +580,8 @@ impl App {
             language: "sv".into(),
             payer: "free".into(),
             eligibility: "Grundläggande behörighet.".into(),
+            // Created from Gävleborg's list with "answer a need".
+            answers_area: DEMO_LAN.into(),
             ..OfferingForm::default()
         };
         let id = self
@@ -639,6 +659,11 @@ impl App {
 
 /// How many took part in the pilot course's finished occasion last year.
 pub const DEMO_ALUMNI: usize = 20;
+/// The finished course started about this many days ago (a Monday), so its six-month
+/// follow-up has been answered.
+const FINISHED_DAYS_AGO: i64 = 300;
+/// Gävleborg: the demo region's län, whose published list the pilot course answers.
+const DEMO_LAN: &str = "21";
 
 /// (e-mail, name) of the pilot course's participant `i` (0-based) last year:
 /// "kursdeltagare01@demo.larnav.se".
@@ -681,7 +706,7 @@ impl App {
         let system = Actor::system();
         // A Monday about 300 days ago; 13 weekly sessions; ends a week after the last — so the
         // six-month follow-up has been sent and answered.
-        let mut starts = today - chrono::Duration::days(300);
+        let mut starts = today - chrono::Duration::days(FINISHED_DAYS_AGO);
         while starts.weekday() != chrono::Weekday::Mon {
             starts -= chrono::Duration::days(1);
         }

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod admin;
 pub mod admission;
 pub mod ads;
+pub mod answers;
 pub mod areas;
 pub mod catalogue;
 pub mod catalogue_files;

@@ -27,6 +27,10 @@ use crate::{App, AppError, Result, now};
 
 /// Need reports older than this no longer count in the score.
 pub const NEED_MONTHS: i64 = 24;
+/// Follow-up answers of participants who completed within this many months count in the
+/// outcome component: the 12-month answer of last year's courses, or the 6-month one of
+/// courses that ended since.
+pub const OUTCOME_MONTHS: i64 = 24;
 
 /// An area resolved to its kommuner.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -305,6 +309,20 @@ impl App {
         }
         for (ssyk, kommun, n) in self.store.unconfirmed_places().await? {
             table.add_unconfirmed_places(&ssyk, &kommun, n);
+        }
+        // The loop back: planned seats of the catalogue's occasions in the coming year, last
+        // year's completions, and where completed participants work.
+        let today = crate::catalogue::today_in_sweden();
+        let year = chrono::Duration::days(365);
+        for (ssyk, kommun, n) in self.store.catalogue_places(today, today + year).await? {
+            table.add_places(&ssyk, &kommun, n);
+        }
+        for (ssyk, kommun, ended, completed) in self.store.delivered_rows(today - year).await? {
+            table.add_delivered(&ssyk, &kommun, ended, completed);
+        }
+        let outcome_since = today - chrono::Duration::days(OUTCOME_MONTHS * 365 / 12);
+        for (ssyk, kommun, answered, working) in self.store.outcome_rows(outcome_since).await? {
+            table.add_outcome(&ssyk, &kommun, answered, working);
         }
         if !places.is_empty()
             && let Some(s) = sources.iter().find(|s| s.kind == "supply")
@@ -739,9 +757,13 @@ impl App {
             .sources
             .iter()
             .map(|s| format!("{} ({}, {})", s.name, s.publisher, s.period))
-            .chain([format!(
-                "Kompetensbehov anmälda i Lärnav de senaste {NEED_MONTHS} månaderna"
-            )])
+            .chain([
+                format!("Kompetensbehov anmälda i Lärnav de senaste {NEED_MONTHS} månaderna"),
+                format!(
+                    "Utbildningstillfällen i Lärnavs katalog, avslutade deltagare det senaste \
+                     året och deras svar på uppföljningen de senaste {OUTCOME_MONTHS} månaderna"
+                ),
+            ])
             .collect::<Vec<_>>()
             .join("; ");
         let publication = NewPublication {

@@ -680,3 +680,96 @@ pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Res
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
+
+/// `larnav bench follow-up`: a national year of follow-up in a new SQLite database, and the
+/// times of the pages analysts open on it (median of `runs` warm runs each).
+///
+/// # Errors
+/// A store or app error.
+pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<()> {
+    use larnav_store::Backend;
+    use larnav_store::testing::{FillFollowUp, TestDatabase};
+    let db = TestDatabase::create(Backend::Sqlite).await;
+    let dir = std::env::temp_dir().join(format!("larnav-bench-follow-up-{}", std::process::id()));
+    let mut settings = larnav_app::Settings::default();
+    settings.server.data_dir = dir.clone();
+    settings.database.url.0 = db.url.clone();
+    settings.mail.smtp_url.0 = "smtp://127.0.0.1:9".into();
+    let (app, _) = larnav_app::App::open(settings).await?;
+    let system = larnav_app::domain::Actor::system();
+    app.import_signals(&system).await?;
+    let lan = "21";
+    // The median of `runs` warm runs of an async expression, printed with its label.
+    macro_rules! timed {
+        ($label:expr, $call:expr) => {{
+            $call.await?;
+            let mut times = Vec::new();
+            for _ in 0..runs {
+                let t = Instant::now();
+                $call.await?;
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let m = median(&mut times);
+            println!("  {}: {m:.1} ms (median of {runs})", $label);
+            m
+        }};
+    }
+    println!("follow-up on SQLite: {enrolments} enrolments, {sessions} sessions each");
+    let before = timed!(
+        "Semaforen list for län 21 before the fill",
+        app.shortage_list(&system, lan)
+    );
+
+    let store = db.store().await;
+    let kommuner: Vec<String> = store
+        .list_kommuner(None)
+        .await?
+        .into_iter()
+        .map(|k| k.code)
+        .collect();
+    let occupations: Vec<String> = store
+        .list_occupation_groups_at_level(4)
+        .await?
+        .into_iter()
+        .map(|g| g.code)
+        .collect();
+    let year = chrono::Datelike::year(&larnav_app::catalogue::today_in_sweden()) - 1;
+    let fill = FillFollowUp {
+        kommuner,
+        occupations,
+        enrolments,
+        per_occasion: 20,
+        sessions,
+        starts: chrono::NaiveDate::from_ymd_opt(year, 1, 15).unwrap_or_default(),
+    };
+    let t = Instant::now();
+    let counts = store.fill_follow_up(&fill, larnav_app::now()).await?;
+    store.close().await;
+    println!(
+        "  set-up (not part of the figures): {} occasions, {} enrolments, {} attendance marks, {} follow-ups of which {} answered, in {:.0} s",
+        counts.occasions,
+        counts.enrolments,
+        counts.attendance,
+        counts.follow_ups,
+        counts.answers,
+        t.elapsed().as_secs_f64()
+    );
+    for (label, area) in [("riket", ""), ("län 21", lan)] {
+        timed!(
+            format!("follow-up view for {label}, {year}"),
+            app.outcome_view(&system, area, year)
+        );
+    }
+    let after = timed!(
+        "Semaforen list for län 21 after the fill (with outcome and delivered)",
+        app.shortage_list(&system, lan)
+    );
+    println!("  Semaforen after / before: {:.2}×", after / before);
+    if let Some(mib) = peak_mib() {
+        println!("  peak memory of the process: {mib:.0} MiB");
+    }
+    app.close().await;
+    db.cleanup().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -223,6 +223,18 @@ enum BenchCommand {
         #[arg(long)]
         postgres: bool,
     },
+    /// Fill a new SQLite database with a generated national year of follow-up (enrolments,
+    /// attendance at every session, follow-up answers) and time the follow-up view for riket
+    /// and one län, and the Semaforen list for that län before and after the fill.
+    FollowUp {
+        #[arg(long, default_value_t = 400_000)]
+        enrolments: usize,
+        /// Sessions per occasion: attendance marks = enrolments × sessions.
+        #[arg(long, default_value_t = 20)]
+        sessions: usize,
+        #[arg(long, default_value_t = 5)]
+        runs: u32,
+    },
 }
 
 fn settings(cli: &Cli) -> Result<Settings> {
@@ -475,6 +487,14 @@ async fn run() -> Result<()> {
         Command::Bench {
             command: BenchCommand::Startup { runs },
         } => bench_startup(*runs).await,
+        Command::Bench {
+            command:
+                BenchCommand::FollowUp {
+                    enrolments,
+                    sessions,
+                    runs,
+                },
+        } => larnav_bench::follow_up(*enrolments, *sessions, *runs).await,
         Command::Bench {
             command:
                 BenchCommand::Publish {

@@ -325,12 +325,53 @@ pub fn protected_share(part: Option<i64>, whole: Option<i64>) -> Option<f64> {
     }
 }
 
+/// Protects a chain of nested counts, each a subset of the one before (applicants → admitted →
+/// started → completed → in work). A count of 1–4 is suppressed; so is one whose difference
+/// from the last shown count is 1–4, because that difference is itself a group of people
+/// (e.g. "started but did not complete"; taken either way, since people can also enrol without
+/// applying). Between any two shown counts the difference is then
+/// 0 or at least [`MIN_CELL`], and no suppressed count can be computed back.
+pub fn protect_chain(steps: &[i64]) -> Vec<Option<i64>> {
+    let small = |n: i64| n > 0 && n < MIN_CELL;
+    let mut last: Option<i64> = None;
+    steps
+        .iter()
+        .map(|&n| {
+            let hidden = small(n) || last.is_some_and(|l| small((l - n).abs()));
+            if hidden {
+                None
+            } else {
+                last = Some(n);
+                Some(n)
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_chain_hides_small_counts_and_small_differences() {
+        assert_eq!(
+            protect_chain(&[31, 20, 18, 12, 0]),
+            [Some(31), Some(20), None, Some(12), Some(0)]
+        );
+        assert_eq!(protect_chain(&[3, 3, 0]), [None, None, Some(0)]);
+        // Shown counts never differ by 1–4, also across a hidden one.
+        let chain = [54, 41, 39, 33, 21];
+        let shown: Vec<i64> = protect_chain(&chain).into_iter().flatten().collect();
+        assert_eq!(shown, [54, 41, 33, 21]);
+        assert!(
+            shown
+                .windows(2)
+                .all(|w| w[0] - w[1] == 0 || w[0] - w[1] >= MIN_CELL)
+        );
     }
 
     fn terms(credit_kind: CreditKind) -> OccasionTerms {

@@ -16,7 +16,14 @@
 //! | ads | ads in the latest year | share of the area's occupations with fewer ads (percentile) |
 //! | trend | ads, latest year against the year before | 0.5 + relative change, clamped to 0..1 |
 //! | needs | employer need reports | W / (W + 5), W = people weighted by time and difficulty |
+//! | outcome | follow-ups of completed participants | share working in the occupation at their latest answer (at least 5 respondents) |
 //! | supply | education places against demand | 1 − min(1, places / (target × demand)) |
+//! | delivered | completions in the last year against demand | 1 − min(1, completions / (target × demand)), when at least 5 participants ended |
+//!
+//! *Outcome* and *delivered* close the loop: what happened to last year's courses for the
+//! occupation. Graduates who find work in the occupation are evidence that the shortage is
+//! real (a demand component); places that were planned but not completed are no supply (the
+//! delivered gap). The light still uses the planned supply gap, which the analyst can act on.
 //!
 //! The light: **red** when the demand score is at least 0.6 and the supply gap at least 0.5 (a
 //! shortage without enough education: priority), **yellow** when the demand score is at least 0.6
@@ -36,6 +43,10 @@ pub const GAP_THRESHOLD: f64 = 0.5;
 pub const NEUTRAL: f64 = 0.5;
 /// Weighted people at which the needs component reaches 0.5.
 pub const NEEDS_HALF: f64 = 5.0;
+/// People the outcome and delivered components need (follow-up answers, participants who
+/// ended): fewer would reveal people (the small-count rule of follow-up statistics) and say
+/// little.
+pub const MIN_PEOPLE: i64 = crate::enrolment::MIN_CELL;
 
 /// The traffic light of an occupation in an area.
 #[derive(
@@ -152,7 +163,12 @@ pub struct Weights {
     pub ads: f64,
     pub trend: f64,
     pub needs: f64,
+    /// Added with the follow-up (issue 25): lists saved before it read the default.
+    #[serde(default = "default_outcome")]
+    pub outcome: f64,
     pub supply: f64,
+    #[serde(default = "default_delivered")]
+    pub delivered: f64,
     /// Education places per unit of yearly demand (ads + people needed within a year) at which
     /// supply counts as enough: 0.25 means one place per four ads.
     pub supply_target: f64,
@@ -168,10 +184,20 @@ impl Default for Weights {
             ads: 1.0,
             trend: 1.0,
             needs: 3.0,
+            outcome: default_outcome(),
             supply: 2.0,
+            delivered: default_delivered(),
             supply_target: 0.25,
         }
     }
+}
+
+fn default_outcome() -> f64 {
+    1.0
+}
+
+fn default_delivered() -> f64 {
+    1.0
 }
 
 /// The largest weight an analyst may give one component.
@@ -197,14 +223,16 @@ impl Weights {
     }
 
     /// The component weights by name, in [`ComponentKind`] order.
-    pub fn named(&self) -> [(&'static str, f64); 6] {
+    pub fn named(&self) -> [(&'static str, f64); 8] {
         [
             ("forecast", self.forecast),
             ("outlook", self.outlook),
             ("ads", self.ads),
             ("trend", self.trend),
             ("needs", self.needs),
+            ("outcome", self.outcome),
             ("supply", self.supply),
+            ("delivered", self.delivered),
         ]
     }
 
@@ -222,17 +250,30 @@ pub enum ComponentKind {
     Ads = 2,
     Trend = 3,
     Needs = 4,
-    Supply = 5,
+    Outcome = 5,
+    Supply = 6,
+    Delivered = 7,
 }
 
 impl ComponentKind {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 8] = [
         Self::Forecast,
         Self::Outlook,
         Self::Ads,
         Self::Trend,
         Self::Needs,
+        Self::Outcome,
         Self::Supply,
+        Self::Delivered,
+    ];
+    /// The components that measure demand; the rest measure education supply.
+    pub const DEMAND: [Self; 6] = [
+        Self::Forecast,
+        Self::Outlook,
+        Self::Ads,
+        Self::Trend,
+        Self::Needs,
+        Self::Outcome,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -263,6 +304,14 @@ pub struct ScoreInputs {
     pub places_unconfirmed: i64,
     /// Whether any education supply is known at all; without it the supply gap is left out.
     pub supply_known: bool,
+    /// Participants of courses for the occupation in the area who ended (completed,
+    /// interrupted or not passed) in the last year, and of them those who completed.
+    pub ended: i64,
+    pub completed: i64,
+    /// Completed participants who answered a follow-up, and of them those working in the
+    /// occupation at their latest answer.
+    pub respondents: i64,
+    pub in_occupation: i64,
 }
 
 /// One component's value and how it entered the score.
@@ -360,7 +409,9 @@ fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
             .filter(|p| *p > 0)
             .map(|p| (0.5 + (i.ads - p) as f64 / p as f64).clamp(0.0, 1.0)),
         (i.need_reports > 0).then(|| i.needs_weighted / (i.needs_weighted + NEEDS_HALF)),
+        (i.respondents >= MIN_PEOPLE).then(|| i.in_occupation as f64 / i.respondents as f64),
         confirmed_gap.filter(|g| i.places_unconfirmed == 0 || *g == 0.0),
+        gap(i.completed).filter(|_| i.ended >= MIN_PEOPLE),
     ];
     let weighted_mean = |kinds: &[ComponentKind]| {
         let (sum, total) = kinds
@@ -369,8 +420,7 @@ fn score_one(i: &ScoreInputs, ads_percentile: f64, w: &Weights) -> Score {
             .fold((0.0, 0.0), |(s, t), (v, wt)| (s + v * wt, t + wt));
         (total > 0.0).then(|| (sum / total, total))
     };
-    let demand_kinds = &ComponentKind::ALL[..5];
-    let demand = weighted_mean(demand_kinds).map_or(0.0, |(d, _)| d);
+    let demand = weighted_mean(&ComponentKind::DEMAND).map_or(0.0, |(d, _)| d);
     let (score, total) = weighted_mean(&ComponentKind::ALL).unwrap_or((0.0, 0.0));
     let supply_gap = values[ComponentKind::Supply as usize];
     // The light may use suggested places: better evidence than none, and the list says which
@@ -550,6 +600,56 @@ mod tests {
     }
 
     #[test]
+    fn last_years_outcome_and_delivered_supply_enter_the_score() {
+        let base = ScoreInputs {
+            ads: 100,
+            supply_known: true,
+            places: 30,
+            ..ScoreInputs::default()
+        };
+        let w = Weights::default();
+        let value = |i: &ScoreInputs, kind: ComponentKind| {
+            score_area(std::slice::from_ref(i), &w)[0].components[kind as usize].value
+        };
+        // Nothing ended and nobody answered: both left out, not zero.
+        assert_eq!(value(&base, ComponentKind::Outcome), None);
+        assert_eq!(value(&base, ComponentKind::Delivered), None);
+        // Four answers are too few to count (and to show).
+        let few = ScoreInputs {
+            respondents: 4,
+            in_occupation: 4,
+            ..base.clone()
+        };
+        assert_eq!(value(&few, ComponentKind::Outcome), None);
+        // 12 of 16 working in the occupation: 0.75, a demand signal.
+        let answered = ScoreInputs {
+            respondents: 16,
+            in_occupation: 12,
+            ..base.clone()
+        };
+        assert_eq!(value(&answered, ComponentKind::Outcome), Some(0.75));
+        let with = score_area(std::slice::from_ref(&answered), &w)[0].demand;
+        let without = score_area(std::slice::from_ref(&base), &w)[0].demand;
+        assert!(with > without, "a good outcome raises demand");
+        // 30 places planned, 20 ended and 10 completed: against a target of 25 places for 100
+        // ads, the delivered gap is 1 − 10/25 = 0.6 while the planned gap is 0.
+        let delivered = ScoreInputs {
+            ended: 20,
+            completed: 10,
+            ..base.clone()
+        };
+        assert_eq!(value(&delivered, ComponentKind::Supply), Some(0.0));
+        let gap = value(&delivered, ComponentKind::Delivered).unwrap();
+        assert!((gap - 0.6).abs() < 1e-9, "{gap}");
+        // Weights stored before these components read their defaults.
+        let old: Weights = serde_json::from_str(
+            r#"{"forecast":4,"outlook":1,"ads":1,"trend":1,"needs":3,"supply":2,"supply_target":0.25}"#,
+        )
+        .unwrap();
+        assert_eq!(old, Weights::default());
+    }
+
+    #[test]
     fn weights_out_of_range_are_named() {
         let w = Weights {
             ads: -1.0,
@@ -563,7 +663,9 @@ mod tests {
             ads: 0.0,
             trend: 0.0,
             needs: 0.0,
+            outcome: 0.0,
             supply: 0.0,
+            delivered: 0.0,
             ..Weights::default()
         };
         assert!(!zero.invalid_fields().is_empty());
@@ -589,6 +691,7 @@ mod tests {
             0i64..6,
             (0i64..500, 0i64..3),
             any::<bool>(),
+            (0i64..40, 0i64..40),
         )
             .prop_map(
                 |(
@@ -599,6 +702,7 @@ mod tests {
                     reports,
                     (places, unconfirmed),
                     supply_known,
+                    (ended, respondents),
                 )| {
                     ScoreInputs {
                         forecasts,
@@ -611,6 +715,10 @@ mod tests {
                         // Mostly none, as in a reviewed list; sometimes some.
                         places_unconfirmed: if unconfirmed == 2 { places / 2 + 1 } else { 0 },
                         supply_known,
+                        ended,
+                        completed: ended * 3 / 4,
+                        respondents: respondents.min(ended * 3 / 4),
+                        in_occupation: respondents.min(ended * 3 / 4) / 2,
                     }
                 },
             )
@@ -618,7 +726,7 @@ mod tests {
 
     fn arb_weights() -> impl Strategy<Value = Weights> {
         (
-            proptest::collection::vec(0.0..=MAX_WEIGHT, 6),
+            proptest::collection::vec(0.0..=MAX_WEIGHT, 8),
             0.05f64..=2.0,
         )
             .prop_map(|(w, supply_target)| Weights {
@@ -627,7 +735,9 @@ mod tests {
                 ads: w[2],
                 trend: w[3],
                 needs: w[4],
-                supply: w[5],
+                outcome: w[5],
+                supply: w[6],
+                delivered: w[7],
                 supply_target,
             })
     }

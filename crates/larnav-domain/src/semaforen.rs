@@ -20,6 +20,10 @@ struct Cell {
     need_reports: i64,
     places: i64,
     places_unconfirmed: i64,
+    ended: i64,
+    completed: i64,
+    respondents: i64,
+    in_occupation: i64,
 }
 
 /// The signals of every occupation group in every kommun, and the forecasts per län.
@@ -109,6 +113,22 @@ impl SignalTable {
         self.cell(ssyk, kommun).places_unconfirmed += places;
     }
 
+    /// Participants of courses for `ssyk` given in `kommun` who ended in the last year, and of
+    /// them those who completed: the delivered supply.
+    pub fn add_delivered(&mut self, ssyk: &str, kommun: &str, ended: i64, completed: i64) {
+        let cell = self.cell(ssyk, kommun);
+        cell.ended += ended;
+        cell.completed += completed;
+    }
+
+    /// Completed participants who answered a follow-up, and of them those working in the
+    /// occupation at their latest answer.
+    pub fn add_outcome(&mut self, ssyk: &str, kommun: &str, respondents: i64, in_occupation: i64) {
+        let cell = self.cell(ssyk, kommun);
+        cell.respondents += respondents;
+        cell.in_occupation += in_occupation;
+    }
+
     /// A forecast for `area` (`SE` or a län code).
     pub fn add_forecast(&mut self, ssyk: &str, area: &str, chances: JobChances, outlook: Outlook) {
         let g = self.group(ssyk);
@@ -139,6 +159,10 @@ impl SignalTable {
                 s.need_reports += c.need_reports;
                 s.places += c.places;
                 s.places_unconfirmed += c.places_unconfirmed;
+                s.ended += c.ended;
+                s.completed += c.completed;
+                s.respondents += c.respondents;
+                s.in_occupation += c.in_occupation;
             }
         }
         let local = self.forecasts.get(forecast_area);
@@ -167,6 +191,10 @@ impl SignalTable {
                         places: c.places,
                         places_unconfirmed: c.places_unconfirmed,
                         supply_known: self.has_supply,
+                        ended: c.ended,
+                        completed: c.completed,
+                        respondents: c.respondents,
+                        in_occupation: c.in_occupation,
                     },
                 })
             })

@@ -212,7 +212,7 @@ const OCCASION_SELECT: &str = "SELECT id, offering_id, starts_on, ends_on, appli
         opens_on, closes_on, seats, place FROM occasion";
 
 /// `IN ($first, …)` with `n` placeholders (only placeholders are interpolated).
-fn placeholders(first: usize, n: usize) -> String {
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
     let list: Vec<String> = (first..first + n).map(|i| format!("${i}")).collect();
     format!("({})", list.join(", "))
 }
@@ -336,7 +336,8 @@ macro_rules! insert_offering_row {
 }
 
 impl Store {
-    /// Creates an offering as a draft, with its first workflow event.
+    /// Creates an offering as a draft, with its first workflow event and the published list
+    /// entries it answers (`(published list, SSYK code)`).
     ///
     /// # Errors
     /// A database error (an unknown code); nothing is stored.
@@ -344,6 +345,7 @@ impl Store {
         &self,
         fields: &OfferingFields,
         copied_from: Option<i64>,
+        answers: &[(i64, String)],
         by: Option<i64>,
         now: DateTime<Utc>,
         audit: &AuditRecord,
@@ -354,6 +356,11 @@ impl Store {
             let id = insert_offering_row!(tx, fields, draft, "lärnav", None::<String>, copied_from, by, now);
             sqlx::query("INSERT INTO offering_event (offering_id, status, note, user_id, at) VALUES ($1, $2, '', $3, $4)")
                 .bind(id).bind(draft).bind(by).bind(now).execute(&mut *tx).await?;
+            for (published, ssyk) in answers {
+                sqlx::query("INSERT INTO offering_answer (offering_id, published_id, ssyk_code, created_at)
+                             VALUES ($1, $2, $3, $4)")
+                    .bind(id).bind(published).bind(ssyk).bind(now).execute(&mut *tx).await?;
+            }
             log_change!(tx, id, now)?;
             let mut audit = audit.clone();
             audit.target = format!("offering:{id}");

@@ -473,3 +473,68 @@ impl Store {
             .bind(from).bind(to).bind(area).bind(months).fetch_all(p).await)?)
     }
 }
+
+/// Rows of the loop back into Semaforen: `(SSYK code, kommun, a count, a count)` per occupation
+/// of an offering and the kommun it is given in (offerings without one, at a distance, are not
+/// placed in any area).
+pub type LoopRow = (String, String, i64, i64);
+
+impl Store {
+    /// Participants who ended since `since`, and of them those who completed: the delivered
+    /// supply per occupation and kommun.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn delivered_rows(&self, since: NaiveDate) -> Result<Vec<LoopRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT x.ssyk_code, f.kommun_code, COUNT(*) AS ended,
+                 SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS completed
+             FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             JOIN offering_occupation x ON x.offering_id = f.id
+             WHERE e.ended_on >= $1 AND f.kommun_code IS NOT NULL
+             GROUP BY x.ssyk_code, f.kommun_code")
+            .bind(since).fetch_all(p).await)?)
+    }
+
+    /// Participants who completed since `since` and answered a follow-up, and of them those
+    /// working in the occupation at their latest answer.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn outcome_rows(&self, since: NaiveDate) -> Result<Vec<LoopRow>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT x.ssyk_code, f.kommun_code, COUNT(*) AS respondents,
+                 SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
+             FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             JOIN offering_occupation x ON x.offering_id = f.id
+             JOIN follow_up u ON u.enrolment_id = e.id AND u.answered_at IS NOT NULL
+                 AND u.months = (SELECT MAX(v.months) FROM follow_up v
+                                 WHERE v.enrolment_id = e.id AND v.answered_at IS NOT NULL)
+             WHERE e.status = 'completed' AND e.ended_on >= $1 AND f.kommun_code IS NOT NULL
+             GROUP BY x.ssyk_code, f.kommun_code")
+            .bind(since).fetch_all(p).await)?)
+    }
+
+    /// Seats of catalogue occasions starting in `from..to`, per occupation and kommun: the
+    /// planned supply of courses, komvux and folkhögskola. Higher vocational education is left
+    /// out (its places come from the YH application round), and so are drafts.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn catalogue_places(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT x.ssyk_code, f.kommun_code, CAST(SUM(c.seats) AS BIGINT) AS seats
+             FROM occasion c JOIN offering f ON f.id = c.offering_id
+             JOIN offering_occupation x ON x.offering_id = f.id
+             WHERE c.starts_on >= $1 AND c.starts_on < $2 AND f.kommun_code IS NOT NULL
+               AND f.kind <> 'higher_vocational' AND f.status IN ('published', 'closed', 'completed')
+             GROUP BY x.ssyk_code, f.kommun_code")
+            .bind(from).bind(to).fetch_all(p).await)?)
+    }
+}

@@ -48,6 +48,7 @@ mod record;
 pub use record::*;
 mod reference;
 mod semaforen;
+pub use semaforen::AnswerCounts;
 mod signals;
 pub mod testing;
 

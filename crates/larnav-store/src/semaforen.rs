@@ -399,6 +399,125 @@ impl Store {
     }
 }
 
+/// What answered one entry of a published list, counted in the database: the courses and their
+/// seats, and the people at each step. People counts are raw; the app protects them.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct AnswerCounts {
+    pub ssyk_code: String,
+    pub courses: i64,
+    pub occasions: i64,
+    pub seats: i64,
+    pub applicants: i64,
+    pub admitted: i64,
+    pub started: i64,
+    pub completed: i64,
+    /// Completed participants who answered a follow-up, and of them those in work in the
+    /// occupation at their latest answer.
+    pub respondents: i64,
+    pub in_occupation: i64,
+}
+
+impl Store {
+    /// The newest published list of `area_key` with an entry for `ssyk_code`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn newest_published_entry(
+        &self,
+        area_key: &str,
+        ssyk_code: &str,
+    ) -> Result<Option<i64>> {
+        Ok(on_pool!(self, p => sqlx::query_scalar(
+            "SELECT p.id FROM published_list p
+             JOIN published_entry e ON e.published_id = p.id AND e.ssyk_code = $2
+             WHERE p.area_key = $1 ORDER BY p.published_at DESC, p.id DESC LIMIT 1")
+            .bind(area_key).bind(ssyk_code).fetch_optional(p).await)?)
+    }
+
+    /// For each entry of published list `published_id`, in list order: what answered it. An
+    /// offering answers an entry when it was created for it ("answer a need"), or when it is
+    /// linked to the entry's occupation and given in one of `kommuner` (`None`: anywhere);
+    /// its occasions count when they start in `from..to`. Started counts enrolments of
+    /// occasions that had started by `today`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn answer_counts(
+        &self,
+        published_id: i64,
+        kommuner: Option<&[String]>,
+        (from, to): (chrono::NaiveDate, chrono::NaiveDate),
+        today: chrono::NaiveDate,
+    ) -> Result<Vec<AnswerCounts>> {
+        let in_area = match kommuner {
+            None => "TRUE".to_string(),
+            Some(k) => format!(
+                "f.kommun_code IN {}",
+                crate::catalogue::placeholders(5, k.len().max(1))
+            ),
+        };
+        // One CTE per step; each step's people are counted once however many occasions
+        // of the entry they chose.
+        let sql = format!(
+            "WITH answering AS (
+                 SELECT x.ssyk_code, f.id AS offering_id FROM offering f
+                 JOIN offering_occupation x ON x.offering_id = f.id
+                 JOIN published_entry pe ON pe.published_id = $1 AND pe.ssyk_code = x.ssyk_code
+                 WHERE {in_area}
+                 UNION
+                 SELECT a.ssyk_code, a.offering_id FROM offering_answer a WHERE a.published_id = $1
+             ),
+             occ AS (
+                 SELECT a.ssyk_code, a.offering_id, c.id AS occasion_id, c.seats, c.starts_on
+                 FROM answering a JOIN occasion c ON c.offering_id = a.offering_id
+                 WHERE c.starts_on >= $2 AND c.starts_on < $3
+             ),
+             chosen AS (
+                 SELECT DISTINCT occ.ssyk_code, ap.user_id,
+                     CASE WHEN o.status IN ('offered', 'accepted') THEN 1 ELSE 0 END AS admitted
+                 FROM occ JOIN application_choice ch ON ch.occasion_id = occ.occasion_id
+                 JOIN application ap ON ap.id = ch.application_id
+                 LEFT JOIN admission_offer o ON o.choice_id = ch.id
+             ),
+             enrolled AS (
+                 SELECT occ.ssyk_code, n.id, n.status,
+                     (SELECT u.in_occupation FROM follow_up u
+                      WHERE u.enrolment_id = n.id AND u.answered_at IS NOT NULL
+                      ORDER BY u.months DESC LIMIT 1) AS in_occupation,
+                     (SELECT COUNT(*) FROM follow_up u
+                      WHERE u.enrolment_id = n.id AND u.answered_at IS NOT NULL) AS answers
+                 FROM occ JOIN enrolment n ON n.occasion_id = occ.occasion_id
+                 WHERE occ.starts_on <= $4
+             )
+             SELECT e.ssyk_code,
+                 (SELECT COUNT(DISTINCT offering_id) FROM occ WHERE occ.ssyk_code = e.ssyk_code) AS courses,
+                 (SELECT COUNT(*) FROM occ WHERE occ.ssyk_code = e.ssyk_code) AS occasions,
+                 (SELECT CAST(COALESCE(SUM(seats), 0) AS BIGINT) FROM occ WHERE occ.ssyk_code = e.ssyk_code) AS seats,
+                 (SELECT COUNT(DISTINCT user_id) FROM chosen WHERE chosen.ssyk_code = e.ssyk_code) AS applicants,
+                 (SELECT COUNT(DISTINCT user_id) FROM chosen
+                  WHERE chosen.ssyk_code = e.ssyk_code AND chosen.admitted = 1) AS admitted,
+                 (SELECT COUNT(*) FROM enrolled WHERE enrolled.ssyk_code = e.ssyk_code) AS started,
+                 (SELECT COUNT(*) FROM enrolled
+                  WHERE enrolled.ssyk_code = e.ssyk_code AND enrolled.status = 'completed') AS completed,
+                 (SELECT COUNT(*) FROM enrolled WHERE enrolled.ssyk_code = e.ssyk_code
+                  AND enrolled.status = 'completed' AND enrolled.answers > 0) AS respondents,
+                 (SELECT COUNT(*) FROM enrolled WHERE enrolled.ssyk_code = e.ssyk_code
+                  AND enrolled.status = 'completed' AND enrolled.in_occupation) AS in_occupation
+             FROM published_entry e WHERE e.published_id = $1 ORDER BY e.position"
+        );
+        on_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+                .bind(published_id).bind(from).bind(to).bind(today);
+            match kommuner {
+                Some([]) => q = q.bind(""),
+                Some(k) => for code in k { q = q.bind(code.clone()) },
+                None => {}
+            }
+            Ok(q.fetch_all(p).await?)
+        })
+    }
+}
+
 impl Store {
     /// Ads for one group per source, kommun and period.
     ///

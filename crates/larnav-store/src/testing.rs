@@ -275,3 +275,198 @@ impl Store {
         Ok((provider, round))
     }
 }
+
+/// A generated year of follow-up for `larnav bench follow-up`: occasions of offerings spread
+/// over `kommuner` and `occupations`, each with `sessions` sessions and `per_occasion`
+/// participants who mostly completed, attendance at every session, and follow-up rows at 1, 6
+/// and 12 months of which about one and a half per participant are answered.
+pub struct FillFollowUp {
+    pub kommuner: Vec<String>,
+    pub occupations: Vec<String>,
+    pub enrolments: usize,
+    pub per_occasion: usize,
+    pub sessions: usize,
+    /// The first day occasions start on; they spread over the following 200 days.
+    pub starts: chrono::NaiveDate,
+}
+
+/// What [`Store::fill_follow_up`] wrote.
+#[derive(Debug, Default)]
+pub struct FollowUpCounts {
+    pub occasions: usize,
+    pub enrolments: usize,
+    pub attendance: usize,
+    pub follow_ups: usize,
+    pub answers: usize,
+}
+
+impl Store {
+    /// Writes a generated year of follow-up (see [`FillFollowUp`]) with multi-row inserts in
+    /// one transaction. Deterministic: the same input writes the same rows.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn fill_follow_up(
+        &self,
+        f: &FillFollowUp,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<FollowUpCounts> {
+        use crate::bulk_insert;
+        use chrono::Duration;
+        let sort_key = larnav_domain::text::swedish_sort_key("Bench-anordnare");
+        let (provider,): (i64,) = crate::on_pool!(self, p => sqlx::query_as(
+            "INSERT INTO organisation (name, name_fold, sort_key, kind, created_at)
+             VALUES ('Bench-anordnare', 'bench-anordnare', $1, 'learning_centre', $2)
+             RETURNING id")
+            .bind(&sort_key).bind(now).fetch_one(p).await)?;
+        const KINDS: [&str; 4] = [
+            "course",
+            "municipal_adult_education",
+            "folk_high_school",
+            "learning_centre_course",
+        ];
+        let base = |table: &str| format!("SELECT COALESCE(MAX(id), 0) FROM {table}");
+        let mut first = Vec::new();
+        for table in [
+            "offering",
+            "occasion",
+            "offering_session",
+            "app_user",
+            "enrolment",
+        ] {
+            let (id,): (i64,) = crate::on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(base(table))).fetch_one(p).await)?;
+            first.push(id + 1);
+        }
+        let occasions = f.enrolments.div_ceil(f.per_occasion);
+        // Two occasions per offering.
+        let offerings: Vec<(i64, usize)> = (0..occasions.div_ceil(2))
+            .map(|i| (first[0] + i as i64, i))
+            .collect();
+        let occ: Vec<(i64, i64, chrono::NaiveDate)> = (0..occasions)
+            .map(|i| {
+                let start = f.starts + Duration::days((i % 200) as i64);
+                (first[1] + i as i64, first[0] + (i / 2) as i64, start)
+            })
+            .collect();
+        let sessions: Vec<(i64, i64, chrono::DateTime<chrono::Utc>)> = occ
+            .iter()
+            .enumerate()
+            .flat_map(|(i, (id, _, start))| {
+                let at = start.and_hms_opt(13, 0, 0).unwrap_or_default().and_utc();
+                let first_session = first[2];
+                (0..f.sessions).map(move |s| {
+                    (
+                        first_session + (i * f.sessions + s) as i64,
+                        *id,
+                        at + Duration::days(7 * s as i64),
+                    )
+                })
+            })
+            .collect();
+        // Participant n: occasion n / per_occasion; 80 % completed, 12 % interrupted, 5 % not
+        // passed, 3 % still enrolled.
+        let status = |n: usize| match n % 100 {
+            0..80 => "completed",
+            80..92 => "interrupted",
+            92..97 => "not_passed",
+            _ => "enrolled",
+        };
+        let ends = |o: usize| occ[o].2 + Duration::days(7 * f.sessions as i64);
+        let people: Vec<(i64, usize)> = (0..f.enrolments)
+            .map(|n| (first[3] + n as i64, n))
+            .collect();
+        let enrolments: Vec<(i64, i64, i64, &str, Option<chrono::NaiveDate>)> = people
+            .iter()
+            .map(|(user, n)| {
+                let o = n / f.per_occasion;
+                let s = status(*n);
+                let ended = (s != "enrolled").then(|| ends(o));
+                (first[4] + *n as i64, occ[o].0, *user, s, ended)
+            })
+            .collect();
+        let mut attendance = Vec::with_capacity(f.enrolments * f.sessions);
+        for (id, _, _, _, _) in &enrolments {
+            let n = (id - first[4]) as usize;
+            let o = n / f.per_occasion;
+            for s in 0..f.sessions {
+                attendance.push((
+                    *id,
+                    sessions[o * f.sessions + s].0,
+                    !(n + s).is_multiple_of(9),
+                ));
+            }
+        }
+        // Follow-ups of the ended: answered at 6 months by 80 %, at 12 by half, at 1 by a
+        // quarter; in work mostly, in the occupation about two in three of those.
+        let mut follow_ups = Vec::new();
+        for (id, _, _, s, ended) in &enrolments {
+            let Some(ended) = ended else { continue };
+            let n = (id - first[4]) as usize;
+            for (months, answered) in [
+                (1, n.is_multiple_of(4)),
+                (6, !n.is_multiple_of(5)),
+                (12, n.is_multiple_of(2)),
+            ] {
+                let in_work = answered.then_some(!n.is_multiple_of(7));
+                let in_occupation = answered.then_some(*s == "completed" && !n.is_multiple_of(3));
+                follow_ups.push((
+                    *id,
+                    months,
+                    *ended + Duration::days(30 * months),
+                    answered,
+                    in_work,
+                    in_occupation,
+                ));
+            }
+        }
+        let counts = FollowUpCounts {
+            occasions,
+            enrolments: enrolments.len(),
+            attendance: attendance.len(),
+            follow_ups: follow_ups.len(),
+            answers: follow_ups.iter().filter(|u| u.3).count(),
+        };
+        crate::on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            bulk_insert!(tx, "offering", ["id", "provider_id", "provider_name", "internal", "kind",
+                    "title", "summary", "description", "seqf_level", "credit_kind", "pace_percent",
+                    "format", "kommun_code", "address", "language", "payer", "eligibility", "url",
+                    "status", "source", "version", "created_at", "updated_at"],
+                offerings, |q, o| q.bind(o.0).bind(provider).bind("Bench-anordnare")
+                    .bind(false).bind(KINDS[o.1 % KINDS.len()]).bind(format!("Kurs {}", o.1))
+                    .bind("").bind("").bind(2 + (o.1 % 5) as i64).bind("none").bind(100_i64)
+                    .bind("on_site").bind(&f.kommuner[o.1 % f.kommuner.len()]).bind("").bind("sv")
+                    .bind("free").bind("").bind("").bind("completed").bind("lärnav").bind(1_i64)
+                    .bind(now).bind(now));
+            bulk_insert!(tx, "offering_occupation", ["offering_id", "ssyk_code"],
+                offerings, |q, o| q.bind(o.0).bind(&f.occupations[(o.1 * 7) % f.occupations.len()]));
+            bulk_insert!(tx, "occasion", ["id", "offering_id", "starts_on", "ends_on",
+                    "application_mode", "seats", "place"],
+                occ, |q, o| q.bind(o.0).bind(o.1).bind(o.2)
+                    .bind(o.2 + Duration::days(7 * f.sessions as i64)).bind("fixed")
+                    .bind(f.per_occasion as i64).bind(""));
+            bulk_insert!(tx, "offering_session", ["id", "occasion_id", "starts_at", "ends_at",
+                    "title", "link"],
+                sessions, |q, s| q.bind(s.0).bind(s.1).bind(s.2).bind(s.2 + Duration::hours(2))
+                    .bind("Träff").bind(""));
+            bulk_insert!(tx, "app_user", ["id", "email", "display_name", "name_fold", "sort_key",
+                    "locale", "created_at"],
+                people, |q, a| q.bind(a.0).bind(format!("deltagare{}@bench.invalid", a.1))
+                    .bind(format!("Deltagare {}", a.1)).bind(format!("deltagare {}", a.1))
+                    .bind(&sort_key).bind("sv").bind(now));
+            bulk_insert!(tx, "enrolment", ["id", "occasion_id", "user_id", "source", "status",
+                    "ended_on", "reason", "created_at", "updated_at"],
+                enrolments, |q, e| q.bind(e.0).bind(e.1).bind(e.2).bind("direct").bind(e.3)
+                    .bind(e.4).bind((e.3 == "interrupted").then_some("work")).bind(now).bind(now));
+            bulk_insert!(tx, "attendance", ["enrolment_id", "session_id", "present", "marked_at"],
+                attendance, |q, a| q.bind(a.0).bind(a.1).bind(a.2).bind(now));
+            bulk_insert!(tx, "follow_up", ["enrolment_id", "months", "due_on", "sent_at",
+                    "answered_at", "in_work", "in_occupation"],
+                follow_ups, |q, u| q.bind(u.0).bind(u.1).bind(u.2).bind(u.3.then_some(now))
+                    .bind(u.3.then_some(now)).bind(u.4).bind(u.5));
+            tx.commit().await?;
+            Ok::<_, crate::StoreError>(())
+        })?;
+        Ok(counts)
+    }
+}

@@ -46,6 +46,7 @@ async fn offerings_keep_versions_statuses_and_a_change_log() {
             .create_offering(
                 &fields(org, "Vårdkurs", &["5321"]),
                 None,
+                &[],
                 None,
                 now(),
                 &audit,

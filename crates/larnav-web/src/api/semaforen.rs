@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use larnav_app::App;
 use larnav_app::ads::AdImportReport;
+use larnav_app::answers::EntryAnswer;
 use larnav_app::domain::score::Weights;
 use larnav_app::needs::{NeedForm, NeedImport, RepeatedRows};
 use larnav_app::records::{AdImport, NeedReport, PriorityList, PublishedEntry, PublishedList};
@@ -57,6 +58,8 @@ pub async fn published_lists(
 pub struct PublishedWithEntries {
     pub list: PublishedList,
     pub entries: Vec<PublishedEntry>,
+    /// What answered each entry (courses, seats and protected people counts), in entry order.
+    pub answers: Vec<EntryAnswer>,
 }
 
 /// One published list with its occupations in list order.
@@ -68,7 +71,12 @@ pub async fn published(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<PublishedWithEntries>> {
     let (list, entries) = app.published_list(&ctx.actor, id).await?;
-    Ok(Json(PublishedWithEntries { list, entries }))
+    let answers = app.published_answers(&ctx.actor, id).await?;
+    Ok(Json(PublishedWithEntries {
+        list,
+        entries,
+        answers,
+    }))
 }
 
 /// The need reports an organisation filed (its members).

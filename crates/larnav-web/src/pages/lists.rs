@@ -150,7 +150,9 @@ impl ListPage<'_> {
             "ads" => "component.ads",
             "trend" => "component.trend",
             "needs" => "component.needs",
+            "outcome" => "component.outcome",
             "supply" => "component.supply",
+            "delivered" => "component.delivered",
             _ => "lists.supply_target",
         })
     }
@@ -237,7 +239,9 @@ pub async fn update(
         ads: weight(&f, "ads"),
         trend: weight(&f, "trend"),
         needs: weight(&f, "needs"),
+        outcome: weight(&f, "outcome"),
         supply: weight(&f, "supply"),
+        delivered: weight(&f, "delivered"),
         supply_target: weight(&f, "supply_target"),
     };
     submitted(

@@ -5,11 +5,13 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
 use larnav_app::App;
+use larnav_app::answers::EntryAnswer;
 use larnav_app::domain::ad_years::PartialYear;
+use larnav_app::domain::enrolment::protect_chain;
 use larnav_app::domain::score::{Component, ComponentKind, Light, SeqfBand};
 use larnav_app::i18n::Tr;
 use larnav_app::records::{PublishedEntry, PublishedList};
-use larnav_app::semaforen::{Explanation, ShortageList, ShortageRow};
+use larnav_app::semaforen::{Explanation, OUTCOME_MONTHS, ShortageList, ShortageRow};
 use serde::Deserialize;
 
 use super::{Base, PageResult, render, table_download};
@@ -35,7 +37,9 @@ pub fn component_label(tr: Tr, kind: ComponentKind) -> &'static str {
         ComponentKind::Ads => "component.ads",
         ComponentKind::Trend => "component.trend",
         ComponentKind::Needs => "component.needs",
+        ComponentKind::Outcome => "component.outcome",
         ComponentKind::Supply => "component.supply",
+        ComponentKind::Delivered => "component.delivered",
     })
 }
 
@@ -277,6 +281,31 @@ impl ExplainPage<'_> {
                     ("weighted", &tr.decimal(i.needs_weighted, 1)),
                 ],
             ),
+            ComponentKind::Outcome if c.value.is_some() => tr.fmt(
+                "explain.input_outcome",
+                &[("months", &OUTCOME_MONTHS.to_string())],
+            ),
+            ComponentKind::Outcome => tr.t("explain.input_no_outcome").to_string(),
+            ComponentKind::Delivered if c.value.is_some() => {
+                let demand = n(i.ads + i.needs_people);
+                let target = tr.decimal(self.e.weights.supply_target, 2);
+                match protect_chain(&[i.ended, i.completed])[..] {
+                    [Some(ended), Some(completed)] => tr.fmt(
+                        "explain.input_delivered",
+                        &[
+                            ("completed", &n(completed)),
+                            ("ended", &n(ended)),
+                            ("demand", &demand),
+                            ("target", &target),
+                        ],
+                    ),
+                    _ => tr.fmt(
+                        "explain.input_delivered_protected",
+                        &[("demand", &demand), ("target", &target)],
+                    ),
+                }
+            }
+            ComponentKind::Delivered => tr.t("explain.input_no_delivered").to_string(),
             ComponentKind::Supply => {
                 let confirmed = tr.fmt(
                     "explain.input_supply",
@@ -504,6 +533,8 @@ struct PublishedPage<'a> {
     list: PublishedList,
     entries: Vec<PublishedEntry>,
     versions: Vec<PublishedList>,
+    /// What answered each entry, in entry order.
+    answers: Vec<EntryAnswer>,
 }
 
 impl PublishedPage<'_> {
@@ -528,16 +559,60 @@ impl PublishedPage<'_> {
     fn light<'s>(&self, l: &'s str) -> &'s str {
         Light::parse(l).map_or(l, |l| light_label(self.base.tr, l))
     }
+    fn answer(&self, e: &PublishedEntry) -> Option<&EntryAnswer> {
+        self.answers
+            .iter()
+            .find(|a| a.ssyk_code == e.ssyk_code && a.answered())
+    }
+    fn answered(&self) -> Vec<(&PublishedEntry, &EntryAnswer)> {
+        self.entries
+            .iter()
+            .filter_map(|e| self.answer(e).map(|a| (e, a)))
+            .collect()
+    }
+    /// "Prioriterad 2026 → 1 utbildning → 40 platser → 20 började → 12 i arbete inom yrket":
+    /// the steps with a count that may be shown and is not zero (a course without an
+    /// admission round has no applicants; nobody is in work before anyone answered).
+    fn chain(&self, a: &EntryAnswer) -> String {
+        let tr = self.base.tr;
+        let year = self.list.year.to_string();
+        let steps = [
+            ("courses", Some(a.courses)),
+            ("seats", Some(a.seats)),
+            ("applicants", a.applicants),
+            ("admitted", a.admitted),
+            ("started", a.started),
+            ("completed", a.completed),
+            ("in_occupation", a.in_occupation),
+        ];
+        let shown = steps.into_iter().filter_map(|(step, n)| {
+            n.filter(|n| *n > 0)
+                .map(|n| tr.count(&format!("published.chain.{step}"), n, &[]))
+        });
+        [tr.fmt("published.chain.listed", &[("year", &year)])]
+            .into_iter()
+            .chain(shown)
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+    fn count(&self, n: &Option<i64>) -> String {
+        n.map_or("–".into(), |n| self.base.tr.number(n))
+    }
+    fn period(&self) -> String {
+        format!("{}–{}", self.list.year, self.list.year + 1)
+    }
 }
 
 pub async fn published(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
     let (list, entries) = app.published_list(&ctx.actor, id).await?;
     let versions = app.published_versions(&ctx.actor, list.list_id).await?;
+    let answers = app.published_answers(&ctx.actor, id).await?;
     render(&PublishedPage {
         base: Base::new(&ctx, &list.title.clone()),
         list,
         entries,
         versions,
+        answers,
     })
 }
 

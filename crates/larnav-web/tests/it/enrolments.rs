@@ -697,3 +697,183 @@ async fn the_analysts_follow_up_view_never_shows_fewer_than_five_people() {
     })
     .await;
 }
+
+/// The values of the delivered and outcome components of 5321 in Gävleborg (JSON, `null`
+/// when left out).
+async fn loop_components(t: &crate::helpers::TestApp) -> (serde_json::Value, serde_json::Value) {
+    let json: serde_json::Value = t
+        .get("/api/v1/semaforen/21/5321")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let components = json["row"]["score"]["components"].as_array().unwrap();
+    let value =
+        |kind: &str| components.iter().find(|c| c["kind"] == kind).unwrap()["value"].clone();
+    (value("delivered"), value("outcome"))
+}
+
+#[tokio::test]
+async fn a_published_list_shows_what_answered_each_entry_with_people_protected() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        // The region's Gävleborg list for 2026 names 5321 (a strong employer need).
+        let region = t.create_org("Region Gävleborg").await;
+        let need = larnav_app::needs::NeedForm {
+            employer_name: "Vård AB".into(),
+            ssyk_code: "5321".into(),
+            kommun_code: "2184".into(),
+            needed_now: "40".into(),
+            difficulty: "5".into(),
+            ..Default::default()
+        };
+        t.app.report_need(&system, region, &need).await.unwrap();
+        let form = larnav_app::semaforen::NewListForm {
+            area: "21".into(),
+            year: "2026".into(),
+            title: String::new(),
+        };
+        let list = t
+            .app
+            .create_priority_list(&system, region, &form)
+            .await
+            .unwrap();
+        let published = t.app.publish_priority_list(&system, list.id).await.unwrap();
+        let (_, entries) = t.app.published_list(&system, published).await.unwrap();
+        assert!(entries.iter().any(|e| e.ssyk_code == "5321"), "{entries:?}");
+        let page = format!("/published/{published}");
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains("Inga utbildningar har svarat på listan ännu."));
+
+        // A course for 5321 given elsewhere does not answer Gävleborg's list by itself …
+        let (uni, _, _, _) = course_with_sessions(&t).await;
+        // … one created from the list with "answer a need" does, wherever it is given.
+        assert_eq!(t.login("kurs@hig.se", PASSWORD).await.status(), 303);
+        let r = t.get("/offerings/new?ssyk=5321&area=21").await;
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let (_, html) = t.get_text(&to).await;
+        assert!(
+            html.contains(r#"<input type="hidden" name="answers_area" value="21">"#),
+            "{html}"
+        );
+        let answer = larnav_app::catalogue::OfferingForm {
+            title: "Undersköterska, grund".into(),
+            summary: "Kurs.".into(),
+            description: "Beskrivning.".into(),
+            kind: "course".into(),
+            ssyk_codes: "5321".into(),
+            format: "online_sessions".into(),
+            credit_kind: "none".into(),
+            payer: "free".into(),
+            language: "sv".into(),
+            kommun_code: "2180".into(),
+            answers_area: "21".into(),
+            ..Default::default()
+        };
+        let offering = t
+            .app
+            .create_offering(&system, uni, &answer, None)
+            .await
+            .unwrap();
+        let occasion_form = larnav_app::catalogue::OccasionForm {
+            starts_on: "2026-02-02".into(),
+            ends_on: "2026-06-05".into(),
+            application_mode: "rolling".into(),
+            seats: "24".into(),
+            ..Default::default()
+        };
+        let occasion = t
+            .app
+            .save_occasion(&system, offering, None, &occasion_form)
+            .await
+            .unwrap();
+        for i in 0..12 {
+            let email = format!("deltagare{i}@x.se");
+            t.create_user(&email, &format!("Deltagare {i}"), false)
+                .await;
+            t.app.enrol(&system, occasion, &email).await.unwrap();
+        }
+        let group = t.app.group(&system, occasion).await.unwrap();
+        let chosen: Vec<(i64, i64)> = group.enrolments.iter().map(|e| (e.id, e.version)).collect();
+        // Ended 40 days ago: within the last year, and the one-month follow-up is due.
+        let today = larnav_app::catalogue::today_in_sweden();
+        let ended = today - chrono::Duration::days(40);
+        let ending = |outcome: &str| larnav_app::enrolments::EndingForm {
+            outcome: outcome.into(),
+            on: ended.to_string(),
+            reason: if outcome == "interrupted" {
+                "work".into()
+            } else {
+                String::new()
+            },
+            ..Default::default()
+        };
+        t.app
+            .end_enrolments(&system, occasion, &chosen[..10], &ending("completed"))
+            .await
+            .unwrap();
+        t.app
+            .end_enrolments(&system, occasion, &chosen[10..], &ending("interrupted"))
+            .await
+            .unwrap();
+
+        // 12 started and 10 completed: the difference (2 interrupted) would be a group of
+        // fewer than five, so "completed" is protected on the page and in the API.
+        let json: serde_json::Value = t
+            .get(&format!("/api/v1/published/{published}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let answer = json["answers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["ssyk_code"] == "5321")
+            .unwrap()
+            .clone();
+        assert_eq!(answer["courses"], 1, "{answer}");
+        assert_eq!(answer["seats"], 24);
+        assert_eq!(answer["started"], 12);
+        assert!(answer["completed"].is_null(), "{answer}");
+        assert_eq!(answer["in_occupation"], 0);
+        let (_, html) = t.get_text(&page).await;
+        assert!(
+            html.contains("Prioriterad 2026 → 1 utbildning → 24 platser → 12 började<"),
+            "{html}"
+        );
+        assert!(html.contains("färre än 5"));
+
+        // The loop back into Semaforen: the course is given in Gävle, so its participants
+        // count in Gävleborg's list. 12 ended and 10 completed: the delivered component.
+        let (delivered, outcome) = loop_components(&t).await;
+        assert!(delivered.as_f64().is_some(), "{delivered}");
+        assert!(outcome.is_null(), "nobody has answered yet");
+        // Six answer the one-month follow-up, four of them working in the occupation.
+        let sent = t
+            .app
+            .send_due_follow_ups(ended + chrono::Duration::days(32))
+            .await
+            .unwrap();
+        assert_eq!(sent, 12);
+        for i in 0..6 {
+            let link = t
+                .link_in_mail(&format!("deltagare{i}@x.se"), "/follow-up/")
+                .await;
+            let value = if i < 4 { "yes" } else { "no" };
+            let r = t
+                .post_form(&link, &[("question", "in_occupation"), ("value", value)])
+                .await;
+            assert_eq!(r.status(), 303, "{i}");
+        }
+        let (_, outcome) = loop_components(&t).await;
+        let share = outcome.as_f64().unwrap();
+        assert!((share - 4.0 / 6.0).abs() < 1e-9, "{share}");
+        let (_, html) = t.get_text("/semaforen/21/5321").await;
+        assert!(
+            html.contains("Utfall: arbete inom yrket") && html.contains("Genomförd utbildning")
+        );
+        t
+    })
+    .await;
+}
