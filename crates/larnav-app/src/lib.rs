@@ -36,6 +36,7 @@ pub mod record;
 pub mod records;
 pub mod reference;
 pub mod registry;
+pub mod reports;
 pub mod reviews;
 pub mod round_files;
 pub mod search;

@@ -156,7 +156,7 @@ pub struct PriorityListView {
 }
 
 /// Occupation names and fields, read once per process.
-fn fields() -> &'static HashMap<String, String> {
+pub(crate) fn fields() -> &'static HashMap<String, String> {
     static FIELDS: OnceLock<HashMap<String, String>> = OnceLock::new();
     FIELDS.get_or_init(|| larnav_ingest::signals::occupation_fields().unwrap_or_default())
 }

@@ -538,3 +538,74 @@ impl Store {
             .bind(from).bind(to).fetch_all(p).await)?)
     }
 }
+
+/// One participant of a provider in a report year, for the ESF-style monthly file.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ReportedEnrolment {
+    pub id: i64,
+    pub offering_title: String,
+    pub kommun_code: Option<String>,
+    pub ssyk_code: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub status: String,
+    pub ended_on: Option<NaiveDate>,
+    pub in_work_1: Option<bool>,
+    pub in_occupation_1: Option<bool>,
+    pub in_work_6: Option<bool>,
+    pub in_occupation_6: Option<bool>,
+}
+
+impl Store {
+    /// Participants of `provider`'s occasions who took part in `from..to` (started before
+    /// `to`, not ended before `from`), with their 1- and 6-month follow-up answers, in id order.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn reported_enrolments(
+        &self,
+        provider: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<ReportedEnrolment>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT e.id, f.title AS offering_title, f.kommun_code,
+                 (SELECT MIN(x.ssyk_code) FROM offering_occupation x WHERE x.offering_id = f.id) AS ssyk_code,
+                 c.starts_on, c.ends_on, e.status, e.ended_on,
+                 u1.in_work AS in_work_1, u1.in_occupation AS in_occupation_1,
+                 u6.in_work AS in_work_6, u6.in_occupation AS in_occupation_6
+             FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
+             JOIN offering f ON f.id = c.offering_id
+             LEFT JOIN follow_up u1 ON u1.enrolment_id = e.id AND u1.months = 1 AND u1.answered_at IS NOT NULL
+             LEFT JOIN follow_up u6 ON u6.enrolment_id = e.id AND u6.months = 6 AND u6.answered_at IS NOT NULL
+             WHERE f.provider_id = $1 AND c.starts_on < $3
+               AND (e.ended_on IS NULL OR e.ended_on >= $2)
+             ORDER BY e.id")
+            .bind(provider).bind(from).bind(to).fetch_all(p).await)?)
+    }
+
+    /// Per occupation: participants and seats of municipal adult education (komvux) occasions
+    /// starting in `from..to` given in a kommun whose code starts with `lan`.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn vocational_rows(
+        &self,
+        lan: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<(String, i64, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT x.ssyk_code,
+                 CAST(COALESCE(SUM(o.participants), 0) AS BIGINT) AS participants,
+                 CAST(COALESCE(SUM(o.seats), 0) AS BIGINT) AS seats
+             FROM (SELECT c.offering_id, c.seats,
+                       (SELECT COUNT(*) FROM enrolment e WHERE e.occasion_id = c.id) AS participants
+                   FROM occasion c WHERE c.starts_on >= $2 AND c.starts_on < $3) o
+             JOIN offering f ON f.id = o.offering_id
+             JOIN offering_occupation x ON x.offering_id = f.id
+             WHERE f.kind = 'municipal_adult_education' AND f.kommun_code LIKE $1 || '%'
+             GROUP BY x.ssyk_code ORDER BY x.ssyk_code")
+            .bind(lan).bind(from).bind(to).fetch_all(p).await)?)
+    }
+}

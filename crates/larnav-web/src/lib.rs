@@ -261,6 +261,14 @@ pub fn router(app: App) -> Router {
             get(pages::enrolments::outcomes_download),
         )
         .route(
+            "/outcomes/reports/vocational/{format}",
+            get(pages::enrolments::vocational_report),
+        )
+        .route(
+            "/organisations/{id}/reports/esf/{format}",
+            get(pages::enrolments::esf_report),
+        )
+        .route(
             "/follow-up/{token}",
             get(pages::enrolments::follow_up).post(pages::enrolments::answer),
         )

@@ -454,6 +454,30 @@ pub async fn outcomes(
     })
 }
 
+/// The regional vocational adult education report for a län and year (analysts).
+pub async fn vocational_report(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(format): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<OutcomeQuery>,
+) -> PageResult {
+    let report = app
+        .vocational_report(&ctx.actor, q.area.trim(), q.year()?)
+        .await?;
+    crate::pages::table_download(&report.name, &format, report.headers, &report.rows)
+}
+
+/// A provider's ESF-style monthly participant file for a year (provider staff).
+pub async fn esf_report(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((org, format)): Path<(i64, String)>,
+    axum::extract::Query(q): axum::extract::Query<OutcomeQuery>,
+) -> PageResult {
+    let report = app.esf_report(&ctx.actor, org, q.year()?).await?;
+    crate::pages::table_download(&report.name, &format, report.headers, &report.rows)
+}
+
 /// The same tables as CSV or XLSX, suppressed the same way.
 pub async fn outcomes_download(
     State(app): State<App>,

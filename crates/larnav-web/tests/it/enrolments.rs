@@ -760,7 +760,7 @@ async fn a_published_list_shows_what_answered_each_entry_with_people_protected()
             title: "Undersköterska, grund".into(),
             summary: "Kurs.".into(),
             description: "Beskrivning.".into(),
-            kind: "course".into(),
+            kind: "municipal_adult_education".into(),
             ssyk_codes: "5321".into(),
             format: "online_sessions".into(),
             credit_kind: "none".into(),
@@ -873,6 +873,64 @@ async fn a_published_list_shows_what_answered_each_entry_with_people_protected()
         assert!(
             html.contains("Utfall: arbete inom yrket") && html.contains("Genomförd utbildning")
         );
+
+        // The provider's ESF-style monthly file: a row per participant and month, from the
+        // month they started to the month they ended, with the one-month answers.
+        let year = chrono::Datelike::year(&ended);
+        let (status, csv) = t
+            .get_text(&format!("/organisations/{uni}/reports/esf/csv?year={year}"))
+            .await;
+        assert_eq!(status, 200);
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next().unwrap().trim_start_matches('\u{feff}'),
+            larnav_app::reports::ESF_COLUMNS.join(";")
+        );
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(';').collect()).collect();
+        let months = |id: &str| rows.iter().filter(|r| r[0] == id).count();
+        let first = &rows[0];
+        // The occasion started on 2 February 2026; a later year's file starts in January.
+        let (from_month, started) = if year == 2026 {
+            (2, ("2026-02", "paborjar"))
+        } else {
+            (1, ("", "inskriven"))
+        };
+        assert_eq!(
+            months(first[0]),
+            (chrono::Datelike::month(&ended) - from_month + 1) as usize,
+            "from the first month to the month it ended: {first:?}"
+        );
+        if year == 2026 {
+            assert_eq!((first[1], first[5]), started, "{first:?}");
+        }
+        let last = rows.iter().rfind(|r| r[0] == first[0]).unwrap();
+        assert_eq!(last[6], "fullfoljd", "{last:?}");
+        assert_eq!(rows.len(), 12 * months(first[0]));
+        assert!(rows.iter().filter(|r| r[8] == "ja").count() >= 4);
+
+        // The region's vocational report: the komvux course's 24 places and 12 participants
+        // in the care field, all in an occupation on the published list.
+        let analyst = t.create_user("analys@x.se", "Ana Analytiker", false).await;
+        t.grant(region, analyst, &[Role::Analyst]).await;
+        let r = t
+            .get(&format!(
+                "/outcomes/reports/vocational/csv?area=21&year={year}"
+            ))
+            .await;
+        assert_eq!(r.status(), 403, "provider staff are not analysts");
+        assert_eq!(t.login("analys@x.se", PASSWORD).await.status(), 303);
+        let (status, csv) = t
+            .get_text(&format!(
+                "/outcomes/reports/vocational/csv?area=21&year={year}"
+            ))
+            .await;
+        assert_eq!(status, 200);
+        let total = csv.lines().find(|l| l.starts_with("Totalt;")).unwrap();
+        assert_eq!(total, "Totalt;1;24;12;12;100.0;1", "{csv}");
+        let r = t
+            .get(&format!("/organisations/{uni}/reports/esf/csv?year={year}"))
+            .await;
+        assert_eq!(r.status(), 403, "another organisation's participants");
         t
     })
     .await;
