@@ -578,6 +578,18 @@ pub fn meetings(participants: usize, each: usize, runs: u32) {
     }
 }
 
+/// The app on a bench database, with its data directory in the temp dir. No mail server
+/// listens on its SMTP address: e-mails fail fast instead of filling an outbox.
+async fn bench_app(name: &str, url: &str) -> Result<(larnav_app::App, std::path::PathBuf)> {
+    let dir = std::env::temp_dir().join(format!("larnav-bench-{name}-{}", std::process::id()));
+    let mut settings = larnav_app::Settings::default();
+    settings.server.data_dir = dir.clone();
+    settings.database.url.0 = url.to_string();
+    settings.mail.smtp_url.0 = "smtp://127.0.0.1:9".into();
+    let (app, _) = larnav_app::App::open(settings).await?;
+    Ok((app, dir))
+}
+
 /// Fills a new database (SQLite, or PostgreSQL on the server `LARNAV_TEST_DATABASE_URL` names)
 /// with a generated national round, then times what staff do through the app: run (read every
 /// choice, the engine, write every outcome and the cut-offs) and publish (an offer per admitted
@@ -646,13 +658,7 @@ pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Res
     drop((fill_occasions, fill_applications));
     store.close().await;
 
-    let dir = std::env::temp_dir().join(format!("larnav-bench-publish-{}", std::process::id()));
-    let mut settings = larnav_app::Settings::default();
-    settings.server.data_dir = dir.clone();
-    settings.database.url.0 = db.url.clone();
-    // No mail server listens here: the result e-mails fail fast instead of filling an outbox.
-    settings.mail.smtp_url.0 = "smtp://127.0.0.1:9".into();
-    let (app, _) = larnav_app::App::open(settings).await?;
+    let (app, dir) = bench_app("publish", &db.url).await?;
     let system = larnav_app::domain::Actor::system();
     let t = Instant::now();
     let run = app.run_round(&system, round, Some(7)).await?;
@@ -690,12 +696,7 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
     use larnav_store::Backend;
     use larnav_store::testing::{FillFollowUp, TestDatabase};
     let db = TestDatabase::create(Backend::Sqlite).await;
-    let dir = std::env::temp_dir().join(format!("larnav-bench-follow-up-{}", std::process::id()));
-    let mut settings = larnav_app::Settings::default();
-    settings.server.data_dir = dir.clone();
-    settings.database.url.0 = db.url.clone();
-    settings.mail.smtp_url.0 = "smtp://127.0.0.1:9".into();
-    let (app, _) = larnav_app::App::open(settings).await?;
+    let (app, dir) = bench_app("follow-up", &db.url).await?;
     let system = larnav_app::domain::Actor::system();
     app.import_signals(&system).await?;
     let lan = "21";
