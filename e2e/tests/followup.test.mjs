@@ -106,3 +106,45 @@ test("the analyst reads the follow-up for Gävleborg with small counts suppresse
   assert.match(await care.innerText(), /20\s+17\s+85 %\s+15 \(88 %\)/);
   assert.ok(await analyst.locator("svg[role=img]").isVisible(), "the chart is drawn with its table");
 });
+
+test("the loop back: a published list shows what answered it, and the funder reports download", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const analyst = await newPage(browser);
+  await login(analyst, "strateg@demo.larnav.se");
+  await analyst.goto(`${BASE}/published`);
+  await analyst.getByRole("link", { name: /Gävleborgs län/ }).first().click();
+  await analyst.getByRole("heading", { name: "Vad som svarade på listan" }).waitFor();
+  await expectAccessible(analyst, "a published list with what answered it");
+  // The pilot course, created from the list with "answer a need": the chain, protected.
+  const row = analyst.getByRole("row", { name: /Undersköterskor, hemtjänst/ });
+  const cells = await row.getByRole("cell").allInnerTexts();
+  assert.equal(cells[4], "20", "started");
+  assert.equal(cells[5], "–", "completed: 18 of 20 would give the two back");
+  assert.match(await analyst.locator("main").innerText(), /Prioriterad \d{4} → .*20 började → \d+ i arbete inom yrket/);
+
+  // The vocational report from the follow-up view: an XLSX whose header row is the layout.
+  await analyst.goto(`${BASE}/outcomes?area=21`);
+  const [download] = await Promise.all([
+    analyst.waitForEvent("download"),
+    analyst.getByRole("link", { name: "Excel (XLSX)", exact: true }).click(),
+  ]);
+  const file = await download.path();
+  const header = execFileSync("python3", ["-c", `
+import sys, zipfile, re
+z = zipfile.ZipFile(sys.argv[1])
+strings = re.findall(r"<t[^>]*>([^<]*)</t>", z.read("xl/sharedStrings.xml").decode())
+print(";".join(strings[:7]))`, file]).toString().trim();
+  assert.equal(header, "yrkesomrade;yrken;platser;deltagare;deltagare_prioriterade_yrken;andel_prioriterade_procent;prioriterade_yrken_pa_listan");
+
+  // The provider's monthly participant file from its organisation page.
+  const staff = await newPage(browser);
+  await login(staff, "utbildare@demo.larnav.se");
+  await staff.goto(`${BASE}/organisations`);
+  await staff.getByRole("link", { name: "Högskolan i Gävle" }).first().click();
+  const [csv] = await Promise.all([
+    staff.waitForEvent("download"),
+    staff.getByRole("link", { name: "CSV", exact: true }).last().click(),
+  ]);
+  const text = (await import("node:fs")).readFileSync(await csv.path(), "utf8").replace(/^\uFEFF/, "");
+  assert.match(text.split(/\r?\n/)[0], /^deltagar_id;manad;utbildning;kommun;ssyk;status_manadens_borjan/);
+});
