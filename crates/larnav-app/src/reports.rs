@@ -10,7 +10,7 @@
 //!   generated from the current data each time, so a correction shows in every month it
 //!   touches. Participants are identified by their enrolment number only.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
 use larnav_domain::enrolment::protect_row;
@@ -101,7 +101,7 @@ impl App {
             return Err(AppError::invalid("area", "outcomes.area_unknown"));
         }
         let (from, to) = year_span(year)?;
-        let listed: HashMap<String, ()> = match self
+        let listed: HashSet<String> = match self
             .store
             .list_published(None)
             .await?
@@ -110,9 +110,9 @@ impl App {
         {
             Some(p) => {
                 let (_, entries) = self.store.get_published(p.id).await?;
-                entries.into_iter().map(|e| (e.ssyk_code, ())).collect()
+                entries.into_iter().map(|e| e.ssyk_code).collect()
             }
-            None => HashMap::new(),
+            None => HashSet::new(),
         };
         let fields = crate::semaforen::fields();
         let mut by_field: BTreeMap<String, FieldCounts> = BTreeMap::new();
@@ -121,7 +121,7 @@ impl App {
                 .get(&ssyk)
                 .cloned()
                 .unwrap_or_else(|| "Övrigt".into());
-            let prioritised = listed.contains_key(&ssyk);
+            let prioritised = listed.contains(&ssyk);
             by_field.entry(field).or_default().add(&FieldCounts {
                 occupations: 1,
                 seats,

@@ -578,6 +578,20 @@ pub fn meetings(participants: usize, each: usize, runs: u32) {
     }
 }
 
+/// Prints the process's peak memory and removes the bench database and data directory.
+async fn finish_bench(
+    app: larnav_app::App,
+    db: larnav_store::testing::TestDatabase,
+    dir: &std::path::Path,
+) {
+    if let Some(mib) = peak_mib() {
+        println!("  peak memory of the process: {mib:.0} MiB");
+    }
+    app.close().await;
+    db.cleanup().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// The app on a bench database, with its data directory in the temp dir. No mail server
 /// listens on its SMTP address: e-mails fail fast instead of filling an outbox.
 async fn bench_app(name: &str, url: &str) -> Result<(larnav_app::App, std::path::PathBuf)> {
@@ -678,12 +692,7 @@ pub async fn publish(postgres: bool, applicants: usize, occasions: usize) -> Res
         "  publish: {} offers written: {publish_s:.2} s",
         run.admitted
     );
-    if let Some(mib) = peak_mib() {
-        println!("  peak memory of the process: {mib:.0} MiB");
-    }
-    app.close().await;
-    db.cleanup().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish_bench(app, db, &dir).await;
     Ok(())
 }
 
@@ -766,11 +775,6 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
         app.shortage_list(&system, lan)
     );
     println!("  Semaforen after / before: {:.2}×", after / before);
-    if let Some(mib) = peak_mib() {
-        println!("  peak memory of the process: {mib:.0} MiB");
-    }
-    app.close().await;
-    db.cleanup().await;
-    let _ = std::fs::remove_dir_all(&dir);
+    finish_bench(app, db, &dir).await;
     Ok(())
 }
