@@ -657,16 +657,21 @@ impl App {
         ) else {
             return Err(AppError::invalid("year", "outcomes.year_invalid"));
         };
-        let mut kommuner: Vec<KommunOutcome> =
-            status_rows(self.store.enrolments_by_kommun(from, to, area).await?)
-                .into_iter()
-                .map(|(code, row)| KommunOutcome {
-                    kommun_name: places.name(&code).unwrap_or_default().to_string(),
-                    kommun_code: code,
-                    row,
-                })
-                .collect();
-        let kinds = status_rows(self.store.enrolments_by_kind(from, to, area).await?)
+        // One pass over the year's enrolments, summed two ways.
+        let (mut by_kommun, mut by_kind) = (Vec::new(), Vec::new());
+        for (kommun, kind_level, status, n) in self.store.enrolment_counts(from, to, area).await? {
+            by_kommun.push((kommun, status.clone(), n));
+            by_kind.push((kind_level, status, n));
+        }
+        let mut kommuner: Vec<KommunOutcome> = status_rows(by_kommun)
+            .into_iter()
+            .map(|(code, row)| KommunOutcome {
+                kommun_name: places.name(&code).unwrap_or_default().to_string(),
+                kommun_code: code,
+                row,
+            })
+            .collect();
+        let kinds = status_rows(by_kind)
             .into_iter()
             .map(|(group, row)| {
                 let (kind, level) = group.split_once(' ').unwrap_or((group.as_str(), ""));

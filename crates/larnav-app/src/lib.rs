@@ -70,6 +70,8 @@ pub struct App {
     looked_today: std::sync::Arc<std::sync::Mutex<development::LooksToday>>,
     /// Län and kommun names, read once (see [`App::places`]).
     places: std::sync::Arc<tokio::sync::OnceCell<std::sync::Arc<reference::Places>>>,
+    /// Computed Semaforen lists, valid while the data version stays (see `semaforen.rs`).
+    lists: std::sync::Arc<semaforen::ListCache>,
     /// The secret that signs CSRF tokens; shared by all instances through the database.
     csrf_secret: String,
     /// Woken when mail is queued, so the outbox worker sends it at once.
@@ -140,6 +142,7 @@ impl App {
             collection_index: Default::default(),
             looked_today: Default::default(),
             places: Default::default(),
+            lists: Default::default(),
             csrf_secret,
             mail_wake: Default::default(),
         };

@@ -1,12 +1,14 @@
 //! Semaforen: the computed shortage list of any area, the explanation of every figure, and the
 //! priority lists analysts review, override and publish.
 //!
-//! Scores are computed on request from the stored signals (see `larnav_domain::score`), never
-//! stored: a new import or need report shows at once, and two instances always agree. Only a
-//! published list is stored, as an immutable copy of what was computed and decided.
+//! Scores are computed from the stored signals (see `larnav_domain::score`), never stored: each
+//! instance keeps the lists it computed only while the database's data version stays the same
+//! ([`ListCache`]), so a new import or need report shows at once and two instances always
+//! agree. Only a published list is stored, as an immutable copy of what was computed and
+//! decided.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::Datelike;
 use larnav_domain::ad_years::{AdYears, PartialYear, choose_ad_years};
@@ -353,6 +355,48 @@ impl App {
         overrides: &[PriorityOverride],
     ) -> Result<ShortageList> {
         let area = self.resolve_area(area_key).await?;
+        let mut list = self.scored_list(area, weights).await?;
+        if !overrides.is_empty() {
+            let by_code: HashMap<&str, &PriorityOverride> = overrides
+                .iter()
+                .map(|o| (o.ssyk_code.as_str(), o))
+                .collect();
+            for row in &mut list.rows {
+                let Some(o) = by_code.get(row.ssyk_code.as_str()) else {
+                    continue;
+                };
+                if let Some(band) = o.band.as_deref().and_then(SeqfBand::parse) {
+                    row.band = band;
+                }
+                if let Some(light) = o.light.as_deref().and_then(Light::parse) {
+                    row.light = light;
+                }
+                row.override_ = Some((*o).clone());
+            }
+            sort_rows(&mut list.rows);
+        }
+        Ok(list)
+    }
+
+    /// The scored list of an area before any analyst's override: from the cache while the
+    /// data version and the day are the same, computed and cached otherwise. The version is
+    /// read before the inputs, so a list computed from newer data than its version is only
+    /// recomputed once more, never kept stale.
+    async fn scored_list(&self, area: AreaInfo, weights: Weights) -> Result<ShortageList> {
+        let version = self.store.data_version().await?;
+        let today = crate::catalogue::today_in_sweden();
+        let key = format!(
+            "{today}|{}|{}|{weights:?}",
+            area.forecast_area,
+            area.kommuner.join(",")
+        );
+        if let Some(list) = self.lists.get(version, &key) {
+            // The area's name may have changed; its kommuner are in the key.
+            return Ok(ShortageList {
+                area,
+                ..(*list).clone()
+            });
+        }
         let (table, ad_years, sources) = self.signal_table(&area).await?;
         let names: HashMap<String, String> = self
             .store
@@ -367,51 +411,36 @@ impl App {
         );
         let inputs: Vec<ScoreInputs> = rows.iter().map(|r| r.inputs.clone()).collect();
         let scores = score_area(&inputs, &weights);
-        let by_code: HashMap<&str, &PriorityOverride> = overrides
-            .iter()
-            .map(|o| (o.ssyk_code.as_str(), o))
-            .collect();
         let mut out: Vec<ShortageRow> = rows
             .into_iter()
             .zip(scores)
             .map(|(r, score)| {
-                let o = by_code.get(r.ssyk_code.as_str()).copied();
-                let computed_band = SeqfBand::for_ssyk(&r.ssyk_code);
+                let band = SeqfBand::for_ssyk(&r.ssyk_code);
                 ShortageRow {
                     occupation_name: names.get(&r.ssyk_code).cloned().unwrap_or_default(),
                     field_name: fields().get(&r.ssyk_code).cloned().unwrap_or_default(),
-                    band: o
-                        .and_then(|o| o.band.as_deref())
-                        .and_then(SeqfBand::parse)
-                        .unwrap_or(computed_band),
-                    computed_band,
-                    light: o
-                        .and_then(|o| o.light.as_deref())
-                        .and_then(Light::parse)
-                        .unwrap_or(score.light),
+                    band,
+                    computed_band: band,
+                    light: score.light,
                     score,
                     inputs: r.inputs,
                     forecast_area: r.forecast_area,
-                    override_: o.cloned(),
+                    override_: None,
                     ssyk_code: r.ssyk_code,
                 }
             })
             .collect();
-        out.sort_by(|a, b| {
-            // Red before yellow before green (the enum's order), then by score.
-            a.light
-                .cmp(&b.light)
-                .then(b.score.score.total_cmp(&a.score.score))
-                .then_with(|| a.ssyk_code.cmp(&b.ssyk_code))
-        });
-        Ok(ShortageList {
+        sort_rows(&mut out);
+        let list = ShortageList {
             area,
             weights,
             ads_year: ad_years.latest.as_ref().map(|y| y.year.clone()),
             ads_partial: ad_years.partial,
             rows: out,
             sources,
-        })
+        };
+        self.lists.put(version, key, Arc::new(list.clone()));
+        Ok(list)
     }
 
     /// Every input behind one occupation's score in one area, with sources. With a list, its
@@ -816,5 +845,45 @@ impl App {
     ) -> Result<Vec<PublishedList>> {
         self.authorize(actor, Action::ViewReferenceData).await?;
         Ok(self.store.list_published(Some(list_id)).await?)
+    }
+}
+
+/// Red before yellow before green (the enum's order), then by score, then by code.
+fn sort_rows(rows: &mut [ShortageRow]) {
+    rows.sort_by(|a, b| {
+        a.light
+            .cmp(&b.light)
+            .then(b.score.score.total_cmp(&a.score.score))
+            .then_with(|| a.ssyk_code.cmp(&b.ssyk_code))
+    });
+}
+
+/// Scored lists of this instance, valid for one data version (see [`larnav_store::Store::data_version`]):
+/// a change to any input anywhere — on this instance or another — bumps the version in the
+/// database, and the next request finds the cache stale and empties it.
+#[derive(Debug, Default)]
+pub(crate) struct ListCache(Mutex<(i64, HashMap<String, Arc<ShortageList>>)>);
+
+/// Enough for every län, the country and a region's own areas under a few weightings.
+const LIST_CACHE_ENTRIES: usize = 256;
+
+impl ListCache {
+    fn get(&self, version: i64, key: &str) -> Option<Arc<ShortageList>> {
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if guard.0 != version {
+            *guard = (version, HashMap::new());
+        }
+        guard.1.get(key).cloned()
+    }
+
+    fn put(&self, version: i64, key: String, list: Arc<ShortageList>) {
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        // A list computed from an older version than the cache now holds is not kept.
+        if guard.0 == version {
+            if guard.1.len() >= LIST_CACHE_ENTRIES {
+                guard.1.clear();
+            }
+            guard.1.insert(key, list);
+        }
     }
 }

@@ -725,12 +725,22 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
         }};
     }
     println!("follow-up on SQLite: {enrolments} enrolments, {sessions} sessions each");
+    // A list is cached while the data version stays: the computation is timed after a touch
+    // of the version (as any change to an input does), the cached answer without.
+    let store = db.store().await;
+    let computed = async || {
+        store.touch_data_version().await?;
+        app.shortage_list(&system, lan).await
+    };
     let before = timed!(
-        "Semaforen list for län 21 before the fill",
+        "Semaforen list for län 21 before the fill, computed",
+        computed()
+    );
+    timed!(
+        "Semaforen list for län 21 before the fill, cached",
         app.shortage_list(&system, lan)
     );
 
-    let store = db.store().await;
     let kommuner: Vec<String> = store
         .list_kommuner(None)
         .await?
@@ -754,7 +764,6 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
     };
     let t = Instant::now();
     let counts = store.fill_follow_up(&fill, larnav_app::now()).await?;
-    store.close().await;
     println!(
         "  set-up (not part of the figures): {} occasions, {} enrolments, {} attendance marks, {} follow-ups of which {} answered, in {:.0} s",
         counts.occasions,
@@ -770,10 +779,32 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
             app.outcome_view(&system, area, year)
         );
     }
+    timed!(
+        format!("vocational report for län 21, {year}"),
+        app.vocational_report(&system, lan, year)
+    );
+    let provider = counts
+        .providers
+        .iter()
+        .find(|(l, _)| l == lan)
+        .map_or(0, |(_, id)| *id);
+    let esf = app.esf_report(&system, provider, year).await?;
+    timed!(
+        format!(
+            "ESF monthly file of län 21's provider, {year} ({} rows)",
+            esf.rows.len()
+        ),
+        app.esf_report(&system, provider, year)
+    );
     let after = timed!(
-        "Semaforen list for län 21 after the fill (with outcome and delivered)",
+        "Semaforen list for län 21 after the fill (with outcome and delivered), computed",
+        computed()
+    );
+    timed!(
+        "Semaforen list for län 21 after the fill, cached",
         app.shortage_list(&system, lan)
     );
+    store.close().await;
     println!("  Semaforen after / before: {:.2}×", after / before);
     finish_bench(app, db, &dir).await;
     Ok(())

@@ -383,62 +383,29 @@ impl Store {
     }
 
     /// Enrolments on occasions starting in `[from, to)` in offerings given in a kommun whose
-    /// code starts with `area` ("" for the whole country): (kommun code, status, count).
+    /// code starts with `area` ("" for the whole country), counted in one pass per kommun
+    /// ("" at a distance), kind of course and SeQF level ("kind level", level "" when none),
+    /// and status.
     ///
     /// # Errors
     /// A database error.
-    pub async fn enrolments_by_kommun(
+    pub async fn enrolment_counts(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         area: &str,
-    ) -> Result<Vec<(String, String, i64)>> {
-        self.enrolments_by("COALESCE(f.kommun_code, '')", from, to, area)
-            .await
-    }
-
-    /// The same enrolments by kind of course and SeQF level ("" when none):
-    /// ("kind level", status, count).
-    ///
-    /// # Errors
-    /// A database error.
-    pub async fn enrolments_by_kind(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        area: &str,
-    ) -> Result<Vec<(String, String, i64)>> {
-        self.enrolments_by(
-            "f.kind || ' ' || COALESCE(CAST(f.seqf_level AS TEXT), '')",
-            from,
-            to,
-            area,
-        )
-        .await
-    }
-
-    /// Enrolments counted per `group` (a fixed SQL expression over the offering `f`) and status.
-    async fn enrolments_by(
-        &self,
-        group: &'static str,
-        from: NaiveDate,
-        to: NaiveDate,
-        area: &str,
-    ) -> Result<Vec<(String, String, i64)>> {
-        // Only the fixed expressions above are interpolated: safe.
-        let sql = format!(
-            "SELECT {group} AS grp, e.status, COUNT(*) AS n
-             FROM enrolment e
-             JOIN occasion c ON c.id = e.occasion_id
+    ) -> Result<Vec<(String, String, String, i64)>> {
+        Ok(on_pool!(self, p => sqlx::query_as(
+            "SELECT COALESCE(f.kommun_code, '') AS kommun,
+                 f.kind || ' ' || COALESCE(CAST(f.seqf_level AS TEXT), '') AS kind_level,
+                 e.status, COUNT(*) AS n
+             FROM occasion c
              JOIN offering f ON f.id = c.offering_id
+             JOIN enrolment e ON e.occasion_id = c.id
              WHERE c.starts_on >= $1 AND c.starts_on < $2
                AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
-             GROUP BY {group}, e.status"
-        );
-        Ok(
-            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-            .bind(from).bind(to).bind(area).fetch_all(p).await)?,
-        )
+             GROUP BY 1, 2, 3")
+            .bind(from).bind(to).bind(area).fetch_all(p).await)?)
     }
 
     /// Follow-ups `months` after the end, sent for the same enrolments: per occupation the

@@ -162,6 +162,17 @@ impl Store {
             .collect())
     }
 
+    /// The data version: it changes (within the writing transaction) whenever an input of a
+    /// Semaforen list changes, on every instance alike (see migration 0021).
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn data_version(&self) -> Result<i64> {
+        let (v,): (i64,) = on_pool!(self, p => sqlx::query_as(
+            "SELECT version FROM data_version WHERE id = 1").fetch_one(p).await)?;
+        Ok(v)
+    }
+
     /// The forecasts of the newest forecast source: group, area, chances, outlook.
     ///
     /// # Errors

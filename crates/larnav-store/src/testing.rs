@@ -293,6 +293,8 @@ pub struct FillFollowUp {
 /// What [`Store::fill_follow_up`] wrote.
 #[derive(Debug, Default)]
 pub struct FollowUpCounts {
+    /// The provider of each län's courses: (län code, organisation id).
+    pub providers: Vec<(String, i64)>,
     pub occasions: usize,
     pub enrolments: usize,
     pub attendance: usize,
@@ -301,6 +303,17 @@ pub struct FollowUpCounts {
 }
 
 impl Store {
+    /// Moves the data version as a change to a Semaforen input would, so that a benchmark can
+    /// time the computation behind a cached list.
+    ///
+    /// # Errors
+    /// A database error.
+    pub async fn touch_data_version(&self) -> crate::Result<()> {
+        crate::on_pool!(self, p => sqlx::query("UPDATE data_version SET version = version + 1 WHERE id = 1")
+            .execute(p).await.map(|_| ()))?;
+        Ok(())
+    }
+
     /// Writes a generated year of follow-up (see [`FillFollowUp`]) with multi-row inserts in
     /// one transaction. Deterministic: the same input writes the same rows.
     ///
@@ -313,12 +326,29 @@ impl Store {
     ) -> crate::Result<FollowUpCounts> {
         use crate::bulk_insert;
         use chrono::Duration;
-        let sort_key = larnav_domain::text::swedish_sort_key("Bench-anordnare");
-        let (provider,): (i64,) = crate::on_pool!(self, p => sqlx::query_as(
-            "INSERT INTO organisation (name, name_fold, sort_key, kind, created_at)
-             VALUES ('Bench-anordnare', 'bench-anordnare', $1, 'learning_centre', $2)
-             RETURNING id")
-            .bind(&sort_key).bind(now).fetch_one(p).await)?;
+        // One provider per län, so that a provider's report covers one län's courses.
+        let mut providers: Vec<(String, i64)> = Vec::new();
+        for kommun in &f.kommuner {
+            let lan = kommun.get(..2).unwrap_or_default();
+            if providers.iter().any(|(l, _)| l == lan) {
+                continue;
+            }
+            let name = format!("Anordnare {lan}");
+            let (id,): (i64,) = crate::on_pool!(self, p => sqlx::query_as(
+                "INSERT INTO organisation (name, name_fold, sort_key, kind, created_at)
+                 VALUES ($1, $2, $3, 'learning_centre', $4) RETURNING id")
+                .bind(&name).bind(name.to_lowercase())
+                .bind(larnav_domain::text::swedish_sort_key(&name)).bind(now)
+                .fetch_one(p).await)?;
+            providers.push((lan.to_string(), id));
+        }
+        let provider_of = |kommun: &str| {
+            providers
+                .iter()
+                .find(|(l, _)| kommun.starts_with(l.as_str()))
+                .map_or(0, |(_, id)| *id)
+        };
+        let sort_key = larnav_domain::text::swedish_sort_key("Deltagare");
         const KINDS: [&str; 4] = [
             "course",
             "municipal_adult_education",
@@ -420,6 +450,7 @@ impl Store {
             }
         }
         let counts = FollowUpCounts {
+            providers: providers.clone(),
             occasions,
             enrolments: enrolments.len(),
             attendance: attendance.len(),
@@ -432,8 +463,8 @@ impl Store {
                     "title", "summary", "description", "seqf_level", "credit_kind", "pace_percent",
                     "format", "kommun_code", "address", "language", "payer", "eligibility", "url",
                     "status", "source", "version", "created_at", "updated_at"],
-                offerings, |q, o| q.bind(o.0).bind(provider).bind("Bench-anordnare")
-                    .bind(false).bind(KINDS[o.1 % KINDS.len()]).bind(format!("Kurs {}", o.1))
+                offerings, |q, o| q.bind(o.0).bind(provider_of(&f.kommuner[o.1 % f.kommuner.len()]))
+                    .bind("Anordnare").bind(false).bind(KINDS[o.1 % KINDS.len()]).bind(format!("Kurs {}", o.1))
                     .bind("").bind("").bind(2 + (o.1 % 5) as i64).bind("none").bind(100_i64)
                     .bind("on_site").bind(&f.kommuner[o.1 % f.kommuner.len()]).bind("").bind("sv")
                     .bind("free").bind("").bind("").bind("completed").bind("lärnav").bind(1_i64)

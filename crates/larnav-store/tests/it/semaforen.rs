@@ -29,6 +29,11 @@ async fn need_reports_are_stored_all_or_nothing() {
     each_backend(|store, _| async move {
         let org = region(&store).await;
         let audit = AuditRecord::new(None, "need.import", "");
+        // The data version (what cached Semaforen lists are valid for) moves with every
+        // committed change to a list's inputs, and with nothing else.
+        let v0 = store.data_version().await.unwrap();
+        organisation(&store, "Kommunen", OrganisationKind::Municipality).await;
+        assert_eq!(store.data_version().await.unwrap(), v0, "not an input");
         store
             .create_need_reports(
                 org,
@@ -40,6 +45,8 @@ async fn need_reports_are_stored_all_or_nothing() {
             )
             .await
             .unwrap();
+        let v1 = store.data_version().await.unwrap();
+        assert!(v1 > v0);
         // An unknown kommun in the second row: the first row is not stored either, and the
         // report it was to replace stays.
         let first = store.list_need_reports(Some(org)).await.unwrap()[0].id;
@@ -54,6 +61,11 @@ async fn need_reports_are_stored_all_or_nothing() {
             )
             .await;
         assert!(bad.is_err());
+        assert_eq!(
+            store.data_version().await.unwrap(),
+            v1,
+            "rolled back with the import"
+        );
         let reports = store.list_need_reports(Some(org)).await.unwrap();
         assert_eq!(reports.len(), 2);
         assert_eq!(
@@ -70,6 +82,7 @@ async fn need_reports_are_stored_all_or_nothing() {
             .await
             .unwrap();
         assert_eq!(store.list_need_reports(None).await.unwrap().len(), 1);
+        assert!(store.data_version().await.unwrap() > v1);
     })
     .await;
 }

@@ -845,3 +845,63 @@ async fn unconfirmed_supply_is_not_zero_and_analysts_confirm_suggestions_in_bulk
     })
     .await;
 }
+
+/// The row of one occupation on an area's list, as another server answers it.
+async fn row_on(second: &crate::helpers::SecondInstance, area: &str, ssyk: &str) -> Value {
+    let json: Value = second
+        .get(&format!("/api/v1/semaforen/{area}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ssyk_code"] == ssyk)
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+#[tokio::test]
+async fn a_cached_list_follows_a_need_reported_on_another_instance_at_once() {
+    each_backend(|t| async move {
+        t.app.import_signals(&Actor::system()).await.unwrap();
+        let org = signed_in(&t, "learning_centre", Role::Coordinator).await;
+        let second = t.spawn_second_instance().await;
+        // The second server computes the list and keeps it (the same answer twice).
+        let before = row_on(&second, "2184", "5321").await;
+        assert_eq!(row_on(&second, "2184", "5321").await, before);
+        let reports = before["inputs"]["need_reports"].as_i64().unwrap_or(0);
+        let first_before = list_rows(&t, "2184").await;
+        let version = t.app.store().data_version().await.unwrap();
+
+        // A need reported on the first server: the second one's next answer counts it.
+        let r = t
+            .post_form(
+                &format!("/organisations/{org}/needs"),
+                &[
+                    ("employer_name", "Vård AB"),
+                    ("ssyk_code", "5321"),
+                    ("kommun_code", "2184"),
+                    ("needed_now", "40"),
+                    ("needed_1y", "0"),
+                    ("difficulty", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        assert!(t.app.store().data_version().await.unwrap() > version);
+        let after = row_on(&second, "2184", "5321").await;
+        assert_eq!(after["inputs"]["need_reports"], reports + 1, "{after}");
+        assert_eq!(after["inputs"]["needs_people"], 40);
+        // The same from the first server, whose own copy had gone stale too.
+        let first_after = list_rows(&t, "2184").await;
+        assert_ne!(first_after, first_before);
+        let first = first_after.iter().find(|r| r["ssyk_code"] == "5321");
+        assert_eq!(first.unwrap()["inputs"], after["inputs"]);
+        second.stop().await;
+        t
+    })
+    .await;
+}
