@@ -2,18 +2,16 @@
 //! every problem by line and column), and the provider's offerings exported as CSV, XLSX or
 //! the documented JSON format (`docs/catalogue-export.md`).
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use larnav_domain::catalogue::{CreditKind, Format, OfferingKind, Payer};
 use larnav_domain::text::fold;
 use larnav_domain::{Action, Actor};
-use larnav_ingest::tabular::{Table, read_table};
 use larnav_store::{AuditRecord, Occasion, Offering, OfferingOccupation, OfferingSession};
 use serde::Serialize;
 
 use crate::catalogue::{OccasionForm, OfferingForm};
 use crate::i18n::{Lang, Tr};
+use crate::import_table::{ImportTable, problem};
 use crate::{App, AppError, ImportProblem, Result, now};
 
 /// The file's columns: the Swedish header people see, the form field it fills.
@@ -98,41 +96,6 @@ fn choice<T: Copy>(value: &str, all: &[T], key: fn(T) -> &'static str, prefix: &
         .map_or_else(|| value.trim().to_string(), str::to_string)
 }
 
-fn column_map(
-    table: &Table,
-) -> std::result::Result<HashMap<&'static str, usize>, Vec<&'static str>> {
-    let mut map = HashMap::new();
-    for (i, h) in table.headers.iter().enumerate() {
-        let h = fold(h.trim())
-            .replace([' ', '-'], "_")
-            .replace(['å', 'ä'], "a")
-            .replace('ö', "o");
-        if let Some((_, field)) = OFFERING_COLUMNS
-            .iter()
-            .find(|(sv, en)| *sv == h || *en == h)
-        {
-            map.insert(*field, i);
-        }
-    }
-    let missing: Vec<&'static str> = REQUIRED
-        .iter()
-        .filter(|f| !map.contains_key(*f))
-        .map(|f| column_of(f))
-        .collect();
-    if missing.is_empty() {
-        Ok(map)
-    } else {
-        Err(missing)
-    }
-}
-
-fn column_of(field: &str) -> &'static str {
-    OFFERING_COLUMNS
-        .iter()
-        .find(|(_, f)| *f == field)
-        .map_or("file", |(c, _)| c)
-}
-
 impl App {
     /// Imports a provider's list of offerings as drafts, each with an occasion where the row
     /// has dates. All or nothing: any problem rejects the file, listing every problem by line,
@@ -149,48 +112,11 @@ impl App {
         self.authorize(actor, Action::ManageOfferings(provider_id))
             .await?;
         crate::uploads::Upload::OfferingFile.check_size(file)?;
-        let problem = |line, column: &str, value: &str, key| ImportProblem {
-            line,
-            field: column.to_string(),
-            value: value.chars().take(100).collect(),
-            expected_key: key,
-        };
-        let rejected = |line, column: &str, value: &str, key| {
-            AppError::ImportRejected(vec![problem(line, column, value, key)])
-        };
-        let table = read_table(file).map_err(|e| {
-            let (value, key) = crate::needs::unreadable(&e);
-            rejected(0, "file", &value, key)
-        })?;
-        let columns = column_map(&table).map_err(|missing| {
-            AppError::ImportRejected(
-                missing
-                    .into_iter()
-                    .map(|c| problem(1, c, "", "import.column_missing"))
-                    .collect(),
-            )
-        })?;
-        if table.rows.is_empty() {
-            return Err(rejected(2, "file", "", "import.no_rows"));
-        }
-        if let Some((line, _)) = table.rows.get(MAX_OFFERING_ROWS) {
-            return Err(rejected(
-                *line,
-                "file",
-                &table.rows.len().to_string(),
-                "import.too_many_rows",
-            ));
-        }
+        let table = ImportTable::read(file, &OFFERING_COLUMNS, &REQUIRED, MAX_OFFERING_ROWS)?;
         let mut drafts = Vec::with_capacity(table.rows.len());
         let mut problems = Vec::new();
         for (line, cells) in &table.rows {
-            let cell = |field: &str| {
-                columns
-                    .get(field)
-                    .and_then(|&i| cells.get(i))
-                    .map(|v| v.trim().to_string())
-                    .unwrap_or_default()
-            };
+            let cell = |field: &str| table.cell(cells, field);
             let or = |v: String, default: &str| if v.is_empty() { default.to_string() } else { v };
             let form = OfferingForm {
                 title: cell("title"),
@@ -232,7 +158,7 @@ impl App {
             let report =
                 |problems: &mut Vec<ImportProblem>, e: AppError| match e {
                     AppError::Validation(fields) => problems.extend(fields.into_iter().map(|f| {
-                        problem(*line, column_of(f.field), &cell(f.field), f.message_key)
+                        problem(*line, table.column(f.field), &cell(f.field), f.message_key)
                     })),
                     other => problems.push(problem(*line, "file", "", other.message_key())),
                 };

@@ -83,7 +83,7 @@ fn refused(e: EnrolmentError) -> AppError {
     AppError::invalid(field, key)
 }
 
-fn changed(e: StoreError) -> AppError {
+pub(crate) fn changed(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(Conflict::EnrolmentChanged) => AppError::Conflict {
             code: "enrolment_changed",
@@ -103,7 +103,7 @@ fn swedish_now() -> NaiveDateTime {
 
 impl App {
     /// The occasion, its offering and the organisation whose staff manage its enrolments.
-    async fn occasion_to_follow(
+    pub(crate) async fn occasion_to_follow(
         &self,
         actor: &Actor,
         occasion_id: i64,
@@ -376,11 +376,11 @@ impl App {
             today,
         )
         .map_err(refused)?;
-        let marks: Vec<(i64, bool)> = open
+        let marks: Vec<(i64, i64, bool)> = open
             .iter()
-            .map(|e| (e.id, present.contains(&e.id)))
+            .map(|e| (session_id, e.id, present.contains(&e.id)))
             .collect();
-        let attended = marks.iter().filter(|(_, p)| *p).count();
+        let attended = marks.iter().filter(|(_, _, p)| *p).count();
         let audit = AuditRecord::new(
             actor.user_id,
             "attendance.mark",
@@ -389,7 +389,7 @@ impl App {
         .in_organisation(call.offering.provider_id.unwrap_or_default())
         .with_detail(format!("{attended} of {} present", marks.len()));
         self.store
-            .mark_attendance(session_id, &marks, actor.user_id, now(), &audit)
+            .mark_attendance(&marks, actor.user_id, now(), &audit)
             .await?;
         Ok(attended)
     }

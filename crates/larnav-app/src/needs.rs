@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use larnav_domain::text::fold;
 use larnav_domain::{Action, Actor, OrganisationKind, Role};
-use larnav_ingest::tabular::{Table, TableError, read_table};
 use larnav_store::{AuditRecord, NeedReport, NewNeedReport, Organisation};
 use serde::{Deserialize, Deserializer};
 
 use crate::accounts::not_found;
-use crate::error::{Checks, ImportProblem};
+use crate::error::Checks;
+use crate::import_table::{ImportTable, problem};
 use crate::{App, AppError, Result, now};
 
 /// The most rows one import may have.
@@ -358,51 +358,17 @@ impl App {
     ) -> Result<NeedImport> {
         let org = self.filing_organisation(actor, organisation_id).await?;
         crate::uploads::Upload::NeedFile.check_size(file)?;
-        let problem = |line, field: &str, value: &str, key| ImportProblem {
-            line,
-            field: field.to_string(),
-            value: value.chars().take(100).collect(),
-            expected_key: key,
-        };
-        let table = read_table(file).map_err(|e| {
-            let (value, key) = unreadable(&e);
-            AppError::ImportRejected(vec![problem(0, "file", &value, key)])
-        })?;
-        let columns = column_map(&table).map_err(|missing| {
-            AppError::ImportRejected(
-                missing
-                    .into_iter()
-                    .map(|c| problem(1, c, "", "import.column_missing"))
-                    .collect(),
-            )
-        })?;
-        if table.rows.is_empty() {
-            return Err(AppError::ImportRejected(vec![problem(
-                2,
-                "file",
-                "",
-                "import.no_rows",
-            )]));
-        }
-        if table.rows.len() > MAX_IMPORT_ROWS {
-            return Err(AppError::ImportRejected(vec![problem(
-                table.rows[MAX_IMPORT_ROWS].0,
-                "file",
-                &table.rows.len().to_string(),
-                "import.too_many_rows",
-            )]));
-        }
+        let table = ImportTable::read(
+            file,
+            &TEMPLATE_COLUMNS,
+            &["ssyk_code", "kommun_code", "difficulty"],
+            MAX_IMPORT_ROWS,
+        )?;
         let lookups = self.need_lookups().await?;
         let mut reports = Vec::with_capacity(table.rows.len());
         let mut problems = Vec::new();
         for (line, cells) in &table.rows {
-            let cell = |name: &str| {
-                columns
-                    .get(name)
-                    .and_then(|&i| cells.get(i))
-                    .cloned()
-                    .unwrap_or_default()
-            };
+            let cell = |name: &str| table.cell(cells, name);
             let form = NeedForm {
                 employer_name: cell("employer_name"),
                 ssyk_code: cell("ssyk_code"),
@@ -415,13 +381,11 @@ impl App {
             };
             match check_report(&form, &org, &lookups) {
                 Ok(r) => reports.push(r),
-                Err(found) => problems.extend(found.into_iter().map(|(field, key)| {
-                    let column = TEMPLATE_COLUMNS
-                        .iter()
-                        .find(|(_, f)| *f == field)
-                        .map_or(field, |(c, _)| c);
-                    problem(*line, column, &cell(field), key)
-                })),
+                Err(found) => problems.extend(
+                    found
+                        .into_iter()
+                        .map(|(field, key)| problem(*line, table.column(field), &cell(field), key)),
+                ),
             }
         }
         if !problems.is_empty() {
@@ -582,45 +546,6 @@ impl App {
 
 /// Why a file could not be read at all, as (value, message key) of an import problem: a
 /// workbook over the size limits names what is too large.
-pub(crate) fn unreadable(e: &TableError) -> (String, &'static str) {
-    match e {
-        TableError::TooLarge(what) => (what.clone(), "import.workbook_too_large"),
-        other => (other.to_string(), "import.unreadable"),
-    }
-}
-
-/// Maps the table's headers (Swedish template names or the English field names, any case) to
-/// field names; the missing required columns otherwise.
-fn column_map(
-    table: &Table,
-) -> std::result::Result<HashMap<&'static str, usize>, Vec<&'static str>> {
-    let mut map = HashMap::new();
-    for (i, h) in table.headers.iter().enumerate() {
-        let h = fold(h).replace([' ', '-'], "_");
-        if let Some((_, field)) = TEMPLATE_COLUMNS
-            .iter()
-            .find(|(sv, en)| fold(sv) == h || *en == h)
-        {
-            map.insert(*field, i);
-        }
-    }
-    let missing: Vec<&'static str> = ["ssyk_code", "kommun_code", "difficulty"]
-        .into_iter()
-        .filter(|f| !map.contains_key(f))
-        .map(|f| {
-            TEMPLATE_COLUMNS
-                .iter()
-                .find(|(_, e)| *e == f)
-                .map_or(f, |(sv, _)| *sv)
-        })
-        .collect();
-    if missing.is_empty() {
-        Ok(map)
-    } else {
-        Err(missing)
-    }
-}
-
 /// The import template: the column names, one example row and nothing else.
 pub fn need_template() -> (Vec<&'static str>, Vec<Vec<String>>) {
     (

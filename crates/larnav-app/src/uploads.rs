@@ -17,6 +17,8 @@ pub enum Upload {
     NeedFile,
     /// A list of offerings for the catalogue (CSV or XLSX).
     OfferingFile,
+    /// A list of participants or attendance marks of an occasion's group (CSV or XLSX).
+    GroupFile,
     /// A document of an application (eligibility evidence): PDF, PNG or JPEG.
     ApplicationDocument,
     /// A document of a working model, a mentorship pair or a material: also office documents.
@@ -28,7 +30,7 @@ impl Upload {
     pub const fn limit(self) -> usize {
         match self {
             Self::AdFile => 2 * 1024 * 1024 * 1024,
-            Self::NeedFile | Self::OfferingFile => 5 * 1024 * 1024,
+            Self::NeedFile | Self::OfferingFile | Self::GroupFile => 5 * 1024 * 1024,
             // A scanned certificate or a few pages of PDF.
             Self::ApplicationDocument | Self::SharedDocument => 10 * 1024 * 1024,
         }
@@ -37,7 +39,7 @@ impl Upload {
     /// The form field the file comes in.
     pub const fn field(self) -> &'static str {
         match self {
-            Self::AdFile | Self::NeedFile | Self::OfferingFile => "file",
+            Self::AdFile | Self::NeedFile | Self::OfferingFile | Self::GroupFile => "file",
             Self::ApplicationDocument | Self::SharedDocument => "document",
         }
     }
@@ -48,7 +50,7 @@ impl Upload {
             self.field(),
             match self {
                 Self::AdFile => "field.ad_file_too_large",
-                Self::NeedFile | Self::OfferingFile => "field.file_too_large",
+                Self::NeedFile | Self::OfferingFile | Self::GroupFile => "field.file_too_large",
                 Self::ApplicationDocument | Self::SharedDocument => "admission.document_too_large",
             },
         )
@@ -59,7 +61,9 @@ impl Upload {
         AppError::invalid(
             self.field(),
             match self {
-                Self::AdFile | Self::NeedFile | Self::OfferingFile => "field.file_required",
+                Self::AdFile | Self::NeedFile | Self::OfferingFile | Self::GroupFile => {
+                    "field.file_required"
+                }
                 Self::ApplicationDocument | Self::SharedDocument => "admission.document_empty",
             },
         )
@@ -106,7 +110,7 @@ impl Upload {
                     DocumentRefusal::Mismatch => "admission.document_mismatch",
                 })
             })?,
-            Self::AdFile | Self::NeedFile | Self::OfferingFile => {
+            Self::AdFile | Self::NeedFile | Self::OfferingFile | Self::GroupFile => {
                 unreachable!("only documents are judged as documents")
             }
         };

@@ -588,7 +588,12 @@ async fn finish_bench(
         println!("  peak memory of the process: {mib:.0} MiB");
     }
     app.close().await;
-    db.cleanup().await;
+    // LARNAV_BENCH_KEEP=1 keeps the filled database to look into (EXPLAIN, sqlite3).
+    if std::env::var_os("LARNAV_BENCH_KEEP").is_some() {
+        println!("  kept: {}", db.url);
+    } else {
+        db.cleanup().await;
+    }
     let _ = std::fs::remove_dir_all(dir);
 }
 

@@ -224,6 +224,16 @@ fn cell_text(d: &Data) -> String {
         // Whole numbers typed in Excel arrive as floats: 12.0 is the text "12".
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
         Data::String(s) => s.trim().to_string(),
+        // A date typed in Excel is a day number with a date format: the ISO date (and the
+        // time of day when it has one), as a person would type it in a CSV file.
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, mo, da, h, mi, _, _) = d.to_ymd_hms_milli();
+            if (h, mi) == (0, 0) {
+                format!("{y:04}-{mo:02}-{da:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{da:02} {h:02}:{mi:02}")
+            }
+        }
         other => other.to_string().trim().to_string(),
     }
 }
@@ -348,6 +358,26 @@ mod tests {
         let b = read_table(b"ssyk,kommun\r\n5321,2184\r\n\r\n2221,2180\r\n").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.rows[1], (4, vec!["2221".into(), "2180".into()]));
+    }
+
+    #[test]
+    fn dates_typed_in_excel_read_as_iso_dates() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        let format = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        sheet.write_string(0, 0, "träff").unwrap();
+        let day = ExcelDateTime::from_ymd(2026, 3, 4).unwrap();
+        let at = day.clone().and_hms(13, 30, 0).unwrap();
+        sheet
+            .write_datetime_with_format(1, 0, &day, &format)
+            .unwrap();
+        sheet
+            .write_datetime_with_format(2, 0, &at, &format)
+            .unwrap();
+        let t = read_table(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(t.rows[0].1, ["2026-03-04"]);
+        assert_eq!(t.rows[1].1, ["2026-03-04 13:30"]);
     }
 
     #[test]

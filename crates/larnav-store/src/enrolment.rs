@@ -172,6 +172,32 @@ impl Store {
         ))
     }
 
+    /// Enrols several people directly, all or none (an imported list).
+    ///
+    /// # Errors
+    /// [`Conflict::Duplicate`] when one of them is on the occasion already (nobody is
+    /// enrolled then).
+    pub async fn enrol_many(
+        &self,
+        occasion_id: i64,
+        user_ids: &[i64],
+        now: DateTime<Utc>,
+        audit: &AuditRecord,
+    ) -> Result<()> {
+        on_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            for user in user_ids {
+                sqlx::query(
+                    "INSERT INTO enrolment (occasion_id, user_id, source, status, created_at, updated_at)
+                     VALUES ($1, $2, 'direct', 'enrolled', $3, $3)")
+                    .bind(occasion_id).bind(user).bind(now).execute(&mut *tx).await?;
+            }
+            write_audit!(&mut *tx, audit, now)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// Records how enrolments of one occasion ended, all or none: each `(id, version)` must
     /// still be at that version.
     ///
@@ -225,21 +251,21 @@ impl Store {
             .bind(session_id).fetch_all(p).await)?)
     }
 
-    /// Stores a session's roll call: one mark per enrolment given (replacing earlier marks).
+    /// Stores attendance marks, `(session, enrolment, present)`, replacing earlier marks: a
+    /// session's roll call or an imported sheet, all or none.
     ///
     /// # Errors
     /// A database error.
     pub async fn mark_attendance(
         &self,
-        session_id: i64,
-        marks: &[(i64, bool)],
+        marks: &[(i64, i64, bool)],
         by: Option<i64>,
         now: DateTime<Utc>,
         audit: &AuditRecord,
     ) -> Result<()> {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            for (enrolment, present) in marks {
+            for (session_id, enrolment, present) in marks {
                 sqlx::query(
                     "INSERT INTO attendance (enrolment_id, session_id, present, marked_by, marked_at)
                      VALUES ($1, $2, $3, $4, $5)

@@ -281,6 +281,15 @@ pub fn router(app: App) -> Router {
             post(pages::enrolments::end),
         )
         .route(
+            "/occasions/{occasion}/group/import/{which}",
+            post(pages::enrolments::import_group_file)
+                .layer(DefaultBodyLimit::max(Upload::GroupFile.limit() + 64 * 1024)),
+        )
+        .route(
+            "/occasions/{occasion}/group/attendance/{format}",
+            get(pages::enrolments::attendance_sheet),
+        )
+        .route(
             "/occasions/{occasion}/sessions/{session}/attendance",
             get(pages::enrolments::roll_call).post(pages::enrolments::mark),
         )

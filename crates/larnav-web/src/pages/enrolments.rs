@@ -6,10 +6,12 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use larnav_app::enrolments::{EndingForm, Group, RollCall};
 use larnav_app::records::EnrolmentRow;
+use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
 use super::{Base, FormState, PageResult, redirect_with, redirect_with_counts, render, submitted};
 use crate::ctx::Ctx;
+use crate::error::{ProblemLine, problem_lines};
 
 /// An enrolment's status as people read it, with the day it ended: "Fullföljd 2026-06-05".
 pub(crate) fn status_text(
@@ -33,6 +35,9 @@ struct GroupPage<'a> {
     ending: FormState,
     /// The enrolments ticked when the ending form failed (kept ticked).
     chosen: Vec<i64>,
+    /// A rejected file's problems, and which import it was (`enrolments` or `attendance`).
+    lines: Vec<ProblemLine>,
+    rejected: &'static str,
 }
 
 impl GroupPage<'_> {
@@ -126,6 +131,8 @@ async fn group_page(
         enrol,
         ending,
         chosen,
+        lines: Vec::new(),
+        rejected: "",
     })
 }
 
@@ -210,6 +217,91 @@ pub async fn end(
         },
     )
     .await
+}
+
+/// The group page again with a rejected file's problems listed under its form.
+async fn rejected_page(
+    app: &App,
+    ctx: &Ctx,
+    occasion: i64,
+    which: &'static str,
+    e: &AppError,
+) -> PageResult {
+    let problems: Vec<larnav_app::ImportProblem> = match e {
+        AppError::ImportRejected(p) => p.clone(),
+        AppError::Validation(fields) => fields
+            .iter()
+            .map(|f| larnav_app::ImportProblem {
+                line: 0,
+                field: f.field.to_string(),
+                value: String::new(),
+                expected_key: f.message_key,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let group = app.group(&ctx.actor, occasion).await?;
+    let title = ctx
+        .tr
+        .fmt("enrolment.title", &[("title", &group.offering.title)]);
+    render(&GroupPage {
+        base: Base::new(ctx, &title),
+        group,
+        enrol: FormState::default(),
+        ending: FormState::with_values(&[("outcome", "completed")]),
+        chosen: Vec::new(),
+        lines: problem_lines(ctx.tr, &problems),
+        rejected: which,
+    })
+}
+
+/// A group file uploaded (`which`: `enrolments`, a list of people to enrol, or `attendance`,
+/// a filled-in attendance sheet), all or nothing.
+pub async fn import_group_file(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((occasion, which)): Path<(i64, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> PageResult {
+    let which = match which.as_str() {
+        "enrolments" => "enrolments",
+        "attendance" => "attendance",
+        _ => return Err(AppError::NotFound.into()),
+    };
+    let result = match super::read_upload(&mut multipart, Upload::GroupFile).await {
+        Err(e) => Err(e),
+        Ok((_, bytes)) if which == "enrolments" => app
+            .import_enrolments(&ctx.actor, occasion, &bytes)
+            .await
+            .map(|n| ("enrolment.imported", n)),
+        Ok((_, bytes)) => app
+            .import_attendance(&ctx.actor, occasion, &bytes)
+            .await
+            .map(|i| ("enrolment.attendance_imported", i.marks)),
+    };
+    submitted(
+        result,
+        |(message, n)| {
+            redirect_with_counts(
+                &app,
+                &format!("/occasions/{occasion}/group"),
+                message,
+                &[("n", n as i64)],
+            )
+        },
+        async |e: &AppError| rejected_page(&app, &ctx, occasion, which, e).await,
+    )
+    .await
+}
+
+/// The attendance sheet to fill in, as CSV or XLSX.
+pub async fn attendance_sheet(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((occasion, format)): Path<(i64, String)>,
+) -> PageResult {
+    let sheet = app.attendance_sheet(&ctx.actor, occasion).await?;
+    crate::pages::table_download(&sheet.name, &format, sheet.headers, &sheet.rows)
 }
 
 #[derive(Template)]

@@ -387,6 +387,126 @@ async fn staff_enrol_mark_attendance_and_end_a_group_and_the_learner_sees_it() {
 }
 
 #[tokio::test]
+async fn a_group_is_enrolled_and_its_attendance_stored_from_files_all_or_nothing() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        let (_, _, occasion, sessions) = course_with_sessions(&t).await;
+        for (email, name) in [
+            ("anna@x.se", "Anna Ek"),
+            ("bo@x.se", "Bo Åberg"),
+            ("cecilia@x.se", "Cecilia Öst"),
+        ] {
+            t.create_user(email, name, false).await;
+        }
+        assert_eq!(t.login("kurs@hig.se", PASSWORD).await.status(), 303);
+        let group = format!("/occasions/{occasion}/group");
+        let (_, html) = t.get_text(&group).await;
+        assert!(html.contains("Skriv in från en lista"), "{html}");
+
+        // Every problem by line, column and value; nobody is enrolled.
+        let list = "e-post;namn\nanna@x.se;Anna\nokand@x.se;Okänd\nbo@x.se;Bo\nANNA@x.se;Anna igen\ninte-en-adress;X\n";
+        let r = t
+            .upload_as(&format!("{group}/import/enrolments"), "file", "deltagare.csv", list.into())
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        for (line, value, message) in [
+            (3, "okand@x.se", "Ingen har ett konto med den e-postadressen"),
+            (5, "ANNA@x.se", "Raden upprepar en tidigare rad i filen"),
+            (6, "inte-en-adress", "Skriv en e-postadress"),
+        ] {
+            let cells = format!("<td>{line}</td><td><code>e-post</code></td><td>{value}</td><td>{message}");
+            assert!(html.contains(&cells), "{cells}\n{html}");
+        }
+        assert!(t.app.group(&system, occasion).await.unwrap().enrolments.is_empty());
+
+        // The corrected list as XLSX: three enrolled at once; the same list again is refused.
+        let rows: Vec<Vec<String>> = ["anna@x.se", "bo@x.se", "cecilia@x.se"]
+            .iter()
+            .map(|e| vec![e.to_string(), String::new()])
+            .collect();
+        let xlsx = larnav_ingest::tabular::write_xlsx("Deltagare", &["e-post", "namn"], &rows).unwrap();
+        let r = t
+            .upload_as(&format!("{group}/import/enrolments"), "file", "deltagare.xlsx", xlsx.clone())
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&crate::helpers::location(&r)).await;
+        assert!(html.contains("3 deltagare är inskrivna"), "{html}");
+        let r = t
+            .upload_as(&format!("{group}/import/enrolments"), "file", "deltagare.xlsx", xlsx)
+            .await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("redan deltagare"));
+
+        // The sheet: three people × the two sessions held so far, nothing marked yet.
+        let r = t.get(&format!("{group}/attendance/csv")).await;
+        assert_eq!(r.status(), 200);
+        let sheet = larnav_ingest::tabular::read_table(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!(sheet.headers, ["e-post", "namn", "träff", "närvaro"]);
+        assert_eq!(sheet.rows.len(), 6);
+        assert_eq!(sheet.rows[0].1[2], "2026-02-02 13:00");
+        assert!(sheet.rows.iter().all(|(_, r)| r[3].is_empty()));
+
+        // Not in the group, no session that day, a session to come, a repeated row and an
+        // unreadable mark: all listed, nothing stored.
+        let later = sessions[2].starts_at.format("%Y-%m-%d").to_string();
+        let bad = format!(
+            "e-post;träff;närvaro\nanna@x.se;2026-02-02;ja\nokand@x.se;2026-02-02;ja\nbo@x.se;2026-02-03;ja\nbo@x.se;{later};ja\nanna@x.se;2026-02-02 13:00;nej\ncecilia@x.se;2026-02-09;kanske\n"
+        );
+        let r = t
+            .upload_as(&format!("{group}/import/attendance"), "file", "narvaro.csv", bad.into())
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        for cells in [
+            "<td>3</td><td><code>e-post</code></td><td>okand@x.se</td><td>Personen är inte deltagare",
+            "<td>4</td><td><code>träff</code></td><td>2026-02-03</td><td>Tillfället har ingen träff den dagen",
+            "<td>5</td><td><code>träff</code></td>",
+            "<td>6</td><td><code>träff</code></td><td>2026-02-02 13:00</td><td>Raden upprepar",
+            "<td>7</td><td><code>närvaro</code></td><td>kanske</td>",
+        ] {
+            assert!(html.contains(cells), "{cells}\n{html}");
+        }
+        let marked: i64 = t
+            .app
+            .group(&system, occasion)
+            .await
+            .unwrap()
+            .enrolments
+            .iter()
+            .map(|e| e.marked)
+            .sum();
+        assert_eq!(marked, 0);
+
+        // The downloaded sheet filled in (blank rows skipped) is stored.
+        let filled: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, (_, r))| {
+                let mark = ["ja", "nej", ""][i % 3];
+                vec![r[0].clone(), r[1].clone(), r[2].clone(), mark.to_string()]
+            })
+            .collect();
+        let xlsx = larnav_ingest::tabular::write_xlsx("Närvaro", &["e-post", "namn", "träff", "närvaro"], &filled).unwrap();
+        let r = t
+            .upload_as(&format!("{group}/import/attendance"), "file", "narvaro.xlsx", xlsx)
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&crate::helpers::location(&r)).await;
+        assert!(html.contains("Närvaron är sparad: 4 markeringar"), "{html}");
+        let g = t.app.group(&system, occasion).await.unwrap();
+        assert_eq!(g.enrolments.iter().map(|e| e.marked).sum::<i64>(), 4);
+        assert_eq!(g.enrolments.iter().map(|e| e.present).sum::<i64>(), 2);
+        let r = t.get(&format!("{group}/attendance/csv")).await;
+        let again = larnav_ingest::tabular::read_table(&r.bytes().await.unwrap()).unwrap();
+        assert_eq!(again.rows[0].1[3], "ja", "the sheet shows what is marked");
+        t
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_api_enrols_marks_attendance_and_ends_and_learners_read_their_own() {
     use reqwest::Method;
     use serde_json::json;
