@@ -657,9 +657,15 @@ impl App {
         ) else {
             return Err(AppError::invalid("year", "outcomes.year_invalid"));
         };
+        const MONTHS: i64 = 6;
+        // The two independent reads run side by side (two pooled connections).
+        let (counts, outcomes) = tokio::try_join!(
+            self.store.enrolment_counts(from, to, area),
+            self.store.outcomes_by_occupation(from, to, area, MONTHS)
+        )?;
         // One pass over the year's enrolments, summed two ways.
         let (mut by_kommun, mut by_kind) = (Vec::new(), Vec::new());
-        for (kommun, kind_level, status, n) in self.store.enrolment_counts(from, to, area).await? {
+        for (kommun, kind_level, status, n) in counts {
             by_kommun.push((kommun, status.clone(), n));
             by_kind.push((kind_level, status, n));
         }
@@ -683,11 +689,7 @@ impl App {
             })
             .collect();
         larnav_domain::text::sort_swedish_by(&mut kommuner, |k| &k.kommun_name);
-        const MONTHS: i64 = 6;
-        let mut occupations: Vec<OccupationOutcome> = self
-            .store
-            .outcomes_by_occupation(from, to, area, MONTHS)
-            .await?
+        let mut occupations: Vec<OccupationOutcome> = outcomes
             .into_iter()
             .map(|(code, name, sent, answered, in_work, in_occupation)| {
                 let (asked, answered) = (shown(sent), shown(answered));

@@ -249,4 +249,14 @@ impl App {
         let window = chrono::Duration::minutes(self.settings.security.login_window_minutes);
         Ok(self.store.purge_expired(now, now - window).await?)
     }
+
+    /// Keeps the database's query statistics current (see
+    /// [`larnav_store::Store::refresh_statistics`]). Run by `larnav serve` at start-up and
+    /// every hour.
+    ///
+    /// # Errors
+    /// A store error.
+    pub async fn refresh_statistics(&self) -> Result<()> {
+        Ok(self.store.refresh_statistics().await?)
+    }
 }

@@ -769,6 +769,8 @@ pub async fn follow_up(enrolments: usize, sessions: usize, runs: u32) -> Result<
     };
     let t = Instant::now();
     let counts = store.fill_follow_up(&fill, larnav_app::now()).await?;
+    // What the server's hourly housekeeping (and its start-up) does after such a change.
+    app.refresh_statistics().await?;
     println!(
         "  set-up (not part of the figures): {} occasions, {} enrolments, {} attendance marks, {} follow-ups of which {} answered, in {:.0} s",
         counts.occasions,

@@ -421,15 +421,20 @@ impl Store {
         to: NaiveDate,
         area: &str,
     ) -> Result<Vec<(String, String, String, i64)>> {
+        // Counted per occasion first (its enrolments straight from the covering index, in
+        // occasion order, so without sorting 400,000 rows), then summed per kommun and kind.
+        // CROSS JOIN fixes that order on SQLite, whose planner otherwise may start from the
+        // enrolments of every year; PostgreSQL plans it as the inner join it is.
         Ok(on_pool!(self, p => sqlx::query_as(
             "SELECT COALESCE(f.kommun_code, '') AS kommun,
                  f.kind || ' ' || COALESCE(CAST(f.seqf_level AS TEXT), '') AS kind_level,
-                 e.status, COUNT(*) AS n
-             FROM occasion c
-             JOIN offering f ON f.id = c.offering_id
-             JOIN enrolment e ON e.occasion_id = c.id
-             WHERE c.starts_on >= $1 AND c.starts_on < $2
-               AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
+                 t.status, CAST(SUM(t.n) AS BIGINT) AS n
+             FROM (SELECT c.offering_id, e.status, COUNT(*) AS n
+                   FROM occasion c CROSS JOIN enrolment e
+                   WHERE e.occasion_id = c.id AND c.starts_on >= $1 AND c.starts_on < $2
+                   GROUP BY c.id, c.offering_id, e.status) t
+             JOIN offering f ON f.id = t.offering_id
+             WHERE $3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%'
              GROUP BY 1, 2, 3")
             .bind(from).bind(to).bind(area).fetch_all(p).await)?)
     }
@@ -448,20 +453,24 @@ impl Store {
         months: i64,
     ) -> Result<Vec<(String, String, i64, i64, i64, i64)>> {
         Ok(on_pool!(self, p => sqlx::query_as(
+            // Counted per occasion first (in the order fixed as above), then named by the
+            // offering's first occupation: one lookup per occasion rather than per person.
             "SELECT COALESCE(o.code, '') AS code, COALESCE(o.name, '') AS name,
-                COUNT(*) AS sent,
-                SUM(CASE WHEN u.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
-                SUM(CASE WHEN u.in_work THEN 1 ELSE 0 END) AS in_work,
-                SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
-             FROM follow_up u
-             JOIN enrolment e ON e.id = u.enrolment_id
-             JOIN occasion c ON c.id = e.occasion_id
-             JOIN offering f ON f.id = c.offering_id
+                CAST(SUM(t.sent) AS BIGINT) AS sent, CAST(SUM(t.answered) AS BIGINT) AS answered,
+                CAST(SUM(t.in_work) AS BIGINT) AS in_work,
+                CAST(SUM(t.in_occupation) AS BIGINT) AS in_occupation
+             FROM (SELECT c.offering_id, COUNT(*) AS sent,
+                       SUM(CASE WHEN u.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+                       SUM(CASE WHEN u.in_work THEN 1 ELSE 0 END) AS in_work,
+                       SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
+                   FROM occasion c CROSS JOIN enrolment e CROSS JOIN follow_up u
+                   WHERE e.occasion_id = c.id AND u.enrolment_id = e.id AND u.months = $4
+                     AND u.sent_at IS NOT NULL AND c.starts_on >= $1 AND c.starts_on < $2
+                   GROUP BY c.id, c.offering_id) t
+             JOIN offering f ON f.id = t.offering_id
              LEFT JOIN occupation_group o ON o.code = (SELECT MIN(x.ssyk_code)
                  FROM offering_occupation x WHERE x.offering_id = f.id)
-             WHERE u.sent_at IS NOT NULL AND u.months = $4
-               AND c.starts_on >= $1 AND c.starts_on < $2
-               AND ($3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%')
+             WHERE $3 = '' OR COALESCE(f.kommun_code, '') LIKE $3 || '%'
              GROUP BY COALESCE(o.code, ''), COALESCE(o.name, '')")
             .bind(from).bind(to).bind(area).bind(months).fetch_all(p).await)?)
     }
@@ -480,12 +489,17 @@ impl Store {
     /// A database error.
     pub async fn delivered_rows(&self, since: NaiveDate) -> Result<Vec<LoopRow>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT x.ssyk_code, f.kommun_code, COUNT(*) AS ended,
-                 SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS completed
-             FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
+            // Per occasion first (the enrolments that ended from their index), then per
+            // occupation and kommun: one join per occasion rather than per person.
+            "SELECT x.ssyk_code, f.kommun_code, CAST(SUM(t.ended) AS BIGINT) AS ended,
+                 CAST(SUM(t.completed) AS BIGINT) AS completed
+             FROM (SELECT e.occasion_id, COUNT(*) AS ended,
+                       SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END) AS completed
+                   FROM enrolment e WHERE e.ended_on >= $1 GROUP BY e.occasion_id) t
+             JOIN occasion c ON c.id = t.occasion_id
              JOIN offering f ON f.id = c.offering_id
              JOIN offering_occupation x ON x.offering_id = f.id
-             WHERE e.ended_on >= $1 AND f.kommun_code IS NOT NULL
+             WHERE f.kommun_code IS NOT NULL
              GROUP BY x.ssyk_code, f.kommun_code")
             .bind(since).fetch_all(p).await)?)
     }
@@ -497,15 +511,22 @@ impl Store {
     /// A database error.
     pub async fn outcome_rows(&self, since: NaiveDate) -> Result<Vec<LoopRow>> {
         Ok(on_pool!(self, p => sqlx::query_as(
-            "SELECT x.ssyk_code, f.kommun_code, COUNT(*) AS respondents,
-                 SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
-             FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
+            // Per occasion first: each completed person's latest answer (no later one
+            // exists), enrolments driving (CROSS JOIN fixes the order on SQLite).
+            "SELECT x.ssyk_code, f.kommun_code, CAST(SUM(t.respondents) AS BIGINT) AS respondents,
+                 CAST(SUM(t.in_occupation) AS BIGINT) AS in_occupation
+             FROM (SELECT e.occasion_id, COUNT(*) AS respondents,
+                       SUM(CASE WHEN u.in_occupation THEN 1 ELSE 0 END) AS in_occupation
+                   FROM enrolment e CROSS JOIN follow_up u
+                   WHERE u.enrolment_id = e.id AND e.status = 'completed' AND e.ended_on >= $1
+                     AND u.answered_at IS NOT NULL
+                     AND NOT EXISTS (SELECT 1 FROM follow_up v WHERE v.enrolment_id = e.id
+                                     AND v.months > u.months AND v.answered_at IS NOT NULL)
+                   GROUP BY e.occasion_id) t
+             JOIN occasion c ON c.id = t.occasion_id
              JOIN offering f ON f.id = c.offering_id
              JOIN offering_occupation x ON x.offering_id = f.id
-             JOIN follow_up u ON u.enrolment_id = e.id AND u.answered_at IS NOT NULL
-                 AND u.months = (SELECT MAX(v.months) FROM follow_up v
-                                 WHERE v.enrolment_id = e.id AND v.answered_at IS NOT NULL)
-             WHERE e.status = 'completed' AND e.ended_on >= $1 AND f.kommun_code IS NOT NULL
+             WHERE f.kommun_code IS NOT NULL
              GROUP BY x.ssyk_code, f.kommun_code")
             .bind(since).fetch_all(p).await)?)
     }

@@ -845,6 +845,9 @@ pub async fn serve(
                 if let Err(e) = app.purge_expired().await {
                     tracing::warn!(error = %e, "purging expired sessions failed");
                 }
+                if let Err(e) = app.refresh_statistics().await {
+                    tracing::warn!(error = %e, "refreshing the query statistics failed");
+                }
                 // Offers whose reply-by date passed: their seats go to the next reserves.
                 match app
                     .expire_overdue_offers(larnav_app::catalogue::today_in_sweden())
