@@ -2,10 +2,12 @@
 //! `App` methods as the group page and the roll call.
 
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use larnav_app::App;
 use larnav_app::enrolments::{EndingForm, OutcomeView};
+use larnav_app::group_files::AttendanceImport;
 use larnav_app::records::{EnrolmentRow, LearnerEnrolment};
 use serde::{Deserialize, Serialize};
 
@@ -162,4 +164,40 @@ pub async fn outcomes(
     axum::extract::Query(p): axum::extract::Query<OutcomeParams>,
 ) -> ApiResult<Json<OutcomeView>> {
     Ok(Json(app.outcome_view(&ctx.actor, &p.area, p.year).await?))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EnrolmentImport {
+    pub enrolled: usize,
+}
+
+/// Enrols everyone on a CSV or XLSX list (column `e-post`). All or nothing: a rejected file
+/// lists every problem by line, column and value.
+#[utoipa::path(post, path = "/api/v1/occasions/{occasion}/enrolments/import", tag = "follow-up",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = EnrolmentImport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_enrolments(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(occasion): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<EnrolmentImport>> {
+    let enrolled = app.import_enrolments(&ctx.actor, occasion, &body).await?;
+    Ok(Json(EnrolmentImport { enrolled }))
+}
+
+/// Stores a filled-in attendance sheet (columns `e-post`, `träff`, `närvaro`, as the group
+/// page's sheet). All or nothing, every problem by line, column and value.
+#[utoipa::path(post, path = "/api/v1/occasions/{occasion}/attendance/import", tag = "follow-up",
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, body = AttendanceImport), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn import_attendance(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(occasion): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<AttendanceImport>> {
+    Ok(Json(
+        app.import_attendance(&ctx.actor, occasion, &body).await?,
+    ))
 }

@@ -128,6 +128,7 @@ pub fn created<T: serde::Serialize>(value: T) -> Response {
         development::record, development::erase,
         enrolments::list, enrolments::enrol, enrolments::end, enrolments::roll_call,
         enrolments::mark, enrolments::mine, enrolments::outcomes,
+        enrolments::import_enrolments, enrolments::import_attendance,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth, &ProblemAnswers, &OperationIds, &RequiredHaveNoDefault),
@@ -311,6 +312,18 @@ pub fn router() -> Router<App> {
         .route(
             "/occasions/{occasion}/enrolments/end",
             post(enrolments::end),
+        )
+        .route(
+            "/occasions/{occasion}/enrolments/import",
+            post(enrolments::import_enrolments).layer(axum::extract::DefaultBodyLimit::max(
+                Upload::GroupFile.limit(),
+            )),
+        )
+        .route(
+            "/occasions/{occasion}/attendance/import",
+            post(enrolments::import_attendance).layer(axum::extract::DefaultBodyLimit::max(
+                Upload::GroupFile.limit(),
+            )),
         )
         .route(
             "/occasions/{occasion}/sessions/{session}/attendance",

@@ -1226,6 +1226,18 @@ fn endpoints(
             OfferingManagersOfA,
         ),
         (
+            "POST",
+            format!("/api/v1/occasions/{}/enrolments/import", f.occasion),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
+            "POST",
+            format!("/api/v1/occasions/{}/attendance/import", f.occasion),
+            None,
+            OfferingManagersOfA,
+        ),
+        (
             "GET",
             format!(
                 "/api/v1/occasions/{}/sessions/{}/attendance",

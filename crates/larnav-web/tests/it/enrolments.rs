@@ -501,6 +501,34 @@ async fn a_group_is_enrolled_and_its_attendance_stored_from_files_all_or_nothing
         let r = t.get(&format!("{group}/attendance/csv")).await;
         let again = larnav_ingest::tabular::read_table(&r.bytes().await.unwrap()).unwrap();
         assert_eq!(again.rows[0].1[3], "ja", "the sheet shows what is marked");
+
+        // The same imports through the API: the file as the body.
+        let staff = t.app.store().find_user_by_email("kurs@hig.se").await.unwrap().unwrap();
+        let token = t.token_for(staff.id).await;
+        let post = |path: String, body: &'static str| {
+            let (t, token) = (&t, &token);
+            async move {
+                let r = reqwest::Client::new()
+                    .post(t.url(&path))
+                    .bearer_auth(token)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+            }
+        };
+        t.create_user("dan@x.se", "Dan Dahl", false).await;
+        let api = format!("/api/v1/occasions/{occasion}");
+        let (status, body) = post(format!("{api}/enrolments/import"), "e-post\nokand@x.se\n").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["lines"][0]["line"], 2, "{body}");
+        assert_eq!(body["lines"][0]["field"], "e-post", "{body}");
+        let (status, body) = post(format!("{api}/enrolments/import"), "e-post\ndan@x.se\n").await;
+        assert_eq!((status, body["enrolled"].as_i64()), (200, Some(1)), "{body}");
+        let (status, body) = post(format!("{api}/attendance/import"), "e-post;träff;närvaro\ndan@x.se;2026-02-09;nej\n").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!((body["marks"].as_i64(), body["present"].as_i64()), (Some(1), Some(0)));
         t
     })
     .await;
