@@ -105,6 +105,24 @@ pub struct ProblemLine {
     pub message: String,
 }
 
+/// The problems of a rejected file to list under its form: those of the rows, or the form's
+/// own field errors (no file, too large …) as problems of line 0.
+pub fn import_problems(e: &AppError) -> Vec<ImportProblem> {
+    match e {
+        AppError::ImportRejected(p) => p.clone(),
+        AppError::Validation(fields) => fields
+            .iter()
+            .map(|f| ImportProblem {
+                line: 0,
+                field: f.field.to_string(),
+                value: String::new(),
+                expected_key: f.message_key,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// Import problems in the request's language.
 pub fn problem_lines(tr: larnav_app::i18n::Tr, problems: &[ImportProblem]) -> Vec<ProblemLine> {
     problems

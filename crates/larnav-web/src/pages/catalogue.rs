@@ -930,25 +930,10 @@ pub async fn import_offerings(
             "workspace.imported",
             &[("n", done.created.len() as i64)],
         )),
-        Err(AppError::ImportRejected(problems)) => {
-            let e = AppError::ImportRejected(problems.clone());
+        Err(e @ (AppError::ImportRejected(_) | AppError::Validation(_))) => {
+            let problems = crate::error::import_problems(&e);
             shown_again(
                 &e,
-                workspace_page(&app, &ctx, org, WorkspaceNotice::ImportRejected(&problems)).await,
-            )
-        }
-        Err(AppError::Validation(f)) => {
-            let problems: Vec<larnav_app::ImportProblem> = f
-                .iter()
-                .map(|f| larnav_app::ImportProblem {
-                    line: 0,
-                    field: f.field.to_string(),
-                    value: String::new(),
-                    expected_key: f.message_key,
-                })
-                .collect();
-            shown_again(
-                &AppError::Validation(f),
                 workspace_page(&app, &ctx, org, WorkspaceNotice::ImportRejected(&problems)).await,
             )
         }

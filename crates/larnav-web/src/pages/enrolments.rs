@@ -121,6 +121,25 @@ async fn group_page(
     ending: FormState,
     chosen: Vec<i64>,
 ) -> PageResult {
+    group_page_with(
+        app,
+        ctx,
+        occasion,
+        (enrol, ending, chosen),
+        ("", Vec::new()),
+    )
+    .await
+}
+
+/// The group page with its two forms' states and the ticked rows, and a rejected file's
+/// problems under the form of `which` import (`enrolments` or `attendance`).
+async fn group_page_with(
+    app: &App,
+    ctx: &Ctx,
+    occasion: i64,
+    (enrol, ending, chosen): (FormState, FormState, Vec<i64>),
+    (rejected, lines): (&'static str, Vec<ProblemLine>),
+) -> PageResult {
     let group = app.group(&ctx.actor, occasion).await?;
     let title = ctx
         .tr
@@ -131,8 +150,8 @@ async fn group_page(
         enrol,
         ending,
         chosen,
-        lines: Vec::new(),
-        rejected: "",
+        lines,
+        rejected,
     })
 }
 
@@ -227,32 +246,13 @@ async fn rejected_page(
     which: &'static str,
     e: &AppError,
 ) -> PageResult {
-    let problems: Vec<larnav_app::ImportProblem> = match e {
-        AppError::ImportRejected(p) => p.clone(),
-        AppError::Validation(fields) => fields
-            .iter()
-            .map(|f| larnav_app::ImportProblem {
-                line: 0,
-                field: f.field.to_string(),
-                value: String::new(),
-                expected_key: f.message_key,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let group = app.group(&ctx.actor, occasion).await?;
-    let title = ctx
-        .tr
-        .fmt("enrolment.title", &[("title", &group.offering.title)]);
-    render(&GroupPage {
-        base: Base::new(ctx, &title),
-        group,
-        enrol: FormState::default(),
-        ending: FormState::with_values(&[("outcome", "completed")]),
-        chosen: Vec::new(),
-        lines: problem_lines(ctx.tr, &problems),
-        rejected: which,
-    })
+    let forms = (
+        FormState::default(),
+        FormState::with_values(&[("outcome", "completed")]),
+        Vec::new(),
+    );
+    let lines = problem_lines(ctx.tr, &crate::error::import_problems(e));
+    group_page_with(app, ctx, occasion, forms, (which, lines)).await
 }
 
 /// A group file uploaded (`which`: `enrolments`, a list of people to enrol, or `attendance`,

@@ -207,25 +207,10 @@ pub async fn import(
             &e,
             needs_page(&app, &ctx, org, Some(Failed::Repeated(&e))).await,
         ),
-        Err(AppError::ImportRejected(problems)) => {
-            let e = AppError::ImportRejected(problems.clone());
+        Err(e @ (AppError::ImportRejected(_) | AppError::Validation(_))) => {
+            let problems = crate::error::import_problems(&e);
             shown_again(
                 &e,
-                needs_page(&app, &ctx, org, Some(Failed::Import(&problems))).await,
-            )
-        }
-        Err(AppError::Validation(f)) => {
-            let problems: Vec<ImportProblem> = f
-                .iter()
-                .map(|f| ImportProblem {
-                    line: 0,
-                    field: f.field.to_string(),
-                    value: String::new(),
-                    expected_key: f.message_key,
-                })
-                .collect();
-            shown_again(
-                &AppError::Validation(f),
                 needs_page(&app, &ctx, org, Some(Failed::Import(&problems))).await,
             )
         }
