@@ -870,8 +870,13 @@ const LIST_CACHE_ENTRIES: usize = 256;
 impl ListCache {
     fn get(&self, version: i64, key: &str) -> Option<Arc<ShortageList>> {
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if guard.0 != version {
+        // Versions only grow: a newer one empties the cache; a request that read an older
+        // one (it overlapped a change) neither uses nor empties it.
+        if guard.0 < version {
             *guard = (version, HashMap::new());
+        }
+        if guard.0 != version {
+            return None;
         }
         guard.1.get(key).cloned()
     }
@@ -885,5 +890,47 @@ impl ListCache {
             }
             guard.1.insert(key, list);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list() -> Arc<ShortageList> {
+        Arc::new(ShortageList {
+            area: AreaInfo {
+                key: "21".into(),
+                name: "Gävleborgs län".into(),
+                kind: "lan",
+                kommuner: vec!["2180".into()],
+                forecast_area: "21".into(),
+                organisation_id: None,
+            },
+            weights: Weights::default(),
+            ads_year: None,
+            ads_partial: Vec::new(),
+            rows: Vec::new(),
+            sources: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn the_list_cache_holds_one_data_version_and_only_a_newer_one_empties_it() {
+        let cache = ListCache::default();
+        cache.put(0, "21".into(), list());
+        assert!(cache.get(5, "21").is_none(), "version 0 is gone");
+        cache.put(5, "21".into(), list());
+        assert!(cache.get(5, "21").is_some());
+        // A request that read version 4 before a change: no hit, and nothing is lost.
+        assert!(cache.get(4, "21").is_none());
+        cache.put(4, "SE".into(), list());
+        assert!(cache.get(5, "21").is_some());
+        assert!(
+            cache.get(5, "SE").is_none(),
+            "a list of an older version is not kept"
+        );
+        assert!(cache.get(6, "21").is_none());
+        assert!(cache.get(5, "21").is_none(), "version 6 emptied it");
     }
 }
