@@ -343,7 +343,11 @@ impl App {
     ///
     /// # Errors
     /// [`AppError::NotFound`] for an unknown area; a store error.
-    pub async fn shortage_list(&self, actor: &Actor, area_key: &str) -> Result<ShortageList> {
+    ///
+    /// While the data version stays, every call for the same area hands out the same shared
+    /// list (the same `Arc`), so a caller may keep what it derives from it — a serialised
+    /// answer, a rendered table — for as long as [`Arc::ptr_eq`] holds.
+    pub async fn shortage_list(&self, actor: &Actor, area_key: &str) -> Result<Arc<ShortageList>> {
         self.authorize(actor, Action::ViewReferenceData).await?;
         self.compute_list(area_key, Weights::default(), &[]).await
     }
@@ -353,49 +357,45 @@ impl App {
         area_key: &str,
         weights: Weights,
         overrides: &[PriorityOverride],
-    ) -> Result<ShortageList> {
+    ) -> Result<Arc<ShortageList>> {
         let area = self.resolve_area(area_key).await?;
-        let mut list = self.scored_list(area, weights).await?;
-        if !overrides.is_empty() {
-            let by_code: HashMap<&str, &PriorityOverride> = overrides
-                .iter()
-                .map(|o| (o.ssyk_code.as_str(), o))
-                .collect();
-            for row in &mut list.rows {
-                let Some(o) = by_code.get(row.ssyk_code.as_str()) else {
-                    continue;
-                };
-                if let Some(band) = o.band.as_deref().and_then(SeqfBand::parse) {
-                    row.band = band;
-                }
-                if let Some(light) = o.light.as_deref().and_then(Light::parse) {
-                    row.light = light;
-                }
-                row.override_ = Some((*o).clone());
-            }
-            sort_rows(&mut list.rows);
+        let scored = self.scored_list(area, weights).await?;
+        if overrides.is_empty() {
+            return Ok(scored);
         }
-        Ok(list)
+        let mut list = ShortageList::clone(&scored);
+        let by_code: HashMap<&str, &PriorityOverride> = overrides
+            .iter()
+            .map(|o| (o.ssyk_code.as_str(), o))
+            .collect();
+        for row in &mut list.rows {
+            let Some(o) = by_code.get(row.ssyk_code.as_str()) else {
+                continue;
+            };
+            if let Some(band) = o.band.as_deref().and_then(SeqfBand::parse) {
+                row.band = band;
+            }
+            if let Some(light) = o.light.as_deref().and_then(Light::parse) {
+                row.light = light;
+            }
+            row.override_ = Some((*o).clone());
+        }
+        sort_rows(&mut list.rows);
+        Ok(Arc::new(list))
     }
 
     /// The scored list of an area before any analyst's override: from the cache while the
     /// data version and the day are the same, computed and cached otherwise. The version is
     /// read before the inputs, so a list computed from newer data than its version is only
     /// recomputed once more, never kept stale.
-    async fn scored_list(&self, area: AreaInfo, weights: Weights) -> Result<ShortageList> {
+    async fn scored_list(&self, area: AreaInfo, weights: Weights) -> Result<Arc<ShortageList>> {
         let version = self.store.data_version().await?;
         let today = crate::catalogue::today_in_sweden();
-        let key = format!(
-            "{today}|{}|{}|{weights:?}",
-            area.forecast_area,
-            area.kommuner.join(",")
-        );
+        // The whole area is in the key (its name too, which may change without the version
+        // moving), so a hit can be handed out as it is.
+        let key = format!("{today}|{weights:?}|{area:?}");
         if let Some(list) = self.lists.get(version, &key) {
-            // The area's name may have changed; its kommuner are in the key.
-            return Ok(ShortageList {
-                area,
-                ..(*list).clone()
-            });
+            return Ok(list);
         }
         let (table, ad_years, sources) = self.signal_table(&area).await?;
         let names: HashMap<String, String> = self
@@ -439,7 +439,8 @@ impl App {
             rows: out,
             sources,
         };
-        self.lists.put(version, key, Arc::new(list.clone()));
+        let list = Arc::new(list);
+        self.lists.put(version, key, Arc::clone(&list));
         Ok(list)
     }
 
@@ -463,8 +464,8 @@ impl App {
                 None
             }
         };
-        let computed = match &list {
-            Some(v) => v.computed.clone(),
+        let computed = match list {
+            Some(v) => Arc::new(v.computed),
             None => self.compute_list(area_key, Weights::default(), &[]).await?,
         };
         let row = computed
@@ -607,9 +608,10 @@ impl App {
             .await?;
         let weights: Weights = serde_json::from_str(&list.weights).unwrap_or_default();
         let overrides = self.store.priority_overrides(id).await?;
-        let computed = self
-            .compute_list(&list.area_key, weights, &overrides)
-            .await?;
+        let computed = Arc::unwrap_or_clone(
+            self.compute_list(&list.area_key, weights, &overrides)
+                .await?,
+        );
         let published = self.store.list_published(Some(id)).await?;
         Ok(PriorityListView {
             list,

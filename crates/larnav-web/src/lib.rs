@@ -35,6 +35,7 @@ pub mod error;
 pub mod metrics;
 mod middleware;
 pub mod pages;
+mod shared_lists;
 
 use ctx::Ctx;
 use error::WebError;
@@ -624,6 +625,9 @@ pub fn router(app: App) -> Router {
             WebError(AppError::bug("handler panicked")).into_response()
         }))
         .layer(from_fn_with_state(app.clone(), middleware::context))
+        .layer(axum::Extension(Arc::new(
+            shared_lists::SharedLists::default(),
+        )))
         .with_state(app.clone());
 
     let security_headers = ServiceBuilder::new()

@@ -1,12 +1,13 @@
 //! Semaforen in the API: computed lists, explanations, need reports, priority lists, published
 //! lists, education supply and the streamed job-ad import.
 
-use axum::Json;
+use std::sync::Arc;
+
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use larnav_app::App;
+use axum::{Extension, Json};
 use larnav_app::ads::AdImportReport;
 use larnav_app::answers::EntryAnswer;
 use larnav_app::domain::score::Weights;
@@ -16,21 +17,31 @@ use larnav_app::semaforen::{
     Explanation, NewListForm, OverrideForm, PriorityListView, ShortageList,
 };
 use larnav_app::supply::{SupplyFilter, SupplyList};
+use larnav_app::{App, AppError};
 use serde::{Deserialize, Serialize};
 
 use super::{ApiJson, ApiResult, created};
 use crate::ctx::Ctx;
 use crate::error::Problem;
+use crate::shared_lists::SharedLists;
 
 /// The computed shortage list of an area (`SE`, a län code, a kommun code or `A<id>`).
 #[utoipa::path(get, path = "/api/v1/semaforen/{area}", tag = "semaforen", security(()),
     responses((status = 200, body = ShortageList), (status = 404, body = Problem)))]
 pub async fn list(
     State(app): State<App>,
+    Extension(shared): Extension<Arc<SharedLists>>,
     ctx: Ctx,
     Path(area): Path<String>,
-) -> ApiResult<Json<ShortageList>> {
-    Ok(Json(app.shortage_list(&ctx.actor, &area).await?))
+) -> ApiResult<Response> {
+    let list = app.shortage_list(&ctx.actor, &area).await?;
+    let json = shared
+        .json
+        .get_or_make(list.area.key.clone(), &list, |l| {
+            serde_json::to_vec(l).map(Bytes::from)
+        })
+        .map_err(|e| AppError::internal("serialising a list", e))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// Every input behind one occupation's score in an area.

@@ -44,6 +44,13 @@ pub struct Base<'a> {
     pub title: String,
 }
 
+/// What a kept fragment of a page may know of its request: the language and the page's title,
+/// never who asks — so the fragment can be served to every visitor (see `shared_lists.rs`).
+pub struct FragmentBase {
+    pub tr: larnav_app::i18n::Tr,
+    pub title: String,
+}
+
 impl<'a> Base<'a> {
     pub fn new(ctx: &'a Ctx, title: &str) -> Self {
         Self {

@@ -1,10 +1,12 @@
 //! Semaforen pages: the computed list of any area with its charts, the explanation of one
 //! occupation's score, the gap view, the published lists, and CSV/XLSX exports of each.
 
+use std::sync::Arc;
+
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect};
-use larnav_app::App;
 use larnav_app::answers::EntryAnswer;
 use larnav_app::domain::ad_years::PartialYear;
 use larnav_app::domain::enrolment::protect_chain;
@@ -12,11 +14,13 @@ use larnav_app::domain::score::{Component, ComponentKind, Light, SeqfBand};
 use larnav_app::i18n::Tr;
 use larnav_app::records::{PublishedEntry, PublishedList};
 use larnav_app::semaforen::{Explanation, OUTCOME_MONTHS, ShortageList, ShortageRow};
+use larnav_app::{App, AppError};
 use serde::Deserialize;
 
-use super::{Base, PageResult, render, table_download};
+use super::{Base, FragmentBase, PageResult, render, table_download};
 use crate::charts::{self, Bar};
 use crate::ctx::Ctx;
+use crate::shared_lists::SharedLists;
 
 /// How many occupations the charts show.
 pub const CHART_ROWS: usize = 10;
@@ -144,12 +148,22 @@ pub async fn index(State(app): State<App>, ctx: Ctx, Query(q): Query<AreaQuery>)
 #[template(path = "semaforen_list.html")]
 struct ListPage<'a> {
     base: Base<'a>,
-    list: ShortageList,
-    /// Where each occupation's explanation lives (`/semaforen/21` or `/lists/7`).
+    /// The rendered [`ListBody`], shared by every request for this list and language.
+    body: Arc<str>,
+}
+
+/// The body of the list page. It is kept and served to everyone (see `shared_lists.rs`), so it
+/// is given only what is the same for every visitor: the language and the title.
+#[derive(Template)]
+#[template(path = "semaforen_list_body.html")]
+struct ListBody<'a> {
+    base: FragmentBase,
+    list: &'a ShortageList,
+    /// Where each occupation's explanation lives (`/semaforen/21`).
     explain_base: String,
 }
 
-impl ListPage<'_> {
+impl ListBody<'_> {
     fn light(&self, l: &Light) -> &str {
         light_label(self.base.tr, *l)
     }
@@ -172,15 +186,35 @@ impl ListPage<'_> {
     }
 }
 
-pub async fn list(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) -> PageResult {
+pub async fn list(
+    State(app): State<App>,
+    Extension(shared): Extension<Arc<SharedLists>>,
+    ctx: Ctx,
+    Path(area): Path<String>,
+) -> PageResult {
     let list = app.shortage_list(&ctx.actor, &area).await?;
     let title = ctx
         .tr
         .fmt("semaforen.list_title", &[("area", &list.area.name)]);
+    let key = format!("{}|{}", ctx.tr.lang.code(), list.area.key);
+    let body = shared
+        .html
+        .get_or_make(key, &list, |list| {
+            ListBody {
+                base: FragmentBase {
+                    tr: ctx.tr,
+                    title: title.clone(),
+                },
+                list,
+                explain_base: format!("/semaforen/{}", list.area.key),
+            }
+            .render()
+            .map(Arc::from)
+        })
+        .map_err(|e| AppError::internal("template", e))?;
     render(&ListPage {
         base: Base::new(&ctx, &title),
-        explain_base: format!("/semaforen/{}", list.area.key),
-        list,
+        body,
     })
 }
 
@@ -188,7 +222,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Path(area): Path<String>) ->
 #[template(path = "semaforen_gaps.html")]
 struct GapsPage<'a> {
     base: Base<'a>,
-    list: ShortageList,
+    list: Arc<ShortageList>,
 }
 
 impl GapsPage<'_> {
@@ -497,7 +531,7 @@ pub async fn export_gaps(
     ctx: Ctx,
     Path((area, format)): Path<(String, String)>,
 ) -> PageResult {
-    let mut list = app.shortage_list(&ctx.actor, &area).await?;
+    let mut list = Arc::unwrap_or_clone(app.shortage_list(&ctx.actor, &area).await?);
     let gaps: std::collections::HashSet<String> =
         list.gaps().map(|r| r.ssyk_code.clone()).collect();
     list.rows.retain(|r| gaps.contains(&r.ssyk_code));
