@@ -38,6 +38,7 @@ pub mod record;
 pub mod records;
 pub mod reference;
 pub mod registry;
+pub mod reporting;
 pub mod reports;
 pub mod reviews;
 pub mod round_files;

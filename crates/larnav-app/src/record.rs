@@ -75,6 +75,15 @@ pub struct RecordPlan {
     pub activities: Vec<RecordActivity>,
 }
 
+/// One reporting attribute the person gave on an enrolment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecordAttribute {
+    pub enrolment_id: i64,
+    pub name: String,
+    /// None: asked and declined.
+    pub value: Option<String>,
+}
+
 /// Everything one person did in Lärnav.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LearnerRecord {
@@ -85,6 +94,8 @@ pub struct LearnerRecord {
     pub enrolments: Vec<larnav_store::LearnerEnrolment>,
     /// Outcome follow-ups sent after courses, with the answers given.
     pub follow_ups: Vec<larnav_store::FollowUp>,
+    /// What the person gave for the funder reports, per enrolment (`value` null: declined).
+    pub reporting_attributes: Vec<RecordAttribute>,
     pub materials_completed: Vec<RecordItem>,
     pub collections: Vec<RecordCollection>,
     pub plans: Vec<RecordPlan>,
@@ -192,6 +203,17 @@ impl App {
             courses,
             enrolments,
             follow_ups: self.store.learner_follow_ups(user).await?,
+            reporting_attributes: self
+                .store
+                .learner_attributes(user)
+                .await?
+                .into_iter()
+                .map(|a| RecordAttribute {
+                    enrolment_id: a.enrolment_id,
+                    name: a.name,
+                    value: a.value,
+                })
+                .collect(),
             materials_completed,
             collections,
             plans,

@@ -40,7 +40,7 @@ pub const VOCATIONAL_COLUMNS: [&str; 7] = [
 ];
 
 /// Columns of the ESF-style monthly participant file.
-pub const ESF_COLUMNS: [&str; 11] = [
+pub const ESF_COLUMNS: [&str; 16] = [
     "deltagar_id",
     "manad",
     "utbildning",
@@ -52,6 +52,11 @@ pub const ESF_COLUMNS: [&str; 11] = [
     "inom_yrket_1_man",
     "arbete_6_man",
     "inom_yrket_6_man",
+    "hemkommun",
+    "fodelsear",
+    "kon",
+    "utbildningsniva_sun",
+    "sysselsattning_vid_start",
 ];
 
 fn year_span(year: i32) -> Result<(NaiveDate, NaiveDate)> {
@@ -210,6 +215,27 @@ fn yes_no(v: Option<bool>) -> String {
     }
 }
 
+/// A birth-year band as the file writes it: `1980-1984`.
+fn birth_band(first: &str) -> String {
+    first
+        .parse::<i32>()
+        .map_or_else(|_| String::new(), |y| format!("{y}-{}", y + 4))
+}
+
+/// A reporting attribute's stored value as the file writes it (Swedish keys, like the
+/// statuses); empty when not given or declined.
+fn file_value(value: Option<&str>) -> &'static str {
+    match value {
+        Some("woman") => "kvinna",
+        Some("man") => "man",
+        Some("other") => "annat",
+        Some("employed") => "sysselsatt",
+        Some("unemployed") => "arbetslos",
+        Some("studying") => "studerande",
+        _ => "",
+    }
+}
+
 /// One row per month of `from..to` in which the participant took part: from the month they
 /// started to the month they ended (or the year's end while enrolled).
 fn esf_months(e: &ReportedEnrolment, from: NaiveDate, to: NaiveDate) -> Vec<Vec<String>> {
@@ -234,6 +260,13 @@ fn esf_months(e: &ReportedEnrolment, from: NaiveDate, to: NaiveDate) -> Vec<Vec<
             yes_no(e.in_occupation_1),
             yes_no(e.in_work_6),
             yes_no(e.in_occupation_6),
+            e.home_kommun.clone().unwrap_or_default(),
+            e.birth_year_band
+                .as_deref()
+                .map_or_else(String::new, birth_band),
+            file_value(e.gender.as_deref()).into(),
+            e.prior_education.clone().unwrap_or_default(),
+            file_value(e.employment_at_start.as_deref()).into(),
         ]);
         month = next;
     }
@@ -263,6 +296,11 @@ mod tests {
             in_occupation_1: Some(false),
             in_work_6: None,
             in_occupation_6: None,
+            home_kommun: Some("2182".into()),
+            birth_year_band: Some("1980".into()),
+            gender: None,
+            prior_education: Some("3".into()),
+            employment_at_start: Some("unemployed".into()),
         };
         let rows = esf_months(&e, day("2026-01-01"), day("2027-01-01"));
         let months: Vec<(&str, &str, &str)> = rows
@@ -276,7 +314,20 @@ mod tests {
                 ("2026-02", "inskriven", "avbruten")
             ]
         );
-        assert_eq!(&rows[0][7..], ["ja", "nej", "", ""]);
+        assert_eq!(
+            &rows[0][7..],
+            [
+                "ja",
+                "nej",
+                "",
+                "",
+                "2182",
+                "1980-1984",
+                "",
+                "3",
+                "arbetslos"
+            ]
+        );
         // The year it started: from its first month, which it starts during.
         let rows = esf_months(&e, day("2025-01-01"), day("2026-01-01"));
         assert_eq!(rows.len(), 2);

@@ -39,7 +39,37 @@ pub struct Settings {
     pub mail: MailSettings,
     pub security: SecuritySettings,
     pub search: SearchSettings,
+    pub privacy: PrivacySettings,
     pub log: LogSettings,
+}
+
+/// How long what learners give for reporting is kept (`larnav_domain::reporting`); the
+/// housekeeping tick deletes it then.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PrivacySettings {
+    /// Months each reporting attribute is kept after the enrolment ended.
+    pub home_kommun_months: u32,
+    pub birth_year_band_months: u32,
+    pub gender_months: u32,
+    pub prior_education_months: u32,
+    pub employment_at_start_months: u32,
+    /// Months a follow-up's answers are kept after they were given.
+    pub follow_up_answer_months: u32,
+}
+
+impl PrivacySettings {
+    /// How long `attribute` is kept after the enrolment ended, in months.
+    pub fn months(&self, attribute: larnav_domain::reporting::Attribute) -> u32 {
+        use larnav_domain::reporting::Attribute;
+        match attribute {
+            Attribute::HomeKommun => self.home_kommun_months,
+            Attribute::BirthYearBand => self.birth_year_band_months,
+            Attribute::Gender => self.gender_months,
+            Attribute::PriorEducation => self.prior_education_months,
+            Attribute::EmploymentAtStart => self.employment_at_start_months,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,6 +192,14 @@ impl Default for Settings {
             search: SearchSettings {
                 sync_interval_ms: 1000,
             },
+            privacy: PrivacySettings {
+                home_kommun_months: 36,
+                birth_year_band_months: 36,
+                gender_months: 36,
+                prior_education_months: 36,
+                employment_at_start_months: 36,
+                follow_up_answer_months: 36,
+            },
             log: LogSettings {
                 level: "info".into(),
                 format: LogFormat::Pretty,
@@ -193,6 +231,11 @@ impl Default for SecuritySettings {
 impl Default for SearchSettings {
     fn default() -> Self {
         Settings::default().search
+    }
+}
+impl Default for PrivacySettings {
+    fn default() -> Self {
+        Settings::default().privacy
     }
 }
 impl Default for LogSettings {

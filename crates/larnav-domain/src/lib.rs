@@ -15,6 +15,7 @@ pub mod network;
 pub mod organisation;
 pub mod policy;
 pub mod reference;
+pub mod reporting;
 pub mod score;
 pub mod semaforen;
 pub mod signals;

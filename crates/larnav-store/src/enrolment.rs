@@ -568,6 +568,12 @@ pub struct ReportedEnrolment {
     pub in_occupation_1: Option<bool>,
     pub in_work_6: Option<bool>,
     pub in_occupation_6: Option<bool>,
+    /// The reporting attributes the participant gave (None: not given, or declined).
+    pub home_kommun: Option<String>,
+    pub birth_year_band: Option<String>,
+    pub gender: Option<String>,
+    pub prior_education: Option<String>,
+    pub employment_at_start: Option<String>,
 }
 
 impl Store {
@@ -587,7 +593,17 @@ impl Store {
                  (SELECT MIN(x.ssyk_code) FROM offering_occupation x WHERE x.offering_id = f.id) AS ssyk_code,
                  c.starts_on, c.ends_on, e.status, e.ended_on,
                  u1.in_work AS in_work_1, u1.in_occupation AS in_occupation_1,
-                 u6.in_work AS in_work_6, u6.in_occupation AS in_occupation_6
+                 u6.in_work AS in_work_6, u6.in_occupation AS in_occupation_6,
+                 (SELECT a.value FROM enrolment_attribute a
+                  WHERE a.enrolment_id = e.id AND a.name = 'home_kommun') AS home_kommun,
+                 (SELECT a.value FROM enrolment_attribute a
+                  WHERE a.enrolment_id = e.id AND a.name = 'birth_year_band') AS birth_year_band,
+                 (SELECT a.value FROM enrolment_attribute a
+                  WHERE a.enrolment_id = e.id AND a.name = 'gender') AS gender,
+                 (SELECT a.value FROM enrolment_attribute a
+                  WHERE a.enrolment_id = e.id AND a.name = 'prior_education') AS prior_education,
+                 (SELECT a.value FROM enrolment_attribute a
+                  WHERE a.enrolment_id = e.id AND a.name = 'employment_at_start') AS employment_at_start
              FROM enrolment e JOIN occasion c ON c.id = e.occasion_id
              JOIN offering f ON f.id = c.offering_id
              LEFT JOIN follow_up u1 ON u1.enrolment_id = e.id AND u1.months = 1 AND u1.answered_at IS NOT NULL

@@ -47,6 +47,8 @@ pub use outbox::{NewMail, OutboxCounts, OutboxMail, ReplyClock};
 mod record;
 pub use record::*;
 mod reference;
+mod reporting;
+pub use reporting::StoredAttribute;
 mod semaforen;
 pub use semaforen::AnswerCounts;
 mod signals;

@@ -110,9 +110,13 @@ impl Store {
                 sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM {table} WHERE user_id = $1")))
                     .bind(user_id).execute(&mut *tx).await?;
             }
-            // Follow-up answers are the person's own; the enrolment itself stays, nameless.
-            sqlx::query("DELETE FROM follow_up WHERE enrolment_id IN (SELECT id FROM enrolment WHERE user_id = $1)")
-                .bind(user_id).execute(&mut *tx).await?;
+            // Follow-up answers and reporting attributes are the person's own; the enrolment
+            // itself stays, nameless.
+            for table in ["follow_up", "enrolment_attribute"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE enrolment_id IN (SELECT id FROM enrolment WHERE user_id = $1)")))
+                    .bind(user_id).execute(&mut *tx).await?;
+            }
             sqlx::query("DELETE FROM invitation WHERE email = $1")
                 .bind(&old_email).execute(&mut *tx).await?;
             // Messages to the person, sent or not: an erased person gets no more e-mail.

@@ -145,6 +145,10 @@ pub fn router(app: App) -> Router {
             "/account/enrolments/{id}/certificate",
             get(pages::enrolments::certificate),
         )
+        .route(
+            "/account/enrolments/{id}/reporting",
+            get(pages::enrolments::reporting).post(pages::enrolments::give_reporting),
+        )
         .route("/account/record.json", get(pages::development::record_json))
         .route("/account/erase", post(pages::development::erase_account))
         .route("/account/profile", post(pages::account::update_profile))
@@ -869,6 +873,17 @@ pub async fn serve(
                     Ok(0) => {}
                     Ok(n) => tracing::info!(sent = n, "follow-ups sent"),
                     Err(e) => tracing::warn!(error = %e, "sending follow-ups failed"),
+                }
+                // What is kept no longer (reporting attributes, old follow-up answers) goes.
+                match app
+                    .enforce_retention(larnav_app::catalogue::today_in_sweden())
+                    .await
+                {
+                    Ok((0, 0)) => {}
+                    Ok((attributes, follow_ups)) => {
+                        tracing::info!(attributes, follow_ups, "expired details deleted");
+                    }
+                    Err(e) => tracing::warn!(error = %e, "deleting expired details failed"),
                 }
                 // Learning meetings within a day: both in the pair get a reminder.
                 match app.remind_meetings().await {

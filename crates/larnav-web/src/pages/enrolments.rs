@@ -1,11 +1,15 @@
 //! Following an occasion's group up: the group page (who is enrolled, how it ended, enrol
 //! one person, end one or many at once) and a session's roll call.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use larnav_app::domain::reporting::{Attribute, DECLINED, Given};
 use larnav_app::enrolments::{EndingForm, Group, RollCall};
 use larnav_app::records::EnrolmentRow;
+use larnav_app::reporting::AttributeField;
 use larnav_app::uploads::Upload;
 use larnav_app::{App, AppError};
 
@@ -654,4 +658,92 @@ pub async fn outcomes_download(
         &headers,
         &rows,
     )
+}
+
+#[derive(Template)]
+#[template(path = "reporting_attributes.html")]
+struct ReportingPage<'a> {
+    base: Base<'a>,
+    r: larnav_app::reporting::ReportingForm,
+    kommuner: Vec<(String, String)>,
+    form: FormState,
+}
+
+impl ReportingPage<'_> {
+    fn text(&self, attribute: &Attribute, what: &str) -> String {
+        self.base
+            .tr
+            .t(&format!("reporting.{}.{what}", attribute.key()))
+            .to_string()
+    }
+    /// The reports that use it, named.
+    fn used_by(&self, attribute: &Attribute) -> String {
+        attribute
+            .used_by()
+            .iter()
+            .map(|r| self.base.tr.t(&format!("reporting.report.{r}")).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn kept(&self, months: &u32) -> String {
+        self.base
+            .tr
+            .fmt("reporting.kept", &[("months", &months.to_string())])
+    }
+    /// A choice's text: a birth-year band as years, the others from the translations.
+    fn choice(&self, attribute: &Attribute, value: &str) -> String {
+        match attribute {
+            Attribute::BirthYearBand => value
+                .parse::<i32>()
+                .map_or_else(|_| value.to_string(), |y| format!("{y}–{}", y + 4)),
+            _ => self.text(attribute, &format!("value.{value}")),
+        }
+    }
+    /// What the field shows chosen: the value typed in a failed submit, else what was given.
+    fn chosen(&self, field: &AttributeField) -> String {
+        let typed = self.form.value(field.attribute.key());
+        if !typed.is_empty() || self.form.has_errors() {
+            return typed.to_string();
+        }
+        match &field.given {
+            Some(Given::Value(v)) => v.clone(),
+            Some(Given::Declined) => DECLINED.to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+async fn reporting_page(app: &App, ctx: &Ctx, id: i64, form: FormState) -> PageResult {
+    let r = app.reporting_attributes(&ctx.actor, id).await?;
+    let places = app.places().await?;
+    render(&ReportingPage {
+        base: Base::new(ctx, ctx.tr.t("reporting.title")),
+        r,
+        kommuner: places.kommuner.clone(),
+        form,
+    })
+}
+
+/// The learner's reporting attributes on one of their enrolments: why each is asked, which
+/// report uses it, how long it is kept, and a choice to decline.
+pub async fn reporting(State(app): State<App>, ctx: Ctx, Path(id): Path<i64>) -> PageResult {
+    reporting_page(&app, &ctx, id, FormState::default()).await
+}
+
+pub async fn give_reporting(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<HashMap<String, String>>,
+) -> PageResult {
+    submitted(
+        app.give_reporting_attributes(&ctx.actor, id, &f).await,
+        |()| redirect_with(&app, "/account/record#rec-enrolments", "reporting.saved"),
+        async |e| {
+            let values: Vec<(&str, &str)> =
+                f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            reporting_page(&app, &ctx, id, FormState::failed(&ctx, e, &values)).await
+        },
+    )
+    .await
 }

@@ -1083,3 +1083,183 @@ async fn a_published_list_shows_what_answered_each_entry_with_people_protected()
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_learner_gives_reporting_details_or_declines_and_they_go_when_kept_long_enough() {
+    each_backend(|t| async move {
+        let system = Actor::system();
+        let (uni, _, occasion, _) = course_with_sessions(&t).await;
+        t.create_user("bo@x.se", "Bo Berg", false).await;
+        t.create_user("asa@x.se", "Åsa Ågren", false).await;
+        let bo = t.app.enrol(&system, occasion, "bo@x.se").await.unwrap();
+        let page = format!("/account/enrolments/{bo}/reporting");
+
+        // The record links the form; it says why each detail is asked, where it is used and
+        // how long it is kept, and that every one may be declined.
+        t.login("bo@x.se", PASSWORD).await;
+        let (_, html) = t.get_text("/account/record").await;
+        assert!(html.contains(&page), "{html}");
+        let (status, html) = t.get_text(&page).await;
+        assert_eq!(status, 200, "{html}");
+        for text in [
+            "Kommun där du bor",
+            "aldrig ditt födelsedatum",
+            "Används i: månadsfilen över deltagare (ESF).",
+            "Sparas i 36 månader efter kursens slut",
+            "Vill inte uppge",
+            "Gymnasial utbildning",
+            r#"<option value="1980">1980–1984</option>"#,
+        ] {
+            assert!(html.contains(text), "{text}: {html}");
+        }
+
+        // Values that are not on the lists are named, and nothing is stored.
+        let r = t
+            .post_form(
+                &page,
+                &[
+                    ("home_kommun", "9999"),
+                    ("gender", "kvinna"),
+                    ("prior_education", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let html = r.text().await.unwrap();
+        assert!(html.contains(r##"href="#f-home_kommun""##), "{html}");
+        assert!(html.contains(r##"href="#f-gender""##), "{html}");
+        assert!(!html.contains(r##"href="#f-prior_education""##), "{html}");
+        assert_eq!(record(&t).await, serde_json::json!([]));
+
+        // Given and declined; shown again as chosen, and part of the exportable record.
+        let r = t
+            .post_form(
+                &page,
+                &[
+                    ("home_kommun", "2180"),
+                    ("birth_year_band", "1980"),
+                    ("gender", "declined"),
+                    ("prior_education", "3"),
+                    ("employment_at_start", "unemployed"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (_, html) = t.get_text(&page).await;
+        assert!(html.contains(r#"<option value="2180" selected>"#), "{html}");
+        assert!(
+            html.contains(r#"<option value="declined" selected>"#),
+            "{html}"
+        );
+        let given = record(&t).await;
+        assert_eq!(given.as_array().unwrap().len(), 5, "{given}");
+        assert!(
+            given
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["name"] == "gender" && a["value"].is_null()),
+            "{given}"
+        );
+
+        // Someone else's enrolment is not found, for another learner as for nobody.
+        let asa = t.clone_browser().another_browser();
+        asa.login("asa@x.se", PASSWORD).await;
+        assert_eq!(asa.get(&page).await.status(), 404);
+        let r = asa.post_form(&page, &[("gender", "man")]).await;
+        assert_eq!(r.status(), 404);
+
+        // The provider's monthly file carries them (a declined one as empty).
+        let ending = larnav_app::enrolments::EndingForm {
+            outcome: "completed".into(),
+            on: "2026-06-05".into(),
+            ..Default::default()
+        };
+        let group = t.app.group(&system, occasion).await.unwrap();
+        let chosen: Vec<(i64, i64)> = group.enrolments.iter().map(|e| (e.id, e.version)).collect();
+        t.app
+            .end_enrolments(&system, occasion, &chosen, &ending)
+            .await
+            .unwrap();
+        let staff = t.clone_browser().another_browser();
+        staff.login("kurs@hig.se", PASSWORD).await;
+        let (status, csv) = staff
+            .get_text(&format!("/organisations/{uni}/reports/esf/csv?year=2026"))
+            .await;
+        assert_eq!(status, 200);
+        let row: Vec<&str> = csv
+            .lines()
+            .find(|l| l.starts_with(&format!("{bo};2026-06")))
+            .unwrap()
+            .split(';')
+            .collect();
+        assert_eq!(
+            &row[11..],
+            ["2180", "1980-1984", "", "3", "arbetslos"],
+            "{csv}"
+        );
+
+        // A follow-up answer, then the housekeeping: nothing goes a day early; then the
+        // details (declined ones too) and the answer go, and the audit log says how many.
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        t.app.send_due_follow_ups(day("2026-07-05")).await.unwrap();
+        let link = t.link_in_mail("bo@x.se", "/follow-up/").await;
+        let r = t
+            .clone_browser()
+            .another_browser()
+            .post_form(&link, &[("question", "in_work"), ("value", "yes")])
+            .await;
+        assert_eq!(r.status(), 303);
+        let answered = chrono::Datelike::year(&larnav_app::catalogue::today_in_sweden());
+        assert_eq!(
+            t.app.enforce_retention(day("2029-06-04")).await.unwrap(),
+            (0, 0)
+        );
+        assert_eq!(
+            t.app.enforce_retention(day("2029-06-05")).await.unwrap(),
+            (5, 0)
+        );
+        assert_eq!(record(&t).await, serde_json::json!([]));
+        let later = day(&format!("{}-12-31", answered + 3));
+        assert_eq!(t.app.enforce_retention(later).await.unwrap(), (0, 1));
+        assert!(
+            t.app
+                .store()
+                .learner_follow_ups(bo_user(&t).await)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let audit = |action: &str| {
+            t.app.store().list_audit_events(larnav_store::AuditFilter {
+                action: Some(action.into()),
+                limit: 10,
+                ..Default::default()
+            })
+        };
+        let retention = audit("privacy.retention").await.unwrap();
+        assert_eq!(retention.len(), 2, "{retention:?}");
+        // Who gave details is logged, never what they gave.
+        let given = audit("enrolment.attributes").await.unwrap();
+        assert_eq!(given.len(), 1, "{given:?}");
+        assert!(!format!("{given:?}").contains("2180"), "{given:?}");
+        t
+    })
+    .await;
+}
+
+/// The reporting attributes on the signed-in person's exported record.
+async fn record(t: &crate::helpers::TestApp) -> serde_json::Value {
+    let v: serde_json::Value = t.get("/account/record.json").await.json().await.unwrap();
+    v["reporting_attributes"].clone()
+}
+
+async fn bo_user(t: &crate::helpers::TestApp) -> i64 {
+    t.app
+        .store()
+        .find_user_by_email("bo@x.se")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
