@@ -168,6 +168,34 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The plan SQLite chooses for `sql` on each of `n` of the pool's connections, held at
+    /// once (empty on PostgreSQL): for the test that every connection plans with the latest
+    /// statistics.
+    ///
+    /// # Errors
+    /// The database's error.
+    pub async fn query_plans(&self, sql: &str, n: usize) -> crate::Result<Vec<String>> {
+        let Pool::Sqlite(p) = &self.pool else {
+            return Ok(Vec::new());
+        };
+        let mut held = Vec::with_capacity(n);
+        for _ in 0..n {
+            held.push(p.acquire().await?);
+        }
+        let mut plans = Vec::with_capacity(n);
+        for connection in &mut held {
+            let rows: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                    .fetch_all(&mut **connection)
+                    .await?;
+            let steps: Vec<String> = rows.into_iter().map(|r| r.3).collect();
+            plans.push(steps.join("; "));
+        }
+        Ok(plans)
+    }
+}
+
 /// An occasion of a generated admission round: seats, credits, selection groups (JSON).
 #[derive(Debug, Clone)]
 pub struct FillOccasion {

@@ -74,3 +74,46 @@ async fn meta_values_are_set_once_by_whoever_comes_first() {
     })
     .await;
 }
+
+/// SQLite reads the planner's statistics when a connection opens; an ANALYZE in one connection
+/// does not reach the others. After `refresh_statistics` every connection the pool hands out
+/// must plan with the new figures (a stale one made the follow-up view several times slower).
+#[tokio::test]
+async fn every_pooled_sqlite_connection_plans_with_the_statistics_of_the_last_refresh() {
+    let db = TestDatabase::create(Backend::Sqlite).await;
+    let store = Store::connect(&db.url, 2).await.unwrap();
+    let fill = |rows: u32, a: &str, b: &str| {
+        format!(
+            "INSERT INTO t WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n
+             WHERE i < {rows}) SELECT {a}, {b} FROM n"
+        )
+    };
+    for sql in [
+        "CREATE TABLE t (a INTEGER, b INTEGER)",
+        "CREATE INDEX t_a ON t (a)",
+        "CREATE INDEX t_b ON t (b)",
+        &fill(1000, "i", "i % 2"),
+    ] {
+        store.execute_unchecked(sql).await.unwrap();
+    }
+    store.refresh_statistics().await.unwrap();
+    let query = "SELECT * FROM t WHERE a = 5 AND b = 1";
+    for plan in store.query_plans(query, 2).await.unwrap() {
+        assert!(plan.contains("t_a"), "a is the selective column: {plan}");
+    }
+    // The data turns around: now b tells rows apart, a does not.
+    store.execute_unchecked("DELETE FROM t").await.unwrap();
+    store
+        .execute_unchecked(&fill(50_000, "i % 2", "i"))
+        .await
+        .unwrap();
+    store.refresh_statistics().await.unwrap();
+    for plan in store.query_plans(query, 2).await.unwrap() {
+        assert!(
+            plan.contains("t_b"),
+            "b is the selective column now: {plan}"
+        );
+    }
+    store.close().await;
+    db.cleanup().await;
+}
