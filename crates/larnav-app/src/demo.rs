@@ -745,8 +745,10 @@ impl App {
                 email_verified: true,
             };
             let audit = AuditRecord::new(None, "user.create", "").with_detail("demo participant");
-            self.store.create_user(&user, now(), &audit).await?;
-            ids.push(self.enrol(&system, occasion, &email).await?);
+            let user_id = self.store.create_user(&user, now(), &audit).await?.id;
+            let enrolment = self.enrol(&system, occasion, &email).await?;
+            ids.push(enrolment);
+            demo_reporting_details(&self.store, i, user_id, enrolment).await?;
         }
         // Two stop: the 4th after three sessions (a job), the 11th after five (health).
         let stops = [(3usize, 3usize, "work"), (10, 5, "health")];
@@ -822,6 +824,44 @@ impl App {
         }
         Ok(())
     }
+}
+
+/// What the pilot course's participants gave for the ESF file: most gave everything, the
+/// 5th declined to give a gender, every 7th gave nothing.
+async fn demo_reporting_details(
+    store: &larnav_store::Store,
+    i: usize,
+    user_id: i64,
+    enrolment: i64,
+) -> Result<()> {
+    if i % 7 == 6 {
+        return Ok(());
+    }
+    let kommun = ["2180", "2181", "2182", "2183", "2184", "2104"][i % 6];
+    let band = ["1970", "1975", "1980", "1985", "1990", "1995"][(i * 5) % 6];
+    let gender = if i == 4 {
+        None
+    } else {
+        Some(if i % 3 == 0 { "man" } else { "woman" })
+    };
+    let education = ["3", "3", "4", "2", "3", "5"][i % 6];
+    let employment = if i % 4 == 0 { "unemployed" } else { "employed" };
+    let given = [
+        ("home_kommun", Some(kommun)),
+        ("birth_year_band", Some(band)),
+        ("gender", gender),
+        ("prior_education", Some(education)),
+        ("employment_at_start", Some(employment)),
+    ];
+    let audit = AuditRecord::new(
+        Some(user_id),
+        "enrolment.attributes",
+        format!("enrolment:{enrolment}"),
+    );
+    store
+        .set_enrolment_attributes(enrolment, &given, now(), &audit)
+        .await?;
+    Ok(())
 }
 
 /// The demo participants of the learning-meeting programme ("deltagare01@demo.larnav.se" …):
