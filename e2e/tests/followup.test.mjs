@@ -148,3 +148,27 @@ print(";".join(strings[:7]))`, file]).toString().trim();
   const text = (await import("node:fs")).readFileSync(await csv.path(), "utf8").replace(/^\uFEFF/, "");
   assert.match(text.split(/\r?\n/)[0], /^deltagar_id;manad;utbildning;kommun;ssyk;status_manadens_borjan/);
 });
+
+test("a participant gives the details funders ask for, declines one, and reads why each is asked", async () => {
+  // The seventh participant of the pilot course gave nothing yet.
+  const learner = await newPage(browser);
+  await login(learner, "kursdeltagare07@demo.larnav.se");
+  await learner.goto(`${BASE}/account/record`);
+  await learner.getByRole("link", { name: /^Uppgifter för rapportering/ }).first().click();
+  await learner.getByRole("heading", { name: "Uppgifter för rapportering" }).waitFor();
+  await expectAccessible(learner, "the reporting details form");
+  const text = await learner.locator("main").innerText();
+  assert.match(text, /Används i: månadsfilen över deltagare \(ESF\)\./);
+  assert.match(text, /Sparas i 36 månader efter kursens slut/);
+  await learner.getByLabel("Kommun där du bor", { exact: true }).selectOption({ label: "Gävle" });
+  await learner.getByLabel("Födelseår (femårsintervall)", { exact: true }).selectOption({ label: "1985–1989" });
+  await learner.getByLabel("Kön", { exact: true }).selectOption({ label: "Vill inte uppge" });
+  await learner.getByLabel("Högsta avslutade utbildning", { exact: true }).selectOption({ label: "Gymnasial utbildning" });
+  await learner.getByRole("button", { name: "Spara", exact: true }).click();
+  await learner.getByText("Uppgifterna är sparade.").waitFor();
+  // Shown again as given; what was left out stays not given.
+  await learner.getByRole("link", { name: /^Uppgifter för rapportering/ }).first().click();
+  assert.equal(await learner.getByLabel("Kön", { exact: true }).inputValue(), "declined");
+  assert.equal(await learner.getByLabel("Kommun där du bor", { exact: true }).inputValue(), "2180");
+  assert.equal(await learner.getByLabel("Sysselsättning när kursen började", { exact: true }).inputValue(), "");
+});
