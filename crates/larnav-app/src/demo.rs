@@ -842,10 +842,14 @@ async fn demo_reporting_details(
     let gender = if i == 4 {
         None
     } else {
-        Some(if i % 3 == 0 { "man" } else { "woman" })
+        Some(if i.is_multiple_of(3) { "man" } else { "woman" })
     };
     let education = ["3", "3", "4", "2", "3", "5"][i % 6];
-    let employment = if i % 4 == 0 { "unemployed" } else { "employed" };
+    let employment = if i.is_multiple_of(4) {
+        "unemployed"
+    } else {
+        "employed"
+    };
     let given = [
         ("home_kommun", Some(kommun)),
         ("birth_year_band", Some(band)),

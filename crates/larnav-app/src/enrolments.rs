@@ -406,12 +406,10 @@ impl App {
         enrolment_id: i64,
     ) -> Result<(String, LearnerEnrolment)> {
         let user = actor.user_id.ok_or(AppError::Unauthenticated)?;
-        let enrolment = self
-            .my_enrolments(actor)
-            .await?
-            .into_iter()
-            .find(|e| e.id == enrolment_id && e.status == EnrolmentStatus::Completed.as_str())
-            .ok_or(AppError::NotFound)?;
+        let enrolment = self.own_enrolment(actor, enrolment_id).await?;
+        if enrolment.status != EnrolmentStatus::Completed.as_str() {
+            return Err(AppError::NotFound);
+        }
         let person = self.store.get_user(user).await?;
         Ok((person.display_name, enrolment))
     }

@@ -34,12 +34,31 @@ pub struct Places {
     pub lan: Vec<(String, String)>,
     pub kommuner: Vec<(String, String)>,
     names: std::collections::HashMap<String, String>,
+    /// Each kommun's code with its län's, in kommun code order.
+    kommun_lan: Vec<(String, String)>,
 }
 
 impl Places {
     /// The name of a län (two digits) or kommun (four digits).
     pub fn name(&self, code: &str) -> Option<&str> {
         self.names.get(code).map(String::as_str)
+    }
+
+    /// The län a kommun belongs to.
+    pub fn lan_of(&self, kommun: &str) -> Option<&str> {
+        self.kommun_lan
+            .binary_search_by(|(k, _)| k.as_str().cmp(kommun))
+            .ok()
+            .map(|i| self.kommun_lan[i].1.as_str())
+    }
+
+    /// The kommun codes of a län, or of the whole country, in code order.
+    pub fn kommun_codes(&self, lan: Option<&str>) -> Vec<String> {
+        self.kommun_lan
+            .iter()
+            .filter(|(_, l)| lan.is_none_or(|lan| lan == l))
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 }
 
@@ -90,19 +109,21 @@ impl App {
                     .into_iter()
                     .map(|l| (l.code, l.name))
                     .collect();
-                let mut kommuner: Vec<(String, String)> = self
-                    .store
-                    .list_kommuner(None)
-                    .await?
-                    .into_iter()
-                    .map(|k| (k.code, k.name))
+                let records = self.store.list_kommuner(None).await?;
+                let mut kommun_lan: Vec<(String, String)> = records
+                    .iter()
+                    .map(|k| (k.code.clone(), k.lan_code.clone()))
                     .collect();
+                kommun_lan.sort();
+                let mut kommuner: Vec<(String, String)> =
+                    records.into_iter().map(|k| (k.code, k.name)).collect();
                 sort_swedish_by(&mut kommuner, |k| k.1.as_str());
                 let names = lan.iter().chain(&kommuner).cloned().collect();
                 Ok(std::sync::Arc::new(Places {
                     lan,
                     kommuner,
                     names,
+                    kommun_lan,
                 }))
             })
             .await

@@ -98,6 +98,9 @@ impl App {
             }
         }
         checks.finish()?;
+        if given.is_empty() {
+            return Ok(());
+        }
         let given: Vec<(&str, Option<&str>)> =
             given.iter().map(|(k, v)| (*k, v.as_deref())).collect();
         // The audit row says that attributes were given, never which values.
@@ -114,7 +117,12 @@ impl App {
         Ok(())
     }
 
-    async fn own_enrolment(&self, actor: &Actor, enrolment_id: i64) -> Result<LearnerEnrolment> {
+    /// One of the signed-in person's own enrolments; another's is not found.
+    pub(crate) async fn own_enrolment(
+        &self,
+        actor: &Actor,
+        enrolment_id: i64,
+    ) -> Result<LearnerEnrolment> {
         self.my_enrolments(actor)
             .await?
             .into_iter()

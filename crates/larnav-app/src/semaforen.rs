@@ -170,7 +170,10 @@ impl App {
     /// [`AppError::NotFound`] for an unknown key.
     pub async fn resolve_area(&self, key: &str) -> Result<AreaInfo> {
         let parsed = AreaKey::parse(key).ok_or(AppError::NotFound)?;
-        let kommuner = self.store.list_kommuner(None).await?;
+        // The country, a län or a kommun from memory: reference data changes only with a
+        // release, and a list request reads nothing else from the database once the list is
+        // cached (besides the data version).
+        let places = self.places().await?;
         let info = |name: String, kind, codes: Vec<String>, forecast_area: String| AreaInfo {
             key: parsed.key(),
             name,
@@ -183,28 +186,28 @@ impl App {
             AreaKey::Riket => info(
                 "Riket".into(),
                 "riket",
-                kommuner.into_iter().map(|k| k.code).collect(),
+                places.kommun_codes(None),
                 RIKET.into(),
             ),
             AreaKey::Lan(code) => {
-                let lan = self.store.list_lan().await?;
-                let l = lan
-                    .into_iter()
-                    .find(|l| &l.code == code)
-                    .ok_or(AppError::NotFound)?;
-                let codes = kommuner
-                    .into_iter()
-                    .filter(|k| &k.lan_code == code)
-                    .map(|k| k.code)
-                    .collect();
-                info(l.name, "lan", codes, l.code)
+                let name = places.name(code).ok_or(AppError::NotFound)?;
+                info(
+                    name.to_string(),
+                    "lan",
+                    places.kommun_codes(Some(code)),
+                    code.clone(),
+                )
             }
             AreaKey::Kommun(code) => {
-                let k = kommuner
-                    .into_iter()
-                    .find(|k| &k.code == code)
-                    .ok_or(AppError::NotFound)?;
-                info(k.name, "kommun", vec![k.code], k.lan_code)
+                let (Some(name), Some(lan)) = (places.name(code), places.lan_of(code)) else {
+                    return Err(AppError::NotFound);
+                };
+                info(
+                    name.to_string(),
+                    "kommun",
+                    vec![code.clone()],
+                    lan.to_string(),
+                )
             }
             AreaKey::Area(id) => {
                 let a = self.store.get_area(*id).await.map_err(not_found)?;

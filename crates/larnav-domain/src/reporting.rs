@@ -117,15 +117,6 @@ pub enum Given {
 /// The value a form field sends for "I'd rather not say".
 pub const DECLINED: &str = "declined";
 
-/// The day before which an attribute of an enrolment that ended on `ended_on` must be gone,
-/// kept `months` months: it is deleted on the first housekeeping tick on or after
-/// `ended_on + months`.
-pub fn kept_until(ended_on: NaiveDate, months: u32) -> NaiveDate {
-    ended_on
-        .checked_add_months(chrono::Months::new(months))
-        .unwrap_or(NaiveDate::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,11 +164,5 @@ mod tests {
         assert_eq!(bands.first().map(String::as_str), Some("2010"));
         assert_eq!(bands.last().map(String::as_str), Some("1925"));
         assert!(bands.iter().all(|b| b.parse::<i32>().unwrap() % 5 == 0));
-    }
-
-    #[test]
-    fn an_attribute_is_kept_for_whole_months_after_the_end() {
-        assert_eq!(kept_until(day("2026-01-31"), 1), day("2026-02-28"));
-        assert_eq!(kept_until(day("2023-06-15"), 36), day("2026-06-15"));
     }
 }
