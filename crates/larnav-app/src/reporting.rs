@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Months, NaiveDate};
 use larnav_domain::Actor;
 use larnav_domain::reporting::{Attribute, DECLINED, Given};
 use larnav_store::{AuditRecord, LearnerEnrolment};
@@ -147,13 +147,7 @@ impl App {
         };
         let attributes: Vec<(&str, NaiveDate)> = Attribute::ALL
             .into_iter()
-            .map(|a| {
-                let last_end = months_before(privacy.months(a));
-                (
-                    a.key(),
-                    last_end.checked_add_days(Days::new(1)).unwrap_or(last_end),
-                )
-            })
+            .map(|a| (a.key(), months_before(privacy.months(a))))
             .collect();
         let answered_before = months_before(privacy.follow_up_answer_months)
             .and_hms_opt(0, 0, 0)

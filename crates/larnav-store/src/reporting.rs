@@ -55,8 +55,8 @@ impl Store {
         })
     }
 
-    /// Deletes what is kept no longer, in one transaction: each attribute `(name, ended_before)`
-    /// of every enrolment that ended before that day, and every follow-up (questions and
+    /// Deletes what is kept no longer, in one transaction: each attribute `(name, last_end)`
+    /// of every enrolment that ended on or before that day, and every follow-up (questions and
     /// answers; nothing of it is asked again) answered before `answered_before`. The audit row
     /// (with the counts in its detail) is written only when something went. Yields the counts:
     /// (attributes, follow-ups).
@@ -73,11 +73,11 @@ impl Store {
         on_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let mut gone = 0;
-            for (name, ended_before) in attributes {
+            for (name, last_end) in attributes {
                 gone += sqlx::query(
                     "DELETE FROM enrolment_attribute WHERE name = $1 AND enrolment_id IN
-                        (SELECT id FROM enrolment WHERE ended_on < $2)")
-                    .bind(name).bind(ended_before).execute(&mut *tx).await?.rows_affected();
+                        (SELECT id FROM enrolment WHERE ended_on <= $2)")
+                    .bind(name).bind(last_end).execute(&mut *tx).await?.rows_affected();
             }
             let follow_ups = sqlx::query("DELETE FROM follow_up WHERE answered_at < $1")
                 .bind(answered_before).execute(&mut *tx).await?.rows_affected();
